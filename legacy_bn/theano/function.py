@@ -1,0 +1,340 @@
+"""`theano.function`: compile inputs, outputs and updates into a callable.
+
+Compilation decides everything that does not change between calls:
+  1. rewrite passes (`rewrite.PASSES`; the first merges identical subgraphs, as
+     Theano's MergeOptimizer did, so the forward graph Keras builds twice -
+     once for the loss, once for BatchNormalization's running-statistics
+     updates - is evaluated once);
+  2. the grad groups: the grad nodes of one cost, and the nodes between their
+     wrt variables and that cost, which are the only ones traced by autograd;
+  3. a schedule of steps over a flat list of value slots.
+A call then runs the schedule once (one forward evaluation, one reverse pass
+per distinct cost), and only when every step has succeeded assigns all
+updates and random-stream states at once.
+"""
+from collections import OrderedDict
+
+import numpy as np
+from autograd.tracer import getval
+
+from .errors import MissingInputError, UnusedInputError
+from .graph import SharedVariable, Variable, as_variable, depends_on, filter_value, toposort
+from .gradient import reverse_pass
+from .ops import OPS
+from .rewrite import PASSES
+
+# Ops whose impl returns (value, (holder, new_state)); the state is committed with the updates.
+STATEFUL_OPS = set()
+
+
+def function(inputs, outputs=None, updates=None, givens=None, allow_input_downcast=None,
+             mode=None, name=None, on_unused_input='raise', no_default_updates=False):
+    return Function(inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input)
+
+
+class Function:
+    def __init__(self, inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input):
+        if givens:
+            raise NotImplementedError('function(): givens are not supported; pass the values as inputs')
+        self.name = name
+        self.allow_input_downcast = allow_input_downcast
+        self.inputs = self._check_inputs(inputs)
+        self.single_output = outputs is not None and not isinstance(outputs, (list, tuple))
+        outputs = [] if outputs is None else [outputs] if self.single_output else list(outputs)
+        outputs = [as_variable(o) for o in outputs]
+        update_pairs = self._check_updates(updates)
+
+        roots = outputs + [value for _, value in update_pairs]
+        self._check_missing(roots, update_pairs, len(outputs))
+        self._check_unused(roots, on_unused_input)
+        for rewrite in PASSES:
+            roots = rewrite(roots)
+        outputs, update_values = roots[:len(outputs)], roots[len(outputs):]
+        self.updates = [(sv, v) for (sv, _), v in zip(update_pairs, update_values)]
+        self._build_schedule(outputs, update_values)
+
+    # -- checks made once, when the function is built ---------------------------
+    def _check_inputs(self, inputs):
+        if isinstance(inputs, Variable):
+            raise TypeError('function(): inputs must be a list of variables, got the single %s'
+                            % inputs.describe())
+        inputs = list(inputs)
+        for var in inputs:
+            if not isinstance(var, Variable) or var.op != 'input':
+                what = var.describe() if isinstance(var, Variable) else repr(var)
+                raise TypeError('function(): input %s is not a symbolic input (T.matrix() etc.); '
+                                'shared variables and expressions cannot be inputs' % what)
+        if len(set(map(id, inputs))) != len(inputs):
+            raise ValueError('function(): the same input variable is listed twice')
+        return inputs
+
+    @staticmethod
+    def _check_updates(updates):
+        if updates is None:
+            return []
+        pairs = list(updates.items()) if isinstance(updates, (dict, OrderedDict)) else list(updates)
+        seen = set()
+        checked = []
+        for pair in pairs:
+            shared_var, value = pair
+            if not isinstance(shared_var, SharedVariable):
+                raise TypeError('function(): an update target must be a shared variable, got %r'
+                                % (shared_var,))
+            if id(shared_var) in seen:
+                raise ValueError('function(): %s is updated twice' % shared_var.describe())
+            seen.add(id(shared_var))
+            value = as_variable(value)
+            if value.ndim != shared_var.ndim:
+                raise TypeError('function(): the update of %s has %d dimensions, but the shared '
+                                'variable has %d; an update may change the shape but not the '
+                                'number of dimensions' % (shared_var.describe(), value.ndim,
+                                                          shared_var.ndim))
+            checked.append((shared_var, value))
+        return checked
+
+    def _check_missing(self, roots, update_pairs, n_outputs):
+        given = set(map(id, self.inputs))
+        for k, root in enumerate(roots):
+            for node in toposort([root]):
+                if node.op == 'input' and id(node) not in given:
+                    what = ('output %d' % k) if k < n_outputs else \
+                        'the update of %s' % update_pairs[k - n_outputs][0].describe()
+                    raise MissingInputError(
+                        'function(): %s depends on the input %s, which is not in the inputs list'
+                        % (what, node.describe()))
+
+    def _check_unused(self, roots, on_unused_input):
+        if on_unused_input == 'ignore':
+            return
+        used = set(id(n) for n in toposort(roots))
+        for k, var in enumerate(self.inputs):
+            if id(var) not in used:
+                msg = ('function(): input %d, %s, is not used by any output or update '
+                       '(pass on_unused_input="ignore" to allow this)' % (k, var.describe()))
+                if on_unused_input == 'raise':
+                    raise UnusedInputError(msg)
+
+    # -- the schedule -----------------------------------------------------------
+    def _build_schedule(self, outputs, update_values):
+        nodes = toposort(outputs + update_values)
+        slot = {id(n): i for i, n in enumerate(nodes)}
+        self._nodes = nodes
+        self._template = [None] * len(nodes)
+        self._input_slots = [slot.get(id(v)) for v in self.inputs]
+        self._shared_slots = []
+        for n in nodes:
+            if n.op == 'constant':
+                self._template[slot[id(n)]] = n.attrs['value']
+            elif n.op == 'shared':
+                self._shared_slots.append((slot[id(n)], n))
+        self._output_slots = [slot[id(o)] for o in outputs]
+        # a leaf output would hand out the caller's array or a shared value itself
+        self._output_is_leaf = [o.op in ('input', 'shared', 'constant') for o in outputs]
+        self._update_slots = [(sv, slot[id(v)], v.op in ('input', 'shared', 'constant'))
+                              for sv, v in self.updates]
+
+        groups = _grad_groups(nodes, slot)
+        owner = {}                      # id(node) -> the group that produces its value
+        for g in groups:
+            for n in g.traced + g.grad_nodes:
+                owner.setdefault(id(n), g)
+
+        def unit_of(n):
+            return owner.get(id(n), n)
+
+        def deps(unit):
+            if isinstance(unit, _GradGroup):
+                return [unit_of(i) for i in unit.outside_inputs] + [unit_of(w) for w in unit.wrts]
+            return [unit_of(i) for i in unit.inputs]
+
+        order, state = [], {}
+        for root in outputs + update_values:
+            _visit(unit_of(root), deps, order, state)
+        self._steps = [self._step(u, slot) for u in order]
+
+    def _step(self, unit, slot):
+        if isinstance(unit, _GradGroup):
+            return unit.build_step(slot)
+        if unit.op in ('input', 'shared', 'constant'):
+            return None
+        return _node_step(unit, slot)
+
+    # -- a call -------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            by_name = {v.name: i for i, v in enumerate(self.inputs)}
+            args = list(args) + [None] * (len(self.inputs) - len(args))
+            for key, val in kwargs.items():
+                if key not in by_name:
+                    raise TypeError('function call: unknown input name %r' % key)
+                args[by_name[key]] = val
+        if len(args) != len(self.inputs):
+            raise TypeError('function call: expected %d argument(s) (%s), got %d'
+                            % (len(self.inputs), ', '.join(v.describe() for v in self.inputs),
+                               len(args)))
+        values = list(self._template)
+        for k, (var, arg, s) in enumerate(zip(self.inputs, args, self._input_slots)):
+            value = filter_value(arg, var, self.allow_input_downcast, 'input %d' % k)
+            if s is not None:
+                values[s] = value
+        for s, sv in self._shared_slots:
+            values[s] = sv._value
+        pending = []
+        for step in self._steps:
+            if step is not None:
+                step(values, pending)
+        outputs = [values[s] for s in self._output_slots]
+        new_values = []
+        for sv, s, is_leaf in self._update_slots:
+            v = values[s]
+            if not isinstance(v, np.ndarray) or v.dtype != sv._value.dtype:
+                v = np.asarray(v, dtype=sv._value.dtype)
+            elif is_leaf or not v.flags.owndata:
+                v = v.copy()         # never alias an input, another shared value or a view
+            new_values.append(v)
+        # Commit point: nothing above changed any state.
+        for (sv, _, _), v in zip(self._update_slots, new_values):
+            sv._value = v
+        for holder, new_state in pending:
+            holder.state = new_state
+        outputs = [np.array(o) if (leaf or not isinstance(o, np.ndarray) or o.base is not None) else o
+                   for o, leaf in zip(outputs, self._output_is_leaf)]
+        return outputs[0] if self.single_output else outputs
+
+
+def _visit(unit, deps, order, state):
+    """Depth-first topological sort of schedule units (iterative, no recursion limit)."""
+    if state.get(id(unit)) == 2:
+        return
+    stack = [(unit, iter(deps(unit)))]
+    state[id(unit)] = 1
+    while stack:
+        u, it = stack[-1]
+        for d in it:
+            s = state.get(id(d))
+            if s == 1:
+                raise ValueError('function(): the graph has a cycle through gradients '
+                                 '(a cost that depends on its own gradient is not supported)')
+            if s is None:
+                state[id(d)] = 1
+                stack.append((d, iter(deps(d))))
+                break
+        else:
+            stack.pop()
+            state[id(u)] = 2
+            order.append(u)
+
+
+def _evaluate_node(node, fn, args):
+    try:
+        return fn(*args)
+    except Exception as e:
+        raise _explain(node, args, e) from e
+
+
+def _node_step(node, slot):
+    fn = _bound_impl(node)
+    ins = [slot[id(i)] for i in node.inputs]
+    out = slot[id(node)]
+    if node.op in STATEFUL_OPS:
+        def step(values, pending):
+            value, commit = _evaluate_node(node, fn, [values[i] for i in ins])
+            values[out] = value
+            pending.append(commit)
+    else:
+        def step(values, pending):
+            try:
+                values[out] = fn(*[values[i] for i in ins])
+            except Exception as e:
+                raise _explain(node, [values[i] for i in ins], e) from e
+    return step
+
+
+def _bound_impl(node):
+    impl = OPS[node.op].impl
+    if node.attrs:
+        attrs = node.attrs
+        return lambda *args: impl(*args, **attrs)
+    return impl
+
+
+class _GradGroup:
+    """The grad nodes of one cost: one trace and one reverse pass per call."""
+
+    def __init__(self, cost, grad_nodes, nodes):
+        self.cost = cost
+        self.grad_nodes = grad_nodes
+        self.wrts = []
+        for g in grad_nodes:
+            if all(g.inputs[1] is not w for w in self.wrts):
+                self.wrts.append(g.inputs[1])
+        hit = depends_on([cost], self.wrts)
+        wrt_ids = set(map(id, self.wrts))
+        self.traced = [n for n in toposort([cost]) if id(n) in hit and id(n) not in wrt_ids]
+        traced_ids = set(map(id, self.traced)) | wrt_ids
+        self.outside_inputs = []
+        for n in self.traced:
+            if n.op == 'grad':
+                raise NotImplementedError('function(): gradients of gradients are not supported '
+                                          '(the cost %s depends on %s)' % (cost.describe(), n))
+            for i in n.inputs:
+                if id(i) not in traced_ids:
+                    self.outside_inputs.append(i)
+
+    def build_step(self, slot):
+        wrt_slots = [slot[id(w)] for w in self.wrts]
+        traced = [(n, _bound_impl(n), [slot[id(i)] for i in n.inputs], slot[id(n)])
+                  for n in self.traced]
+        cost_slot = slot[id(self.cost)]
+        if not self.traced:          # the cost is itself a wrt variable
+            cost_slot = None
+        grad_slots = [(slot[id(g)], self.wrts.index(g.inputs[1])) for g in self.grad_nodes]
+        wrts = self.wrts
+        cost_is_wrt = [w is self.cost for w in wrts]
+
+        def evaluate(boxes, values):
+            for s, b in zip(wrt_slots, boxes):
+                values[s] = b
+            for node, fn, ins, out in traced:
+                values[out] = _evaluate_node(node, fn, [values[i] for i in ins])
+            return values[cost_slot] if cost_slot is not None else boxes[cost_is_wrt.index(True)]
+
+        def step(values, pending):
+            originals = [values[s] for s in wrt_slots]
+            _, grads = reverse_pass(lambda boxes: evaluate(boxes, values), originals)
+            for s, v in zip(wrt_slots, originals):
+                values[s] = v
+            for _, _, _, out in traced:          # unbox for the rest of the schedule
+                values[out] = getval(values[out])
+            for s, k in grad_slots:
+                values[s] = grads[k]
+        return step
+
+
+def _grad_groups(nodes, slot):
+    by_cost = OrderedDict()
+    for n in nodes:
+        if n.op == 'grad':
+            by_cost.setdefault(id(n.inputs[0]), (n.inputs[0], []))[1].append(n)
+    return [_GradGroup(cost, grads, nodes) for cost, grads in by_cost.values()]
+
+
+def _explain(node, args, error):
+    """Re-raise an op's failure naming the node, its inputs and their shapes/dtypes."""
+    parts = []
+    for var, val in zip(node.inputs, args):
+        val = getattr(val, '_value', val)
+        parts.append('%s with %s' % (var.describe(), _shape_text(val)))
+    msg = ('error evaluating %s = %s(%s): %s'
+           % (node.describe(), node.op, '; '.join(parts), error))
+    cls = type(error) if isinstance(error, (ValueError, TypeError, IndexError)) else ValueError
+    try:
+        return cls(msg)
+    except Exception:
+        return ValueError(msg)
+
+
+def _shape_text(val):
+    if isinstance(val, np.ndarray):
+        return 'shape %s %s' % (val.shape, val.dtype)
+    return 'value %r' % (val,)

@@ -1,0 +1,297 @@
+"""Symbolic variables: the nodes of a Theano-style expression graph.
+
+A node is plain data: `op` (a name in the op table, `ops.OPS`), `inputs` (a
+tuple of nodes) and `attrs` (a dict of static arguments such as `axis`).
+Leaves use the op names 'input', 'shared' and 'constant'. Because nodes are
+data, a rewrite pass can match a pattern (say `add(dot(x, W), b)`) and replace
+it before compilation, the way Theano's optimizer did.
+
+`dtype` and `ndim` are known when a node is built (from the op's type rule),
+so errors such as an update changing the number of dimensions are caught by
+`function()`, not in the middle of a training run.
+"""
+import numbers
+
+import numpy as np
+
+
+class Variable:
+    """A symbolic tensor: the result of `op` applied to `inputs`."""
+
+    __slots__ = ('op', 'inputs', 'attrs', 'dtype', 'ndim', 'name', '_eval_fn', '__weakref__')
+
+    def __init__(self, op, inputs=(), attrs=None, dtype=None, ndim=None, name=None):
+        self.op = op
+        self.inputs = tuple(inputs)
+        self.attrs = attrs if attrs is not None else {}
+        self.dtype = str(np.dtype(dtype))
+        self.ndim = ndim
+        self.name = name
+        self._eval_fn = None
+
+    # -- identity and printing --------------------------------------------
+    def __repr__(self):
+        return self.name if self.name else '%s{%s, %dd}' % (self.op, self.dtype, self.ndim)
+
+    def describe(self):
+        """How error messages refer to this variable: its name, or op and type."""
+        kind = {0: 'scalar', 1: 'vector', 2: 'matrix'}.get(self.ndim, '%dd tensor' % self.ndim)
+        label = ("'%s'" % self.name) if self.name else 'a %s result' % self.op
+        return '%s (%s %s)' % (label, self.dtype, kind)
+
+    def __bool__(self):
+        # Theano refused this too: `if x > 0:` on a symbol is always a bug.
+        raise TypeError('%s is symbolic: it has no truth value until a function is called; '
+                        'use T.switch for a conditional' % self.describe())
+
+    def __iter__(self):
+        raise TypeError('%s is symbolic and cannot be iterated; index it instead' % self.describe())
+
+    # -- arithmetic (Python operators build nodes) ------------------------
+    def __add__(self, other): return apply('add', self, other)
+    def __radd__(self, other): return apply('add', other, self)
+    def __sub__(self, other): return apply('sub', self, other)
+    def __rsub__(self, other): return apply('sub', other, self)
+    def __mul__(self, other): return apply('mul', self, other)
+    def __rmul__(self, other): return apply('mul', other, self)
+    def __truediv__(self, other): return apply('true_div', self, other)
+    def __rtruediv__(self, other): return apply('true_div', other, self)
+    def __floordiv__(self, other): return apply('floor_div', self, other)
+    def __rfloordiv__(self, other): return apply('floor_div', other, self)
+    def __mod__(self, other): return apply('mod', self, other)
+    def __rmod__(self, other): return apply('mod', other, self)
+    def __pow__(self, other): return apply('pow', self, other)
+    def __rpow__(self, other): return apply('pow', other, self)
+    def __neg__(self): return apply('neg', self)
+    def __pos__(self): return self
+    def __abs__(self): return apply('abs', self)
+    def __lt__(self, other): return apply('lt', self, other)
+    def __le__(self, other): return apply('le', self, other)
+    def __gt__(self, other): return apply('gt', self, other)
+    def __ge__(self, other): return apply('ge', self, other)
+    # `==` stays identity (as in Theano): nodes are dictionary keys. Use T.eq.
+    __hash__ = object.__hash__
+
+    # numpy must defer to us in `ndarray * variable`, not loop over the array.
+    __array_priority__ = 1000
+    __array_ufunc__ = None
+
+    # -- tensor methods -----------------------------------------------------
+    def __getitem__(self, index):
+        from .tensor import basic
+        return basic.subtensor(self, index)
+
+    @property
+    def shape(self):
+        return apply('shape', self)
+
+    @property
+    def T(self):
+        return self.dimshuffle(*reversed(range(self.ndim)))
+
+    def dimshuffle(self, *pattern):
+        from .tensor import basic
+        return basic.dimshuffle(self, *pattern)
+
+    def reshape(self, shape, ndim=None):
+        from .tensor import basic
+        return basic.reshape(self, shape, ndim)
+
+    def flatten(self, outdim=1):
+        from .tensor import basic
+        return basic.flatten(self, outdim)
+
+    def astype(self, dtype):
+        from .tensor import basic
+        return basic.cast(self, dtype)
+
+    def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        from .tensor import basic
+        return basic.sum(self, axis, dtype, keepdims)
+
+    def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        from .tensor import basic
+        return basic.mean(self, axis, dtype, keepdims)
+
+    def var(self, axis=None, keepdims=False):
+        from .tensor import basic
+        return basic.var(self, axis, keepdims)
+
+    def std(self, axis=None, keepdims=False):
+        from .tensor import basic
+        return basic.std(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        from .tensor import basic
+        return basic.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        from .tensor import basic
+        return basic.min(self, axis, keepdims)
+
+    def prod(self, axis=None, dtype=None, keepdims=False):
+        from .tensor import basic
+        return basic.prod(self, axis, dtype, keepdims)
+
+    def argmax(self, axis=None, keepdims=False):
+        from .tensor import basic
+        return basic.argmax(self, axis, keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        from .tensor import basic
+        return basic.argmin(self, axis, keepdims)
+
+    def nonzero(self, return_matrix=False):
+        from .tensor import basic
+        return basic.nonzero(self, return_matrix)
+
+    def eval(self, inputs_to_values=None):
+        """Evaluate with the current shared values (and values for any listed inputs)."""
+        from .function import function
+        if inputs_to_values:
+            inputs = list(inputs_to_values)
+            return function(inputs, self)(*[inputs_to_values[i] for i in inputs])
+        if self._eval_fn is None:
+            self._eval_fn = function([], self)
+        return self._eval_fn()
+
+
+class SharedVariable(Variable):
+    """A variable whose value persists between calls (`theano.shared`)."""
+
+    __slots__ = ('_value',)
+
+    def __init__(self, value, name=None):
+        super().__init__('shared', dtype=value.dtype, ndim=value.ndim, name=name)
+        self._value = value
+
+    def get_value(self, borrow=False, return_internal_type=False):
+        return self._value if borrow else self._value.copy()
+
+    def set_value(self, value, borrow=False):
+        value = filter_value(value, self, allow_downcast=None, what='set_value')
+        if not borrow and value is not None:
+            value = np.array(value, copy=True)
+        self._value = value
+
+    @property
+    def value(self):            # Theano <0.7 spelling, still seen in old scripts
+        return self.get_value()
+
+    @value.setter
+    def value(self, v):
+        self.set_value(v)
+
+
+def shared(value, name=None, borrow=False, strict=False, allow_downcast=None):
+    """theano.shared: a SharedVariable holding (a copy of) `value`."""
+    if isinstance(value, Variable):
+        raise TypeError('shared() needs a value, got the symbolic %s' % value.describe())
+    arr = np.array(value, copy=not borrow) if not isinstance(value, np.ndarray) or not borrow \
+        else value
+    if arr.dtype.kind not in 'biuf':
+        raise TypeError('shared(%s): dtype %s is not a numeric tensor type'
+                        % (name or '', arr.dtype))
+    return SharedVariable(arr, name=name)
+
+
+def constant(value, name=None, dtype=None):
+    """A constant node. Python numbers stay Python numbers so that numpy's NEP 50
+    rule keeps `float32_tensor * 0.5` in float32, which is what Theano did too."""
+    if isinstance(value, Variable):
+        return value
+    if dtype is None and isinstance(value, (bool, numbers.Number)) and not isinstance(value, np.generic):
+        kind = np.asarray(value).dtype
+        return Variable('constant', attrs={'value': value}, dtype=kind, ndim=0, name=name)
+    arr = np.asarray(value, dtype=dtype)
+    if arr.dtype.kind not in 'biuf':
+        raise TypeError('cannot make a tensor constant of dtype %s from %r' % (arr.dtype, value))
+    return Variable('constant', attrs={'value': arr}, dtype=arr.dtype, ndim=arr.ndim, name=name)
+
+
+def as_variable(x):
+    return x if isinstance(x, Variable) else constant(x)
+
+
+def apply(op, *inputs, out_type=None, **attrs):
+    """Build the node `op(*inputs)`; its dtype and ndim come from the op's type
+    rule, or from `out_type=(dtype, ndim)` for ops whose type depends on values
+    known only to the builder (reshape, subtensor, ...)."""
+    from .ops import OPS
+    inputs = tuple(as_variable(i) for i in inputs)
+    if op not in OPS:
+        raise NotImplementedError('no op named %r in the op table' % op)
+    dtype, ndim = out_type if out_type is not None else OPS[op].infer(inputs, **attrs)
+    return Variable(op, inputs, attrs, dtype, ndim)
+
+
+def is_weak_scalar(var):
+    """A Python-number constant (it adapts to the other operand's dtype)."""
+    return var.op == 'constant' and not isinstance(var.attrs['value'], np.ndarray)
+
+
+# -- checking values against a variable's type ---------------------------------
+def filter_value(data, var, allow_downcast, what):
+    """Convert `data` for `var` as Theano's TensorType.filter did.
+
+    Same dtype passes; a safe cast (int8 -> float32, float32 -> float64) is done;
+    a lossy cast (float64 -> float32) only with allow_downcast, except that a plain
+    Python float may always become floatX. The number of dimensions must match.
+    """
+    if isinstance(data, Variable):
+        raise TypeError('%s: %s expects a value, got the symbolic %s'
+                        % (what, var.describe(), data.describe()))
+    target = np.dtype(var.dtype)
+    if isinstance(data, np.ndarray) and data.dtype == target:
+        arr = data
+    else:
+        arr = np.asarray(data)
+        if arr.dtype != target:
+            python_float = isinstance(data, float)
+            if allow_downcast or np.can_cast(arr.dtype, target, 'safe') or \
+                    (python_float and allow_downcast is None and target.kind == 'f'):
+                arr = arr.astype(target)
+            elif arr.dtype.kind in 'iu' and target.kind in 'iuf' and not isinstance(data, np.ndarray) \
+                    and np.array_equal(arr.astype(target), arr):
+                arr = arr.astype(target)   # Python ints/lists of ints that fit exactly
+            else:
+                raise TypeError(
+                    '%s: %s cannot take data of dtype %s without risking loss of precision; '
+                    'cast the data to %s, or pass allow_input_downcast=True to function()'
+                    % (what, var.describe(), arr.dtype, target))
+    if arr.ndim != var.ndim:
+        raise TypeError('%s: %s needs %d dimensions, got data of shape %s'
+                        % (what, var.describe(), var.ndim, arr.shape))
+    return arr
+
+
+# -- walking graphs ------------------------------------------------------------
+def toposort(outputs):
+    """All nodes the outputs depend on, each after its inputs (iterative DFS)."""
+    order, seen = [], set()
+    for out in outputs:
+        if id(out) in seen:
+            continue
+        stack = [(out, iter(out.inputs))]
+        seen.add(id(out))
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    stack.append((child, iter(child.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def depends_on(outputs, targets):
+    """The set of nodes (ids) among toposort(outputs) that depend on any of `targets`."""
+    targets = set(id(t) for t in targets)
+    hit = set()
+    for node in toposort(outputs):
+        if id(node) in targets or any(id(i) in hit for i in node.inputs):
+            hit.add(id(node))
+    return hit

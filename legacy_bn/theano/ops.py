@@ -1,0 +1,245 @@
+"""The op table: every op name a graph node can carry, with how to evaluate it
+and what type (dtype, ndim) it produces.
+
+`impl(*input_values, **attrs)` is written with autograd.numpy and the
+primitives module, so reverse mode needs nothing else; `infer(inputs, **attrs)`
+gives the output's dtype and ndim from the input variables when the node is
+built. A rewrite pass adds fused ops by adding rows here.
+"""
+from collections import namedtuple
+
+import autograd.numpy as anp
+import numpy as np
+
+from . import primitives as P
+from .graph import is_weak_scalar
+
+Op = namedtuple('Op', ['impl', 'infer'])
+
+_INT_TO_FLOAT = {'int8': 'float32', 'int16': 'float32', 'uint8': 'float32', 'uint16': 'float32',
+                 'bool': 'float32'}
+
+
+# -- type rules -----------------------------------------------------------------
+def _operand(v):
+    return v.attrs['value'] if is_weak_scalar(v) else np.dtype(v.dtype)
+
+
+def elemwise(inputs, **_):
+    dtype = np.result_type(*[_operand(v) for v in inputs]) if len(inputs) > 1 \
+        else np.dtype(inputs[0].dtype)
+    return dtype, max(v.ndim for v in inputs)
+
+
+def float_elemwise(inputs, **attrs):
+    dtype, ndim = elemwise(inputs)
+    if dtype.kind != 'f':
+        dtype = np.dtype(_INT_TO_FLOAT.get(dtype.name, 'float64'))
+    return dtype, ndim
+
+
+def comparison(inputs, **_):
+    return np.int8, max(v.ndim for v in inputs)
+
+
+def same_as_first(inputs, **_):
+    return inputs[0].dtype, inputs[0].ndim
+
+
+def _reduced_ndim(x, axis, keepdims):
+    if keepdims:
+        return x.ndim
+    return 0 if axis is None else x.ndim - len(axis)
+
+
+def reduction(inputs, axis=None, keepdims=False):
+    x = inputs[0]
+    return x.dtype, _reduced_ndim(x, axis, keepdims)
+
+
+def sum_type(inputs, axis=None, keepdims=False):
+    kind = np.dtype(inputs[0].dtype).kind
+    dtype = inputs[0].dtype if kind == 'f' else np.result_type(inputs[0].dtype, np.int64)
+    return dtype, _reduced_ndim(inputs[0], axis, keepdims)
+
+
+def mean_type(inputs, axis=None, keepdims=False):
+    kind = np.dtype(inputs[0].dtype).kind
+    return (inputs[0].dtype if kind == 'f' else np.float64), _reduced_ndim(inputs[0], axis, keepdims)
+
+
+def index_reduction(inputs, axis=None, keepdims=False):
+    return np.int64, _reduced_ndim(inputs[0], axis, keepdims)
+
+
+def fixed(dtype, ndim):
+    return lambda inputs, **_: (dtype, ndim)
+
+
+def dot_type(inputs, **_):
+    a, b = inputs
+    return np.result_type(a.dtype, b.dtype), max(a.ndim + b.ndim - 2, 0)
+
+
+def cast_type(inputs, dtype):
+    return dtype, inputs[0].ndim
+
+
+def switch_type(inputs, **_):
+    return elemwise(inputs[1:])[0], max(v.ndim for v in inputs)
+
+
+# -- implementations that need a few lines ---------------------------------------
+def _with_float(fn):
+    """Theano upcasts integer inputs of float functions (exp, log, ...) first."""
+    def impl(x):
+        if x.dtype.kind != 'f':
+            x = x.astype(_INT_TO_FLOAT.get(x.dtype.name, 'float64'))
+        return fn(x)
+    return impl
+
+
+def _nograd(fn):
+    """Evaluate `fn` on plain values: for integer-valued ops with no gradient."""
+    from autograd.tracer import getval
+    return lambda *args, **kw: fn(*[getval(a) for a in args], **kw)
+
+
+def _comparison(fn):
+    return _nograd(lambda x, y: fn(x, y).astype(np.int8))
+
+
+def _subtensor(x, *slots, index):
+    """x[index], with the index's symbolic parts (marked by Slot) filled from `slots`."""
+    return x[fill_index(index, slots)]
+
+
+class Slot(int):
+    """Marks where a symbolic value goes in a subtensor index (an int subclass,
+    so attrs stay hashable for the merge pass)."""
+
+    def __repr__(self):
+        return 'Slot(%d)' % int(self)
+
+
+def fill_index(index, slots):
+    def fill(item):
+        if type(item) is Slot:
+            return _as_index(slots[item])
+        if type(item) is tuple and item and item[0] == 'slice':
+            return slice(*(fill(p) for p in item[1:]))
+        return item
+    return tuple(fill(item) for item in index)
+
+
+def _as_index(value):
+    from autograd.tracer import getval
+    value = getval(value)
+    return int(value) if np.ndim(value) == 0 else np.asarray(value)
+
+
+def _reshape(x, shape):
+    from autograd.tracer import getval
+    return anp.reshape(x, tuple(int(s) for s in getval(shape)))
+
+
+def _dimshuffle(x, pattern, drop):
+    if drop:
+        x = anp.reshape(x, tuple(s for i, s in enumerate(x.shape) if i not in drop))
+    keep = [p for p in pattern if p != 'x']
+    # indices of kept axes after dropping
+    order = [k - sum(1 for d in drop if d < k) for k in keep]
+    if order != sorted(order):
+        x = anp.transpose(x, order)
+    shape = list(x.shape)
+    for i, p in enumerate(pattern):
+        if p == 'x':
+            shape.insert(i, 1)
+    return anp.reshape(x, tuple(shape)) if 'x' in pattern else x
+
+
+def _alloc(value, *shape, dtype):
+    from autograd.tracer import getval
+    shape = tuple(int(getval(s)) for s in shape)
+    return value + anp.zeros(shape, dtype=dtype)
+
+
+def _make_vector(*items):
+    from autograd.tracer import getval
+    return np.array([getval(i) for i in items], dtype=np.int64)
+
+
+def _categorical_crossentropy(coding, true):
+    if true.ndim == coding.ndim - 1:       # integer class indices, Theano's 1-hot op
+        return -anp.log(coding[np.arange(coding.shape[0]), true])
+    return -P.reduce_sum(true * anp.log(coding), axis=(coding.ndim - 1,))
+
+
+def _concatenate(*tensors, axis):
+    return anp.concatenate(tensors, axis=axis)
+
+
+def _cast(x, dtype):
+    return x.astype(dtype) if x.dtype != dtype else x
+
+
+OPS = {
+    # leaves are evaluated by function(), never looked up for impl
+    'input': Op(None, None),
+    'shared': Op(None, None),
+    'constant': Op(None, None),
+    # arithmetic
+    'add': Op(anp.add, elemwise),
+    'sub': Op(anp.subtract, elemwise),
+    'mul': Op(anp.multiply, elemwise),
+    'true_div': Op(anp.true_divide, float_elemwise),
+    'floor_div': Op(_nograd(np.floor_divide), elemwise),
+    'mod': Op(anp.mod, elemwise),
+    'pow': Op(anp.power, elemwise),
+    'neg': Op(anp.negative, same_as_first),
+    'abs': Op(P.abs_, same_as_first),
+    'sqr': Op(anp.square, same_as_first),
+    'sqrt': Op(_with_float(anp.sqrt), float_elemwise),
+    'exp': Op(_with_float(anp.exp), float_elemwise),
+    'log': Op(_with_float(anp.log), float_elemwise),
+    'tanh': Op(_with_float(anp.tanh), float_elemwise),
+    'sigmoid': Op(_with_float(P.sigmoid), float_elemwise),
+    'softplus': Op(_with_float(P.softplus), float_elemwise),
+    'maximum': Op(P.maximum, elemwise),
+    'minimum': Op(P.minimum, elemwise),
+    'clip': Op(P.clip, elemwise),
+    'round': Op(P.round_half_away, same_as_first),
+    'switch': Op(anp.where, switch_type),
+    'cast': Op(_cast, cast_type),
+    # comparisons: int8 0/1 like Theano, no gradient
+    'eq': Op(_comparison(np.equal), comparison),
+    'neq': Op(_comparison(np.not_equal), comparison),
+    'lt': Op(_comparison(np.less), comparison),
+    'le': Op(_comparison(np.less_equal), comparison),
+    'gt': Op(_comparison(np.greater), comparison),
+    'ge': Op(_comparison(np.greater_equal), comparison),
+    # reductions (axis is None or a tuple of ints)
+    'sum': Op(P.reduce_sum, sum_type),
+    'mean': Op(P.reduce_mean, mean_type),
+    'max': Op(P.reduce_max, reduction),
+    'min': Op(P.reduce_min, reduction),
+    'prod': Op(anp.prod, sum_type),
+    'argmax': Op(_nograd(np.argmax), index_reduction),
+    'argmin': Op(_nograd(np.argmin), index_reduction),
+    # linear algebra and nnet
+    'dot': Op(P.dot, dot_type),
+    'softmax': Op(P.softmax, same_as_first),
+    'categorical_crossentropy': Op(_categorical_crossentropy,
+                                   lambda inputs: (inputs[0].dtype, inputs[0].ndim - 1)),
+    # shapes
+    'shape': Op(_nograd(lambda x: np.array(np.shape(x), dtype=np.int64)), fixed(np.int64, 1)),
+    'make_vector': Op(_make_vector, lambda inputs: (np.int64, 1)),
+    'reshape': Op(_reshape, None),            # infer given per node by tensor.basic.reshape
+    'dimshuffle': Op(_dimshuffle, None),
+    'subtensor': Op(_subtensor, None),
+    'alloc': Op(_alloc, None),
+    'concatenate': Op(_concatenate, None),
+    'zeros_like': Op(_nograd(np.zeros_like), same_as_first),
+    'ones_like': Op(_nograd(np.ones_like), same_as_first),
+    'nonzero': Op(_nograd(lambda x, axis: np.nonzero(x)[axis]), fixed(np.int64, 1)),
+}
