@@ -1,0 +1,241 @@
+"""keras.layers.core as of Keras 4e1ec93c2f: Layer, Dense, Activation, Dropout, Flatten, Reshape."""
+import numpy as np
+
+from .. import activations, constraints, initializations, regularizers
+from .. import theano
+from ..theano import tensor as T
+from ..theano.graph import Variable, as_variable
+from ..theano.sandbox.rng_mrg import MRG_RandomStreams as RandomStreams
+from ..utils.theano_utils import floatX, shared_zeros
+
+
+class Layer(object):
+    def __init__(self):
+        self.params = []
+
+    def init_updates(self):
+        """Build `self.updates` (Sequential.add calls this); most layers have none."""
+        self.updates = []
+
+    def set_previous(self, layer):
+        if not self.supports_masked_input() and layer.get_output_mask() is not None:
+            raise ValueError('%s cannot follow %s: it does not support masked input'
+                             % (self.label(), layer.label()))
+        self.previous = layer
+
+    def get_output(self, train=False):
+        return self.get_input(train)
+
+    def get_input(self, train=False):
+        if hasattr(self, 'previous'):
+            return self.previous.get_output(train=train)
+        # old tests assign a numpy array to .input; Theano made it a constant
+        return self.input if isinstance(self.input, Variable) else as_variable(self.input)
+
+    def supports_masked_input(self):
+        return False
+
+    def get_output_mask(self, train=None):
+        return None
+
+    @property
+    def output_shape(self):
+        """Shape of one sample of the output (no batch axis), or None if unknown."""
+        if hasattr(self, 'previous'):
+            return self.previous.output_shape
+        return getattr(self, 'input_shape', None)
+
+    def label(self):
+        """How errors name this layer."""
+        name = getattr(self, 'name', None)
+        return '%s %r' % (type(self).__name__, name) if name else type(self).__name__
+
+    def weight_variables(self):
+        """The shared variables behind get_weights(), in order."""
+        return self.params
+
+    def check_weights(self, weights):
+        """`weights` cast to floatX after checking their number and shapes, so that
+        a bad set_weights call raises before it changes anything."""
+        targets = self.weight_variables()
+        weights = list(weights)
+        names = [getattr(p, 'name', None) or 'param' for p in targets]
+        if len(weights) != len(targets):
+            raise ValueError('%s.set_weights: expected %d arrays (%s), got %d'
+                             % (self.label(), len(targets), ', '.join(names), len(weights)))
+        checked = []
+        for k, (p, w) in enumerate(zip(targets, weights)):
+            w = np.asarray(w)
+            want = p.get_value(borrow=True).shape
+            if w.shape != want:
+                raise ValueError('%s.set_weights: weights[%d] (%s) has shape %s, expected %s'
+                                 % (self.label(), k, names[k], w.shape, want))
+            checked.append(floatX(w))
+        return checked
+
+    def set_weights(self, weights):
+        for p, w in zip(self.weight_variables(), self.check_weights(weights)):
+            p.set_value(w)
+
+    def get_weights(self):
+        return [p.get_value() for p in self.weight_variables()]
+
+    def get_config(self):
+        return {"name": self.__class__.__name__}
+
+    def get_params(self):
+        consts = []
+        if hasattr(self, 'constraints') and len(self.constraints) == len(self.params):
+            consts = [c if c else constraints.identity() for c in self.constraints]
+        else:
+            consts = [constraints.identity() for _ in self.params]
+        return (self.params, list(getattr(self, 'regularizers', [])), consts,
+                list(getattr(self, 'updates', None) or []))
+
+    def set_name(self, name):
+        self.name = name
+        for i, p in enumerate(self.params):
+            p.name = '%s_p%d' % (name, i)
+
+    def count_params(self):
+        return int(sum(np.prod(p.get_value(borrow=True).shape) for p in self.params))
+
+
+class MaskedLayer(Layer):
+    def supports_masked_input(self):
+        return True
+
+    def get_input_mask(self, train=False):
+        return self.previous.get_output_mask(train) if hasattr(self, 'previous') else None
+
+    def get_output_mask(self, train=False):
+        return self.get_input_mask(train)
+
+
+class Dense(Layer):
+    """Fully connected: activation(dot(X, W) + b)."""
+
+    def __init__(self, input_dim, output_dim, init='glorot_uniform', activation='linear',
+                 weights=None, name=None, W_regularizer=None, b_regularizer=None,
+                 activity_regularizer=None, W_constraint=None, b_constraint=None):
+        super(Dense, self).__init__()
+        self.init = initializations.get(init)
+        self.activation = activations.get(activation)
+        self.input_dim = input_dim
+        self.output_dim = output_dim
+        self.input = T.matrix()
+        self.W = self.init((self.input_dim, self.output_dim))
+        self.b = shared_zeros((self.output_dim))
+        self.params = [self.W, self.b]
+
+        self.regularizers = []
+        self.W_regularizer = regularizers.get(W_regularizer)
+        if self.W_regularizer:
+            self.W_regularizer.set_param(self.W)
+            self.regularizers.append(self.W_regularizer)
+        self.b_regularizer = regularizers.get(b_regularizer)
+        if self.b_regularizer:
+            self.b_regularizer.set_param(self.b)
+            self.regularizers.append(self.b_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        if self.activity_regularizer:
+            self.activity_regularizer.set_layer(self)
+            self.regularizers.append(self.activity_regularizer)
+        self.W_constraint = constraints.get(W_constraint)
+        self.b_constraint = constraints.get(b_constraint)
+        self.constraints = [self.W_constraint, self.b_constraint]
+
+        if weights is not None:
+            self.set_weights(weights)
+        if name is not None:
+            self.set_name(name)
+
+    @property
+    def input_shape(self):
+        return (self.input_dim,)
+
+    @property
+    def output_shape(self):
+        return (self.output_dim,)
+
+    def get_output(self, train=False):
+        X = self.get_input(train)
+        return self.activation(T.dot(X, self.W) + self.b)
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "input_dim": self.input_dim,
+                "output_dim": self.output_dim,
+                "init": self.init.__name__,
+                "activation": self.activation.__name__,
+                "W_regularizer": self.W_regularizer.get_config() if self.W_regularizer else None,
+                "b_regularizer": self.b_regularizer.get_config() if self.b_regularizer else None,
+                "activity_regularizer": (self.activity_regularizer.get_config()
+                                         if self.activity_regularizer else None),
+                "W_constraint": self.W_constraint.get_config() if self.W_constraint else None,
+                "b_constraint": self.b_constraint.get_config() if self.b_constraint else None}
+
+
+class Activation(MaskedLayer):
+    def __init__(self, activation, target=0, beta=0.1):
+        super(Activation, self).__init__()
+        self.activation = activations.get(activation)
+        self.target = target
+        self.beta = beta
+
+    def get_output(self, train=False):
+        return self.activation(self.get_input(train))
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "activation": self.activation.__name__,
+                "target": self.target, "beta": self.beta}
+
+
+class Dropout(MaskedLayer):
+    """Train: X * binomial mask (no rescaling, as in 2015); test: X * (1 - p)."""
+
+    def __init__(self, p):
+        super(Dropout, self).__init__()
+        self.p = p
+        self.srng = RandomStreams(seed=np.random.randint(10e6))
+
+    def get_output(self, train=False):
+        X = self.get_input(train)
+        if self.p > 0.:
+            retain_prob = 1. - self.p
+            if train:
+                X = X * self.srng.binomial(X.shape, p=retain_prob, dtype=theano.config.floatX)
+            else:
+                X = X * retain_prob
+        return X
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "p": self.p}
+
+
+class Flatten(Layer):
+    def get_output(self, train=False):
+        return T.flatten(self.get_input(train), 2)
+
+    @property
+    def output_shape(self):
+        shape = super(Flatten, self).output_shape
+        return None if shape is None else (int(np.prod(shape)),)
+
+
+class Reshape(Layer):
+    def __init__(self, *dims):
+        super(Reshape, self).__init__()
+        self.dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (list, tuple)) \
+            else tuple(dims)
+
+    def get_output(self, train=False):
+        X = self.get_input(train)
+        return T.reshape(X, [X.shape[0]] + list(self.dims))
+
+    @property
+    def output_shape(self):
+        return self.dims
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "dims": self.dims}

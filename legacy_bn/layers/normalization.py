@@ -1,0 +1,144 @@
+"""keras.layers.normalization: the 2015 BatchNormalization, and LayerNormalization."""
+import numpy as np
+
+from .. import initializations
+from ..theano import tensor as T
+from ..utils.theano_utils import ndim_tensor, shared_ones, shared_zeros
+from .core import Layer
+
+WEIGHT_NAMES = ['gamma', 'beta', 'running_mean', 'running_std']
+
+
+class BatchNormalization(Layer):
+    """Keras 4e1ec93c2f's BatchNormalization, quirks included (docs/compat.md).
+
+    mode 0 (featurewise): (X - running_mean) / (running_std + epsilon), in
+        training as well as at test time; the running statistics are updated by
+        the training step from the batch (epsilon inside the square root there).
+    mode 1 (samplewise): (X - mean) / (std + epsilon) over the last axis.
+    Output: gamma * X_normed + beta, gamma drawn U(-0.05, 0.05).
+    """
+
+    def __init__(self, input_shape, epsilon=1e-6, mode=0, momentum=0.9, weights=None):
+        super(BatchNormalization, self).__init__()
+        if mode not in (0, 1):
+            # 2015 accepted any mode and then failed with a NameError in get_output
+            raise ValueError('BatchNormalization: mode must be 0 (featurewise) or 1 (samplewise), '
+                             'got %r' % (mode,))
+        self.init = initializations.get("uniform")
+        self.input_shape = (input_shape,) if np.isscalar(input_shape) else tuple(input_shape)
+        self.epsilon = epsilon
+        self.mode = mode
+        self.momentum = momentum
+        self.input = ndim_tensor(len(self.input_shape) + 1)
+
+        self.gamma = self.init((self.input_shape))
+        self.beta = shared_zeros(self.input_shape)
+        self.params = [self.gamma, self.beta]
+        self.running_mean = shared_zeros(self.input_shape)
+        self.running_std = shared_ones((self.input_shape))
+        for var, name in zip(self.weight_variables(), WEIGHT_NAMES):
+            var.name = name
+        if weights is not None:
+            self.set_weights(weights)
+
+    def init_updates(self):
+        X = self.get_input(train=True)
+        m = X.mean(axis=0)
+        std = T.mean((X - m) ** 2 + self.epsilon, axis=0) ** 0.5
+        mean_update = self.momentum * self.running_mean + (1 - self.momentum) * m
+        std_update = self.momentum * self.running_std + (1 - self.momentum) * std
+        self.updates = [(self.running_mean, mean_update), (self.running_std, std_update)]
+
+    def weight_variables(self):
+        # get_weights() = [gamma, beta, running_mean, running_std]
+        return self.params + [self.running_mean, self.running_std]
+
+    def get_output(self, train=False):
+        X = self.get_input(train)
+        if self.mode == 0:
+            X_normed = (X - self.running_mean) / (self.running_std + self.epsilon)
+        else:
+            m = X.mean(axis=-1, keepdims=True)
+            std = X.std(axis=-1, keepdims=True)
+            X_normed = (X - m) / (std + self.epsilon)
+        return self.gamma * X_normed + self.beta
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "input_shape": self.input_shape,
+                "epsilon": self.epsilon,
+                "mode": self.mode}
+
+
+class LayerNormalization(Layer):
+    """Layer normalization as the keras-layer-normalization package computes it:
+    over the last axis, (x - mean) / sqrt(variance + epsilon), then * gamma + beta.
+    Same in training and test; no running statistics. epsilon=None means 1e-14
+    (that package's K.epsilon() ** 2). The size of the last axis comes from
+    `input_shape`, or from the previous layer in a Sequential."""
+
+    def __init__(self, center=True, scale=True, epsilon=None, gamma_init='one',
+                 beta_init='zero', input_shape=None, weights=None,
+                 gamma_initializer=None, beta_initializer=None):
+        super(LayerNormalization, self).__init__()
+        self.center = center
+        self.scale = scale
+        self.epsilon = 1e-14 if epsilon is None else epsilon
+        self.gamma_init = initializations.get(_init_name(gamma_initializer or gamma_init))
+        self.beta_init = initializations.get(_init_name(beta_initializer or beta_init))
+        self.initial_weights = weights
+        self.input_shape = None
+        if input_shape is not None:
+            self.build(tuple(input_shape) if not np.isscalar(input_shape) else (input_shape,))
+
+    def build(self, input_shape):
+        self.input_shape = input_shape
+        self.input = ndim_tensor(len(input_shape) + 1)
+        self.params = []
+        if self.scale:
+            self.gamma = self.gamma_init((input_shape[-1],))
+            self.params.append(self.gamma)
+        if self.center:
+            self.beta = self.beta_init((input_shape[-1],))
+            self.params.append(self.beta)
+        if self.initial_weights is not None:
+            self.set_weights(self.initial_weights)
+            self.initial_weights = None
+
+    def set_previous(self, layer):
+        super(LayerNormalization, self).set_previous(layer)
+        if self.input_shape is None:
+            shape = layer.output_shape
+            if shape is None:
+                raise ValueError('LayerNormalization after %s: the size of the last axis is unknown; '
+                                 'pass input_shape=(...) to LayerNormalization' % layer.label())
+            self.build(tuple(shape))
+
+    @property
+    def output_shape(self):
+        return self.input_shape
+
+    def get_output(self, train=False):
+        if self.input_shape is None:
+            raise ValueError('LayerNormalization has no input shape yet: add it after a layer '
+                             'with a known output size, or pass input_shape=(...)')
+        X = self.get_input(train)
+        mean = X.mean(axis=-1, keepdims=True)
+        variance = T.mean(T.sqr(X - mean), axis=-1, keepdims=True)
+        out = (X - mean) / T.sqrt(variance + self.epsilon)
+        if self.scale:
+            out = out * self.gamma
+        if self.center:
+            out = out + self.beta
+        return out
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "center": self.center, "scale": self.scale,
+                "epsilon": self.epsilon, "gamma_init": self.gamma_init.__name__,
+                "beta_init": self.beta_init.__name__, "input_shape": self.input_shape}
+
+
+def _init_name(name):
+    """Accept the modern Keras spellings ('ones', 'zeros') used by the package."""
+    return {'ones': 'one', 'zeros': 'zero'}.get(name, name) if isinstance(name, str) else name
