@@ -53,8 +53,12 @@ class MRG_RandomStreams:
                 raise ValueError('MRG_RandomStreams: size must be a vector, got %s' % size.describe())
             return size, None
         size = tuple(size)
+        if any(isinstance(s, (numbers.Integral, np.integer)) and s <= 0 for s in size):
+            raise ValueError('MRG_RandomStreams: the size %s contains a dimension <= 0' % (size,))
         if all(isinstance(s, (numbers.Integral, np.integer)) for s in size):
-            return as_variable(np.array(size, dtype=np.int64)), size
+            # Theano counted a size as known only when every entry is a Python int
+            known = size if all(type(s) is int for s in size) else None
+            return as_variable(np.array(size, dtype=np.int64)), known
         return T._shape_vector(size), None
 
     def uniform(self, size, low=0.0, high=1.0, ndim=None, dtype=None, nstreams=None):
