@@ -20,7 +20,7 @@ from autograd.tracer import getval
 from .errors import MissingInputError, UnusedInputError
 from .graph import SharedVariable, Variable, as_variable, depends_on, filter_value, toposort
 from .gradient import reverse_pass
-from .ops import OPS
+from .ops import OPS, raw_impl
 from .rewrite import PASSES
 
 # Ops whose impl returns (value, (holder, new_state)); the state is committed with the updates.
@@ -233,7 +233,7 @@ def _evaluate_node(node, fn, args):
 
 
 def _node_step(node, slot):
-    fn = _bound_impl(node)
+    fn = _bound_impl(node, raw=True)
     ins = [slot[id(i)] for i in node.inputs]
     out = slot[id(node)]
     if node.op in STATEFUL_OPS:
@@ -250,8 +250,8 @@ def _node_step(node, slot):
     return step
 
 
-def _bound_impl(node):
-    impl = OPS[node.op].impl
+def _bound_impl(node, raw=False):
+    impl = raw_impl(node.op) if raw else OPS[node.op].impl
     if node.attrs:
         attrs = node.attrs
         return lambda *args: impl(*args, **attrs)
@@ -268,8 +268,11 @@ class _GradGroup:
         for g in grad_nodes:
             if all(g.inputs[1] is not w for w in self.wrts):
                 self.wrts.append(g.inputs[1])
-        hit = depends_on([cost], self.wrts)
         wrt_ids = set(map(id, self.wrts))
+        # traced: every node between a wrt and the cost. Non-differentiable ones
+        # (shape, comparisons, random draws) run inside the trace on plain values,
+        # because differentiable nodes after them need their results.
+        hit = depends_on([cost], self.wrts)
         self.traced = [n for n in toposort([cost]) if id(n) in hit and id(n) not in wrt_ids]
         traced_ids = set(map(id, self.traced)) | wrt_ids
         self.outside_inputs = []
@@ -283,8 +286,8 @@ class _GradGroup:
 
     def build_step(self, slot):
         wrt_slots = [slot[id(w)] for w in self.wrts]
-        traced = [(n, _bound_impl(n), [slot[id(i)] for i in n.inputs], slot[id(n)])
-                  for n in self.traced]
+        traced = [(n, _bound_impl(n, raw=not OPS[n.op].differentiable),
+                   [slot[id(i)] for i in n.inputs], slot[id(n)], _kind(n)) for n in self.traced]
         cost_slot = slot[id(self.cost)]
         if not self.traced:          # the cost is itself a wrt variable
             cost_slot = None
@@ -292,23 +295,38 @@ class _GradGroup:
         wrts = self.wrts
         cost_is_wrt = [w is self.cost for w in wrts]
 
-        def evaluate(boxes, values):
+        def evaluate(boxes, values, pending):
             for s, b in zip(wrt_slots, boxes):
                 values[s] = b
-            for node, fn, ins, out in traced:
-                values[out] = _evaluate_node(node, fn, [values[i] for i in ins])
+            for node, fn, ins, out, kind in traced:
+                if kind == TRACE:
+                    values[out] = _evaluate_node(node, fn, [values[i] for i in ins])
+                elif kind == PLAIN:
+                    values[out] = _evaluate_node(node, fn, [getval(values[i]) for i in ins])
+                else:
+                    values[out], commit = _evaluate_node(node, fn, [getval(values[i]) for i in ins])
+                    pending.append(commit)
             return values[cost_slot] if cost_slot is not None else boxes[cost_is_wrt.index(True)]
 
         def step(values, pending):
             originals = [values[s] for s in wrt_slots]
-            _, grads = reverse_pass(lambda boxes: evaluate(boxes, values), originals)
+            _, grads = reverse_pass(lambda boxes: evaluate(boxes, values, pending), originals)
             for s, v in zip(wrt_slots, originals):
                 values[s] = v
-            for _, _, _, out in traced:          # unbox for the rest of the schedule
+            for _, _, _, out, _ in traced:       # unbox for the rest of the schedule
                 values[out] = getval(values[out])
             for s, k in grad_slots:
                 values[s] = grads[k]
         return step
+
+
+TRACE, PLAIN, STATEFUL = 0, 1, 2
+
+
+def _kind(node):
+    if node.op in STATEFUL_OPS:
+        return STATEFUL
+    return TRACE if OPS[node.op].differentiable else PLAIN
 
 
 def _grad_groups(nodes, slot):

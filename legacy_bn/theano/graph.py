@@ -234,35 +234,41 @@ def is_weak_scalar(var):
 def filter_value(data, var, allow_downcast, what):
     """Convert `data` for `var` as Theano's TensorType.filter did.
 
-    Same dtype passes; a safe cast (int8 -> float32, float32 -> float64) is done;
-    a lossy cast (float64 -> float32) only with allow_downcast, except that a plain
-    Python float may always become floatX. The number of dimensions must match.
+    An ndarray passes if it has the dtype or safely upcasts to it (int8 ->
+    float32, float32 -> float64); other data (lists, Python numbers) passes if
+    the conversion is exact; a Python float always becomes a floatX input.
+    Anything lossier needs allow_downcast. The number of dimensions must match.
     """
+    from .configparser import config
     if isinstance(data, Variable):
         raise TypeError('%s: %s expects a value, got the symbolic %s'
                         % (what, var.describe(), data.describe()))
     target = np.dtype(var.dtype)
     if isinstance(data, np.ndarray) and data.dtype == target:
         arr = data
+    elif allow_downcast:
+        arr = np.asarray(data, dtype=target)
+    elif isinstance(data, np.ndarray):
+        if not np.can_cast(data.dtype, target, 'safe'):
+            raise TypeError(_lossy(what, var, data.dtype))
+        arr = data.astype(target)
+    elif type(data) is float and allow_downcast is None and target == config.floatX:
+        arr = np.asarray(data, dtype=target)
     else:
-        arr = np.asarray(data)
-        if arr.dtype != target:
-            python_float = isinstance(data, float)
-            if allow_downcast or np.can_cast(arr.dtype, target, 'safe') or \
-                    (python_float and allow_downcast is None and target.kind == 'f'):
-                arr = arr.astype(target)
-            elif arr.dtype.kind in 'iu' and target.kind in 'iuf' and not isinstance(data, np.ndarray) \
-                    and np.array_equal(arr.astype(target), arr):
-                arr = arr.astype(target)   # Python ints/lists of ints that fit exactly
-            else:
-                raise TypeError(
-                    '%s: %s cannot take data of dtype %s without risking loss of precision; '
-                    'cast the data to %s, or pass allow_input_downcast=True to function()'
-                    % (what, var.describe(), arr.dtype, target))
+        original = np.asarray(data)
+        arr = original.astype(target)
+        if not np.array_equal(arr, original, equal_nan=original.dtype.kind == 'f'):
+            raise TypeError(_lossy(what, var, original.dtype))
     if arr.ndim != var.ndim:
         raise TypeError('%s: %s needs %d dimensions, got data of shape %s'
                         % (what, var.describe(), var.ndim, arr.shape))
     return arr
+
+
+def _lossy(what, var, dtype):
+    return ('%s: %s cannot take data of dtype %s without risking loss of precision; '
+            'cast the data to %s, or pass allow_input_downcast=True to function()'
+            % (what, var.describe(), dtype, var.dtype))
 
 
 # -- walking graphs ------------------------------------------------------------

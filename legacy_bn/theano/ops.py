@@ -14,10 +14,9 @@ import numpy as np
 from . import primitives as P
 from .graph import is_weak_scalar
 
-Op = namedtuple('Op', ['impl', 'infer'])
+# differentiable=False: no gradient passes through (a grad group never traces it)
+Op = namedtuple('Op', ['impl', 'infer', 'differentiable'], defaults=[True])
 
-_INT_TO_FLOAT = {'int8': 'float32', 'int16': 'float32', 'uint8': 'float32', 'uint16': 'float32',
-                 'bool': 'float32'}
 
 
 # -- type rules -----------------------------------------------------------------
@@ -34,7 +33,7 @@ def elemwise(inputs, **_):
 def float_elemwise(inputs, **attrs):
     dtype, ndim = elemwise(inputs)
     if dtype.kind != 'f':
-        dtype = np.dtype(_INT_TO_FLOAT.get(dtype.name, 'float64'))
+        dtype = np.dtype(P.INT_TO_FLOAT.get(dtype.name, 'float64'))
     return dtype, ndim
 
 
@@ -90,15 +89,6 @@ def switch_type(inputs, **_):
 
 
 # -- implementations that need a few lines ---------------------------------------
-def _with_float(fn):
-    """Theano upcasts integer inputs of float functions (exp, log, ...) first."""
-    def impl(x):
-        if x.dtype.kind != 'f':
-            x = x.astype(_INT_TO_FLOAT.get(x.dtype.name, 'float64'))
-        return fn(x)
-    return impl
-
-
 def _nograd(fn):
     """Evaluate `fn` on plain values: for integer-valued ops with no gradient."""
     from autograd.tracer import getval
@@ -161,7 +151,7 @@ def _dimshuffle(x, pattern, drop):
 def _alloc(value, *shape, dtype):
     from autograd.tracer import getval
     shape = tuple(int(getval(s)) for s in shape)
-    return value + anp.zeros(shape, dtype=dtype)
+    return P.add(value, np.zeros(shape, dtype=dtype))
 
 
 def _make_vector(*items):
@@ -171,8 +161,8 @@ def _make_vector(*items):
 
 def _categorical_crossentropy(coding, true):
     if true.ndim == coding.ndim - 1:       # integer class indices, Theano's 1-hot op
-        return -anp.log(coding[np.arange(coding.shape[0]), true])
-    return -P.reduce_sum(true * anp.log(coding), axis=(coding.ndim - 1,))
+        return P.negative(P.log(coding[np.arange(coding.shape[0]), true]))
+    return P.negative(P.reduce_sum(P.multiply(true, P.log(coding)), axis=(coding.ndim - 1,)))
 
 
 def _concatenate(*tensors, axis):
@@ -188,58 +178,65 @@ OPS = {
     'input': Op(None, None),
     'shared': Op(None, None),
     'constant': Op(None, None),
+    'grad': Op(None, None),               # filled in by the grad group of its cost
     # arithmetic
-    'add': Op(anp.add, elemwise),
-    'sub': Op(anp.subtract, elemwise),
-    'mul': Op(anp.multiply, elemwise),
-    'true_div': Op(anp.true_divide, float_elemwise),
-    'floor_div': Op(_nograd(np.floor_divide), elemwise),
-    'mod': Op(anp.mod, elemwise),
-    'pow': Op(anp.power, elemwise),
-    'neg': Op(anp.negative, same_as_first),
+    'add': Op(P.add, elemwise),
+    'sub': Op(P.subtract, elemwise),
+    'mul': Op(P.multiply, elemwise),
+    'true_div': Op(P.true_divide, float_elemwise),
+    'floor_div': Op(_nograd(np.floor_divide), elemwise, False),
+    'mod': Op(_nograd(np.mod), elemwise, False),
+    'pow': Op(P.power, elemwise),
+    'neg': Op(P.negative, same_as_first),
     'abs': Op(P.abs_, same_as_first),
-    'sqr': Op(anp.square, same_as_first),
-    'sqrt': Op(_with_float(anp.sqrt), float_elemwise),
-    'exp': Op(_with_float(anp.exp), float_elemwise),
-    'log': Op(_with_float(anp.log), float_elemwise),
-    'tanh': Op(_with_float(anp.tanh), float_elemwise),
-    'sigmoid': Op(_with_float(P.sigmoid), float_elemwise),
-    'softplus': Op(_with_float(P.softplus), float_elemwise),
+    'sqr': Op(P.square, same_as_first),
+    'sqrt': Op(P.sqrt, float_elemwise),
+    'exp': Op(P.exp, float_elemwise),
+    'log': Op(P.log, float_elemwise),
+    'tanh': Op(P.tanh, float_elemwise),
+    'sigmoid': Op(P.sigmoid, float_elemwise),
+    'softplus': Op(P.softplus, float_elemwise),
     'maximum': Op(P.maximum, elemwise),
     'minimum': Op(P.minimum, elemwise),
     'clip': Op(P.clip, elemwise),
-    'round': Op(P.round_half_away, same_as_first),
-    'switch': Op(anp.where, switch_type),
+    'round': Op(P.round_half_away, same_as_first, False),
+    'switch': Op(P.where, switch_type),
     'cast': Op(_cast, cast_type),
     # comparisons: int8 0/1 like Theano, no gradient
-    'eq': Op(_comparison(np.equal), comparison),
-    'neq': Op(_comparison(np.not_equal), comparison),
-    'lt': Op(_comparison(np.less), comparison),
-    'le': Op(_comparison(np.less_equal), comparison),
-    'gt': Op(_comparison(np.greater), comparison),
-    'ge': Op(_comparison(np.greater_equal), comparison),
+    'eq': Op(_comparison(np.equal), comparison, False),
+    'neq': Op(_comparison(np.not_equal), comparison, False),
+    'lt': Op(_comparison(np.less), comparison, False),
+    'le': Op(_comparison(np.less_equal), comparison, False),
+    'gt': Op(_comparison(np.greater), comparison, False),
+    'ge': Op(_comparison(np.greater_equal), comparison, False),
     # reductions (axis is None or a tuple of ints)
     'sum': Op(P.reduce_sum, sum_type),
     'mean': Op(P.reduce_mean, mean_type),
     'max': Op(P.reduce_max, reduction),
     'min': Op(P.reduce_min, reduction),
-    'prod': Op(anp.prod, sum_type),
-    'argmax': Op(_nograd(np.argmax), index_reduction),
-    'argmin': Op(_nograd(np.argmin), index_reduction),
+    'prod': Op(P.reduce_prod, sum_type),
+    'argmax': Op(_nograd(np.argmax), index_reduction, False),
+    'argmin': Op(_nograd(np.argmin), index_reduction, False),
     # linear algebra and nnet
     'dot': Op(P.dot, dot_type),
     'softmax': Op(P.softmax, same_as_first),
     'categorical_crossentropy': Op(_categorical_crossentropy,
                                    lambda inputs: (inputs[0].dtype, inputs[0].ndim - 1)),
-    # shapes
-    'shape': Op(_nograd(lambda x: np.array(np.shape(x), dtype=np.int64)), fixed(np.int64, 1)),
-    'make_vector': Op(_make_vector, lambda inputs: (np.int64, 1)),
-    'reshape': Op(_reshape, None),            # infer given per node by tensor.basic.reshape
+    # shapes (type given by the builder in tensor.basic)
+    'shape': Op(_nograd(lambda x: np.array(np.shape(x), dtype=np.int64)), fixed(np.int64, 1), False),
+    'make_vector': Op(_make_vector, lambda inputs: (np.int64, 1), False),
+    'reshape': Op(_reshape, None),
     'dimshuffle': Op(_dimshuffle, None),
     'subtensor': Op(_subtensor, None),
     'alloc': Op(_alloc, None),
     'concatenate': Op(_concatenate, None),
-    'zeros_like': Op(_nograd(np.zeros_like), same_as_first),
-    'ones_like': Op(_nograd(np.ones_like), same_as_first),
-    'nonzero': Op(_nograd(lambda x, axis: np.nonzero(x)[axis]), fixed(np.int64, 1)),
+    'zeros_like': Op(_nograd(np.zeros_like), same_as_first, False),
+    'ones_like': Op(_nograd(np.ones_like), same_as_first, False),
+    'nonzero': Op(_nograd(lambda x, axis: np.nonzero(x)[axis]), fixed(np.int64, 1), False),
 }
+
+
+def raw_impl(op):
+    """The plain-numpy version of an op, for nodes no gradient passes through."""
+    impl = OPS[op].impl
+    return getattr(impl, 'fun', impl)

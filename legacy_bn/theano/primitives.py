@@ -1,57 +1,129 @@
-"""autograd primitives whose gradients follow Theano, not autograd's defaults.
+"""The autograd primitives the op table evaluates, each with its gradient rule.
 
-Everything else is differentiated by autograd's own rules. A primitive lives
-here when Theano's gradient differs (kinks: abs, maximum/minimum, max, clip),
-when autograd's rule would leave float32 (reductions under numpy 2), or when a
-fused rule is much cheaper than the composed one (softmax, sigmoid, dot).
-Each primitive is checked against central finite differences in the tests.
+Why our own primitives rather than autograd.numpy's:
+  * Theano's gradients differ at kinks (abs, maximum/minimum, max, clip) and
+    at zeros of prod;
+  * autograd's rules can leave float32 under numpy 2 (mean, max, pow with
+    array exponents); every rule here returns the dtype of its argument;
+  * autograd's rules call its own wrapped functions (unbroadcast -> anp.sum),
+    which costs several microseconds each inside every backward pass; these
+    rules use plain numpy, so a small-batch step spends its time computing.
+The raw numpy function of each primitive (`p.fun`) evaluates the nodes that
+no gradient passes through. Every rule is checked against central finite
+differences in tests/test_tensor_grad.py.
 """
 import numpy as np
-from autograd.extend import primitive, defvjp
+from autograd.extend import defvjp, primitive
 
 F32 = np.dtype(np.float32)
+INT_TO_FLOAT = {'int8': 'float32', 'int16': 'float32', 'uint8': 'float32', 'uint16': 'float32',
+                'bool': 'float32'}
 
 
+def unbroadcast(g, target):
+    """Sum `g` over the axes along which `target` was broadcast, in target's dtype
+    (the one broadcasting helper)."""
+    shape = np.shape(target)
+    if np.shape(g) != shape:
+        while np.ndim(g) > len(shape):
+            g = np.sum(g, axis=0)
+        axes = tuple(a for a, size in enumerate(shape) if size == 1 and g.shape[a] != 1)
+        if axes:
+            g = np.sum(g, axis=axes, keepdims=True)
+    dtype = getattr(target, 'dtype', None)
+    if dtype is not None and dtype.kind == 'f' and getattr(g, 'dtype', None) != dtype:
+        g = np.asarray(g, dtype=dtype)
+    return g
+
+
+def as_float(x):
+    """Theano upcasts integer inputs of float functions (exp, log, ...) first."""
+    return x if x.dtype.kind == 'f' else x.astype(INT_TO_FLOAT.get(x.dtype.name, 'float64'))
+
+
+def _elementwise(fn, *rules):
+    """A primitive over broadcasting arguments; rule(g, ans, *args) is the gradient
+    for one argument before unbroadcasting (None: no gradient)."""
+    p = primitive(fn)
+
+    def make(argnum, rule):
+        if rule is None:
+            return None
+        return lambda ans, *args: lambda g: unbroadcast(rule(g, ans, *args), args[argnum])
+    defvjp(p, *[make(k, r) for k, r in enumerate(rules)])
+    return p
+
+
+# -- arithmetic ------------------------------------------------------------------------
+add = _elementwise(np.add, lambda g, a, x, y: g, lambda g, a, x, y: g)
+subtract = _elementwise(np.subtract, lambda g, a, x, y: g, lambda g, a, x, y: -g)
+multiply = _elementwise(np.multiply, lambda g, a, x, y: g * y, lambda g, a, x, y: g * x)
+true_divide = _elementwise(np.true_divide, lambda g, a, x, y: g / y, lambda g, a, x, y: -g * a / y)
+power = _elementwise(np.power,
+                     lambda g, a, x, y: g * y * np.power(x, y - 1),
+                     lambda g, a, x, y: g * a * np.log(np.where(x > 0, x, 1)))
+negative = _elementwise(np.negative, lambda g, a, x: -g)
+square = _elementwise(np.square, lambda g, a, x: g * 2 * x)
+sqrt = _elementwise(lambda x: np.sqrt(as_float(x)), lambda g, a, x: g * 0.5 / a)
+exp = _elementwise(lambda x: np.exp(as_float(x)), lambda g, a, x: g * a)
+log = _elementwise(lambda x: np.log(as_float(x)), lambda g, a, x: g / x)
+tanh = _elementwise(lambda x: np.tanh(as_float(x)), lambda g, a, x: g * (1 - a * a))
+# Theano: abs'(0) = 0, which makes Keras's relu (x + |x|) / 2 have gradient 0.5 at 0
+abs_ = _elementwise(np.abs, lambda g, a, x: g * np.sign(x))
+# sigmoid in tanh form: stable for large |x| and float32 stays float32
+sigmoid = _elementwise(lambda x: (np.tanh(as_float(x) * 0.5) + 1) * 0.5,
+                       lambda g, a, x: g * a * (1 - a))
+softplus = _elementwise(lambda x: np.logaddexp(0, as_float(x)).astype(as_float(x).dtype, copy=False),
+                        lambda g, a, x: g * ((np.tanh(x * 0.5) + 1) * 0.5))
+# Theano: every argument equal to the result receives the full gradient (no split on ties)
+maximum = _elementwise(np.maximum, lambda g, a, x, y: g * (x == a), lambda g, a, x, y: g * (y == a))
+minimum = _elementwise(np.minimum, lambda g, a, x, y: g * (x == a), lambda g, a, x, y: g * (y == a))
+# Theano's Clip.grad: x gets it where lo <= x <= hi (bounds inclusive), lo below, hi above
+clip = _elementwise(lambda x, lo, hi: np.clip(x, lo, hi),
+                    lambda g, a, x, lo, hi: g * ((x >= lo) & (x <= hi)),
+                    lambda g, a, x, lo, hi: g * (x < lo),
+                    lambda g, a, x, lo, hi: g * (x > hi))
+where = _elementwise(np.where, None,
+                     lambda g, a, c, x, y: np.where(c, g, 0),
+                     lambda g, a, c, x, y: np.where(c, 0, g))
+
+
+@primitive
+def round_half_away(x):
+    # Theano 0.8's default rounding mode (numpy rounds half to even)
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+
+
+# -- reductions: float32 accumulates in float64 (as Theano did); the result keeps x's dtype
 def _axes(axis, ndim):
-    """Normalise an axis argument to a sorted tuple of non-negative ints (or all axes)."""
-    if axis is None:
-        return tuple(range(ndim))
-    return tuple(sorted(a % ndim for a in axis))
+    return tuple(range(ndim)) if axis is None else axis
 
 
-def _restore_axes(g, x, axis, keepdims):
-    """Reshape the reduced gradient `g` so it broadcasts back against `x`."""
-    if keepdims or x.ndim == 0:
-        return g
-    shape = list(x.shape)
-    for a in _axes(axis, x.ndim):
-        shape[a] = 1
-    return np.reshape(g, shape)
+def _keep_shape(x, axis):
+    """x's shape with the reduced axes set to 1 (how a reduced g broadcasts back)."""
+    axes = _axes(axis, x.ndim)
+    return tuple(1 if a in axes else s for a, s in enumerate(x.shape))
 
 
-def _broadcast_back(g, x, axis, keepdims):
-    return np.broadcast_to(_restore_axes(g, x, axis, keepdims), x.shape).astype(x.dtype)
+def _broadcast_back(g, x, axis):
+    return np.broadcast_to(np.reshape(g, _keep_shape(x, axis)), x.shape).astype(x.dtype)
 
 
-# -- reductions: float32 accumulates in float64 (as Theano did), result keeps x's dtype.
-def _acc_dtype(x):
-    return np.float64 if x.dtype == F32 else None
+def _sum_dtype(x):
+    return x.dtype if x.dtype.kind == 'f' else np.result_type(x.dtype, np.int64)
 
 
 @primitive
 def reduce_sum(x, axis=None, keepdims=False):
-    return np.asarray(np.sum(x, axis=axis, keepdims=keepdims, dtype=_acc_dtype(x))).astype(
-        x.dtype if x.dtype.kind == 'f' else np.result_type(x.dtype, np.int64), copy=False)
+    acc = np.float64 if x.dtype == F32 else None
+    return np.asarray(np.sum(x, axis=axis, keepdims=keepdims, dtype=acc)).astype(_sum_dtype(x), copy=False)
 
 
 @primitive
 def reduce_mean(x, axis=None, keepdims=False):
-    out = np.mean(x, axis=axis, keepdims=keepdims, dtype=_acc_dtype(x))
+    acc = np.float64 if x.dtype == F32 else None
+    out = np.mean(x, axis=axis, keepdims=keepdims, dtype=acc)
     return np.asarray(out).astype(x.dtype if x.dtype.kind == 'f' else np.float64, copy=False)
-
-
-def _count(x, axis):
-    return int(np.prod([x.shape[a] for a in _axes(axis, x.ndim)]))
 
 
 @primitive
@@ -64,57 +136,40 @@ def reduce_min(x, axis=None, keepdims=False):
     return np.asarray(np.min(x, axis=axis, keepdims=keepdims))
 
 
+@primitive
+def reduce_prod(x, axis=None, keepdims=False):
+    return np.asarray(np.prod(x, axis=axis, keepdims=keepdims)).astype(_sum_dtype(x), copy=False)
+
+
+def _count(x, axis):
+    return int(np.prod([x.shape[a] for a in _axes(axis, x.ndim)]))
+
+
 def _chooser_vjp(ans, x, axis=None, keepdims=False):
     # Theano: the gradient goes in full to EVERY position equal to the extremum
-    # (autograd would split it between ties).
-    hit = x == _restore_axes(ans, x, axis, keepdims)
-    return lambda g: (_restore_axes(g, x, axis, keepdims) * hit).astype(x.dtype, copy=False)
+    hit = x == np.reshape(ans, _keep_shape(x, axis))
+    return lambda g: (np.reshape(g, _keep_shape(x, axis)) * hit).astype(x.dtype, copy=False)
 
 
-# -- elementwise with Theano's conventions at kinks ----------------------------
-@primitive
-def abs_(x):
-    return np.abs(x)
+def _prod_vjp(ans, x, axis=None, keepdims=False):
+    # d prod / d x_i = product of the other elements, computed without dividing by x_i
+    # (exact at zeros, as Theano): exclusive cumulative products from both sides.
+    axes = _axes(axis, x.ndim)
+    rest = [a for a in range(x.ndim) if a not in axes]
+    moved = np.transpose(x, rest + list(axes))
+    flat = moved.reshape(moved.shape[:len(rest)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = np.transpose((left * right).reshape(moved.shape), np.argsort(rest + list(axes)))
+    return lambda g: (np.reshape(g, _keep_shape(x, axis)) * others).astype(x.dtype, copy=False)
 
 
-@primitive
-def maximum(x, y):
-    return np.maximum(x, y)
-
-
-@primitive
-def minimum(x, y):
-    return np.minimum(x, y)
-
-
-def _tie_vjp(argnum):
-    # Theano: every argument equal to the result receives the full gradient.
-    def make(ans, x, y):
-        mine = (x, y)[argnum]
-        return lambda g: unbroadcast(g * (mine == ans), mine)
-    return make
-
-
-@primitive
-def clip(x, lo, hi):
-    return np.clip(x, lo, hi)
-
-
-@primitive
-def sigmoid(x):
-    # tanh form: stable for large |x| and keeps float32 in float32.
-    return (np.tanh(x * 0.5) + 1) * 0.5
-
-
+# -- fused ops --------------------------------------------------------------------------
 @primitive
 def softmax(x):
     e = np.exp(x - np.max(x, axis=-1, keepdims=True))
     return e / np.sum(e, axis=-1, keepdims=True)
-
-
-@primitive
-def softplus(x):
-    return np.logaddexp(np.zeros((), x.dtype), x)
 
 
 @primitive
@@ -127,6 +182,8 @@ def _dot_vjp_a(ans, a, b):
         return lambda g: np.multiply.outer(g, b) if a.ndim > 1 else g * b
     if a.ndim == 1:
         return lambda g: np.dot(b, g)
+    if a.ndim == 2 and b.ndim == 2:
+        return lambda g: np.dot(g, b.T)
     # a (..., k), b (..., k, n): contract g with b over all of b's axes but k
     b_axes = [i for i in range(b.ndim) if i != b.ndim - 2]
     g_axes = list(range(a.ndim - 1, a.ndim - 1 + b.ndim - 1))
@@ -138,44 +195,23 @@ def _dot_vjp_b(ans, a, b):
         return lambda g: g * a
     if a.ndim == 1:
         return lambda g: np.multiply.outer(a, g)
+    if a.ndim == 2 and b.ndim == 2:
+        return lambda g: np.dot(a.T, g)
     if b.ndim == 1:
         return lambda g: np.tensordot(a, g, (list(range(a.ndim - 1)), list(range(g.ndim))))
     lead = list(range(a.ndim - 1))
-    # result of tensordot(a, g) is (k, *b_lead, n): move k to b's axis -2
+    # tensordot(a, g) is (k, *b_lead, n): move k to b's axis -2
     return lambda g: np.moveaxis(np.tensordot(a, g, (lead, lead)), 0, -2)
 
 
-@primitive
-def round_half_away(x):
-    # Theano 0.8's default rounding mode (numpy rounds half to even).
-    return np.sign(x) * np.floor(np.abs(x) + 0.5)
-
-
-def unbroadcast(g, target):
-    """Sum `g` over the axes along which `target` was broadcast (the one helper)."""
-    while g.ndim > np.ndim(target):
-        g = np.sum(g, axis=0)
-    for axis, size in enumerate(np.shape(target)):
-        if size == 1 and g.shape[axis] != 1:
-            g = np.sum(g, axis=axis, keepdims=True)
-    dtype = getattr(target, 'dtype', None)
-    return g.astype(dtype, copy=False) if dtype is not None and dtype.kind == 'f' else g
-
-
-# -- the table: each primitive with its gradient rule --------------------------
+# -- the table of gradient rules not given by _elementwise above ------------------------------
+defvjp(round_half_away, lambda ans, x: lambda g: np.zeros_like(x))
 defvjp(reduce_sum, lambda ans, x, axis=None, keepdims=False:
-       lambda g: _broadcast_back(g, x, axis, keepdims))
+       lambda g: _broadcast_back(g, x, axis))
 defvjp(reduce_mean, lambda ans, x, axis=None, keepdims=False:
-       lambda g: _broadcast_back(g / _count(x, axis), x, axis, keepdims))
+       lambda g: _broadcast_back(g / _count(x, axis), x, axis))
 defvjp(reduce_max, _chooser_vjp)
 defvjp(reduce_min, _chooser_vjp)
-defvjp(abs_, lambda ans, x: lambda g: g * np.sign(x))          # 0 at 0, as Theano
-defvjp(maximum, _tie_vjp(0), _tie_vjp(1))
-defvjp(minimum, _tie_vjp(0), _tie_vjp(1))
-defvjp(clip, lambda ans, x, lo, hi:
-       lambda g: unbroadcast(g * ((x >= lo) & (x <= hi)), x))  # bounds inclusive, as Theano
-defvjp(sigmoid, lambda ans, x: lambda g: g * ans * (1 - ans))
+defvjp(reduce_prod, _prod_vjp)
 defvjp(softmax, lambda ans, x: lambda g: (g - np.sum(g * ans, axis=-1, keepdims=True)) * ans)
-defvjp(softplus, lambda ans, x: lambda g: g * ((np.tanh(x * 0.5) + 1) * 0.5))
 defvjp(dot, _dot_vjp_a, _dot_vjp_b)
-defvjp(round_half_away, lambda ans, x: lambda g: np.zeros_like(x))

@@ -33,7 +33,7 @@ def _draw_uniform(size, holder, dtype):
     return values, (holder, new_state)
 
 
-OPS['mrg_uniform'] = Op(_draw_uniform, None)
+OPS['mrg_uniform'] = Op(_draw_uniform, None, differentiable=False)
 STATEFUL_OPS.add('mrg_uniform')
 
 
