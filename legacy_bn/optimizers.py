@@ -1,0 +1,248 @@
+"""Optimizers of Keras 4e1ec93 (SPEC §3).
+
+`get_updates(params, constraints, loss)` returns a list of (shared variable,
+symbolic new value) pairs for `theano.function(..., updates=...)`. Every new
+value is written in terms of the pre-step values, and the function assigns them
+all at once, so the updates are simultaneous. Each parameter's constraint is
+applied to its new value. Hyper-parameters that a schedule may change (`lr`,
+...) live in floatX shared scalars, as in Keras.
+"""
+import legacy_bn.theano as theano
+import legacy_bn.theano.tensor as T
+from .utils.theano_utils import shared_zeros, shared_scalar, floatX
+from .utils.generic_utils import get_from_module
+
+
+def clip_norm(g, c, n):
+    """Scale gradient `g` by c/n when the global gradient norm `n` is at least `c` (> 0)."""
+    if c > 0:
+        g = T.switch(T.ge(n, c), g * c / n, g)
+    return g
+
+
+def kl_divergence(p, p_hat):
+    return p_hat - p + p * T.log(p / p_hat)
+
+
+class Optimizer(object):
+    """Base class. Keyword arguments become attributes; `clipnorm` and `clipvalue`
+    (if > 0) clip the gradients in `get_gradients`."""
+
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+        self.updates = []
+
+    def get_state(self):
+        """Current values of every updated shared variable (after `get_updates`)."""
+        return [u[0].get_value() for u in self.updates]
+
+    def set_state(self, value_list):
+        if len(self.updates) != len(value_list):
+            raise ValueError('%s.set_state: expected %d arrays, got %d'
+                             % (self.__class__.__name__, len(self.updates), len(value_list)))
+        for u, v in zip(self.updates, value_list):
+            u[0].set_value(floatX(v))
+
+    def get_updates(self, params, constraints, loss):
+        raise NotImplementedError
+
+    def get_gradients(self, loss, params):
+        grads = T.grad(loss, params)
+
+        if hasattr(self, 'clipnorm') and self.clipnorm > 0:
+            norm = T.sqrt(sum([T.sum(g ** 2) for g in grads]))
+            grads = [clip_norm(g, self.clipnorm, norm) for g in grads]
+
+        if hasattr(self, 'clipvalue') and self.clipvalue > 0:
+            grads = [T.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+
+        return grads
+
+    def get_config(self):
+        return {"name": self.__class__.__name__}
+
+
+class SGD(Optimizer):
+    """lr_t = lr/(1 + decay*iterations); v = momentum*m - lr_t*g; m <- v;
+    p <- p + momentum*v - lr_t*g (nesterov) or p + v."""
+
+    def __init__(self, lr=0.01, momentum=0., decay=0., nesterov=False, *args, **kwargs):
+        super(SGD, self).__init__(**kwargs)
+        self.iterations = shared_scalar(0)
+        self.lr = shared_scalar(lr)
+        self.momentum = shared_scalar(momentum)
+        self.decay = shared_scalar(decay)
+        self.nesterov = nesterov
+
+    def get_updates(self, params, constraints, loss):
+        grads = self.get_gradients(loss, params)
+        lr = self.lr * (1.0 / (1.0 + self.decay * self.iterations))
+        self.updates = [(self.iterations, self.iterations + 1.)]
+
+        for p, g, c in zip(params, grads, constraints):
+            m = shared_zeros(p.get_value().shape)  # momentum
+            v = self.momentum * m - lr * g         # velocity
+            self.updates.append((m, v))
+
+            if self.nesterov:
+                new_p = p + self.momentum * v - lr * g
+            else:
+                new_p = p + v
+
+            self.updates.append((p, c(new_p)))
+        return self.updates
+
+    def get_config(self):
+        # Keras 4e1ec93 raised here (it called get_value on a plain float), which
+        # broke to_json for every SGD model; SPEC §4 asks for the config.
+        return {"name": self.__class__.__name__,
+                "lr": float(self.lr.get_value()),
+                "momentum": float(self.momentum.get_value()),
+                "decay": float(self.decay.get_value()),
+                "nesterov": self.nesterov}
+
+
+class RMSprop(Optimizer):
+    """a <- rho*a + (1-rho)*g^2; p <- p - lr*g/sqrt(a_new + epsilon)."""
+
+    def __init__(self, lr=0.001, rho=0.9, epsilon=1e-6, *args, **kwargs):
+        super(RMSprop, self).__init__(**kwargs)
+        self.lr = shared_scalar(lr)
+        self.rho = shared_scalar(rho)
+        self.epsilon = epsilon
+
+    def get_updates(self, params, constraints, loss):
+        grads = self.get_gradients(loss, params)
+        accumulators = [shared_zeros(p.get_value().shape) for p in params]
+        self.updates = []
+
+        for p, g, a, c in zip(params, grads, accumulators, constraints):
+            new_a = self.rho * a + (1 - self.rho) * g ** 2
+            self.updates.append((a, new_a))
+
+            new_p = p - self.lr * g / T.sqrt(new_a + self.epsilon)
+            self.updates.append((p, c(new_p)))
+        return self.updates
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "lr": float(self.lr.get_value()),
+                "rho": float(self.rho.get_value()),
+                "epsilon": self.epsilon}
+
+
+class Adagrad(Optimizer):
+    """a <- a + g^2; p <- p - lr*g/sqrt(a_new + epsilon)."""
+
+    def __init__(self, lr=0.01, epsilon=1e-6, *args, **kwargs):
+        super(Adagrad, self).__init__(**kwargs)
+        self.lr = shared_scalar(lr)
+        self.epsilon = epsilon
+
+    def get_updates(self, params, constraints, loss):
+        grads = self.get_gradients(loss, params)
+        accumulators = [shared_zeros(p.get_value().shape) for p in params]
+        self.updates = []
+
+        for p, g, a, c in zip(params, grads, accumulators, constraints):
+            new_a = a + g ** 2
+            self.updates.append((a, new_a))
+            new_p = p - self.lr * g / T.sqrt(new_a + self.epsilon)
+            self.updates.append((p, c(new_p)))
+        return self.updates
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "lr": float(self.lr.get_value()),
+                "epsilon": self.epsilon}
+
+
+class Adadelta(Optimizer):
+    """Zeiler 2012 (arXiv:1212.5701): a <- rho*a + (1-rho)*g^2;
+    u = g*sqrt(d + epsilon)/sqrt(a_new + epsilon) with the old d; p <- p - lr*u;
+    d <- rho*d + (1-rho)*u^2."""
+
+    def __init__(self, lr=1.0, rho=0.95, epsilon=1e-6, *args, **kwargs):
+        super(Adadelta, self).__init__(**kwargs)
+        self.lr = shared_scalar(lr)
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def get_updates(self, params, constraints, loss):
+        grads = self.get_gradients(loss, params)
+        accumulators = [shared_zeros(p.get_value().shape) for p in params]
+        delta_accumulators = [shared_zeros(p.get_value().shape) for p in params]
+        self.updates = []
+
+        for p, g, a, d_a, c in zip(params, grads, accumulators, delta_accumulators, constraints):
+            new_a = self.rho * a + (1 - self.rho) * g ** 2
+            self.updates.append((a, new_a))
+
+            # the new accumulator but the *old* delta accumulator
+            update = g * T.sqrt(d_a + self.epsilon) / T.sqrt(new_a + self.epsilon)
+
+            new_p = p - self.lr * update
+            self.updates.append((p, c(new_p)))
+
+            new_d_a = self.rho * d_a + (1 - self.rho) * update ** 2
+            self.updates.append((d_a, new_d_a))
+        return self.updates
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "lr": float(self.lr.get_value()),
+                "rho": self.rho,
+                "epsilon": self.epsilon}
+
+
+class Adam(Optimizer):
+    """Kingma & Ba (arXiv:1412.6980v8): t = iterations + 1;
+    lr_t = lr*sqrt(1 - beta_2^t)/(1 - beta_1^t); m <- beta_1*m + (1-beta_1)*g;
+    v <- beta_2*v + (1-beta_2)*g^2; p <- p - lr_t*m_new/(sqrt(v_new) + epsilon)."""
+
+    def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, *args, **kwargs):
+        super(Adam, self).__init__(**kwargs)
+        self.iterations = shared_scalar(0)
+        self.lr = shared_scalar(lr)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def get_updates(self, params, constraints, loss):
+        grads = self.get_gradients(loss, params)
+        self.updates = [(self.iterations, self.iterations + 1.)]
+
+        t = self.iterations + 1
+        lr_t = self.lr * T.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+
+        for p, g, c in zip(params, grads, constraints):
+            m = theano.shared(p.get_value() * 0.)  # first moment
+            v = theano.shared(p.get_value() * 0.)  # second moment
+
+            m_t = (self.beta_1 * m) + (1 - self.beta_1) * g
+            v_t = (self.beta_2 * v) + (1 - self.beta_2) * (g ** 2)
+            p_t = p - lr_t * m_t / (T.sqrt(v_t) + self.epsilon)
+
+            self.updates.append((m, m_t))
+            self.updates.append((v, v_t))
+            self.updates.append((p, c(p_t)))
+        return self.updates
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "lr": float(self.lr.get_value()),
+                "beta_1": self.beta_1,
+                "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+
+# the lower-case names accepted by compile(optimizer='sgd')
+sgd = SGD
+rmsprop = RMSprop
+adagrad = Adagrad
+adadelta = Adadelta
+adam = Adam
+
+
+def get(identifier, kwargs=None):
+    return get_from_module(identifier, globals(), 'optimizer', instantiate=True, kwargs=kwargs)
