@@ -3,7 +3,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 import warnings
 
 import numpy as np
@@ -91,43 +90,6 @@ def get_function_name(o):
     return o if isinstance(o, str) else o.__name__
 
 
-# -- progress output ----------------------------------------------------------------
-class ProgressLogger(cbks.Callback):
-    """verbose=1: a tqdm bar per epoch with the running loss (and accuracy);
-    verbose=2: one line per epoch."""
-
-    def on_epoch_begin(self, epoch, logs={}):
-        self.seen, self.totals, self.started = 0, {}, time.time()
-        self.epoch = epoch
-        if self.params['verbose'] == 1:
-            self.bar = tqdm(total=self.params['nb_sample'], unit='sample', leave=True,
-                            desc='Epoch %d/%d' % (epoch + 1, self.params['nb_epoch']),
-                            dynamic_ncols=True, file=sys.stdout)
-
-    def on_batch_end(self, batch, logs={}):
-        size = logs.get('size', 0)
-        self.seen += size
-        for k in ('loss', 'acc'):
-            if k in logs:
-                self.totals[k] = self.totals.get(k, 0.) + float(logs[k]) * size
-        if self.params['verbose'] == 1:
-            self.bar.set_postfix({k: '%.4f' % (v / self.seen) for k, v in self.totals.items()},
-                                 refresh=False)
-            self.bar.update(size)
-
-    def on_epoch_end(self, epoch, logs={}):
-        parts = ['%s: %.4f' % (k, v / max(self.seen, 1)) for k, v in self.totals.items()]
-        parts += ['%s: %.4f' % (k, float(logs[k])) for k in ('val_loss', 'val_acc') if k in logs]
-        if self.params['verbose'] == 1:
-            if len(parts) > len(self.totals):
-                self.bar.set_postfix_str(' - '.join(parts), refresh=False)
-            self.bar.close()
-        elif self.params['verbose'] == 2:
-            print('Epoch %d/%d - %.0fs - %s' % (epoch + 1, self.params['nb_epoch'],
-                                                time.time() - self.started, ' - '.join(parts)))
-            sys.stdout.flush()
-
-
 class Model(object):
     def _fit(self, f, ins, out_labels=[], batch_size=128, nb_epoch=100, verbose=1, callbacks=[],
              val_f=None, val_ins=None, shuffle=True, metrics=[]):
@@ -139,7 +101,7 @@ class Model(object):
         index_array = np.arange(nb_train_sample)
 
         history = cbks.History()
-        callbacks = [history] + ([ProgressLogger()] if verbose else []) + list(callbacks)
+        callbacks = [history] + ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
         callbacks = cbks.CallbackList(callbacks)
         callbacks._set_model(self)
         callbacks._set_params({'batch_size': batch_size, 'nb_epoch': nb_epoch,
