@@ -147,7 +147,7 @@ class Variable:
 
     def eval(self, inputs_to_values=None):
         """Evaluate with the current shared values (and values for any listed inputs)."""
-        from .function import function
+        from .compile import function
         if inputs_to_values:
             inputs = list(inputs_to_values)
             return function(inputs, self)(*[inputs_to_values[i] for i in inputs])

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from ..configparser import config
-from ..function import STATEFUL_OPS
+from ..compile import STATEFUL_OPS
 from ..graph import Variable, apply, as_variable
 from ..ops import OPS, Op
 from ..tensor import basic as T

@@ -1,4 +1,4 @@
-"""`theano.function`: compile inputs, outputs and updates into a callable.
+"""`theano.function` (module `compile`, as in Theano): compile inputs, outputs and updates into a callable.
 
 Compilation decides everything that does not change between calls:
   1. rewrite passes (`rewrite.PASSES`; the first merges identical subgraphs, as
