@@ -2,7 +2,7 @@
 import json
 import os
 import sys
-import tempfile
+import uuid
 import warnings
 
 import numpy as np
@@ -12,6 +12,7 @@ from . import callbacks as cbks
 from . import objectives, optimizers
 from . import theano
 from .layers import containers
+from .layers.core import Activation, Dropout
 from .theano import tensor as T
 from .utils.theano_utils import ndim_tensor
 
@@ -263,15 +264,17 @@ class Sequential(Model, containers.Sequential):
             raise RuntimeError('%s: compile the model first' % where)
         X = [np.asarray(x) for x in X]
         n = len(X[0])
-        expected = self.layers[0].output_shape if False else getattr(self.layers[0], 'input_shape', None)
+        first, expected = self._input_sample_shape()
         ndim = self.X_test.ndim
         if X[0].ndim != ndim:
             raise ValueError('%s: the first layer (%s) expects input with %d dimensions '
                              '(batch axis included), got X of shape %s'
                              % (where, self.layers[0].label(), ndim, X[0].shape))
-        if expected is not None and tuple(X[0].shape[1:]) != tuple(expected):
-            raise ValueError('%s: the first layer (%s) expects samples of shape %s, got X of shape %s'
-                             % (where, self.layers[0].label(), tuple(expected), X[0].shape))
+        if expected is not None and tuple(X[0].shape[1:]) != expected:
+            position = 'the first layer' if first is self.layers[0] else \
+                'layer %d' % self.layers.index(first)
+            raise ValueError('%s: %s (%s) expects samples of shape %s, got X of shape %s'
+                             % (where, position, first.label(), expected, X[0].shape))
         if y is not None:
             if len(y) != n:
                 raise ValueError('%s: X has %d samples but y has %d' % (where, n, len(y)))
@@ -286,6 +289,17 @@ class Sequential(Model, containers.Sequential):
             raise ValueError('%s: X has %d samples but sample_weight has %d'
                              % (where, n, len(sample_weight)))
         return X
+
+    def _input_sample_shape(self):
+        """(layer, sample shape) of the first layer that knows its input size, looking
+        through leading layers that keep the shape (Activation, Dropout)."""
+        for layer in self.layers:
+            shape = getattr(layer, 'input_shape', None)
+            if shape is not None:
+                return layer, tuple(shape)
+            if not isinstance(layer, (Activation, Dropout)):
+                break
+        return self.layers[0], None
 
     def train_on_batch(self, X, y, accuracy=False, class_weight=None, sample_weight=None):
         y = standardize_y(y)
@@ -384,10 +398,10 @@ class Sequential(Model, containers.Sequential):
         if not overwrite and os.path.isfile(filepath) and not _confirm_overwrite(filepath):
             return
         directory = os.path.dirname(os.path.abspath(filepath))
-        fd, tmp = tempfile.mkstemp(prefix='.tmp-', suffix='.h5', dir=directory)
-        os.close(fd)
+        # not mkstemp: its 0600 mode would end up on the weights file
+        tmp = os.path.join(directory, '.%s.tmp-%s' % (os.path.basename(filepath), uuid.uuid4().hex))
         try:
-            with h5py.File(tmp, 'w') as f:
+            with h5py.File(tmp, 'x') as f:
                 f.attrs['nb_layers'] = len(self.layers)
                 for k, layer in enumerate(self.layers):
                     g = f.create_group('layer_{}'.format(k))

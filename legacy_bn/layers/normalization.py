@@ -98,9 +98,11 @@ class LayerNormalization(Layer):
         self.params = []
         if self.scale:
             self.gamma = self.gamma_init((input_shape[-1],))
+            self.gamma.name = 'gamma'
             self.params.append(self.gamma)
         if self.center:
             self.beta = self.beta_init((input_shape[-1],))
+            self.beta.name = 'beta'
             self.params.append(self.beta)
         if self.initial_weights is not None:
             self.set_weights(self.initial_weights)
