@@ -187,8 +187,7 @@ def shared(value, name=None, borrow=False, strict=False, allow_downcast=None):
     """theano.shared: a SharedVariable holding (a copy of) `value`."""
     if isinstance(value, Variable):
         raise TypeError('shared() needs a value, got the symbolic %s' % value.describe())
-    arr = np.array(value, copy=not borrow) if not isinstance(value, np.ndarray) or not borrow \
-        else value
+    arr = value if borrow and isinstance(value, np.ndarray) else np.array(value)
     if arr.dtype.kind not in 'biuf':
         raise TypeError('shared(%s): dtype %s is not a numeric tensor type'
                         % (name or '', arr.dtype))

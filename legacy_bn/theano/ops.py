@@ -10,6 +10,7 @@ from collections import namedtuple
 
 import autograd.numpy as anp
 import numpy as np
+from autograd.tracer import getval
 
 from . import primitives as P
 from .graph import is_weak_scalar
@@ -91,7 +92,6 @@ def switch_type(inputs, **_):
 # -- implementations that need a few lines ---------------------------------------
 def _nograd(fn):
     """Evaluate `fn` on plain values: for integer-valued ops with no gradient."""
-    from autograd.tracer import getval
     return lambda *args, **kw: fn(*[getval(a) for a in args], **kw)
 
 
@@ -123,13 +123,11 @@ def fill_index(index, slots):
 
 
 def _as_index(value):
-    from autograd.tracer import getval
     value = getval(value)
     return int(value) if np.ndim(value) == 0 else np.asarray(value)
 
 
 def _reshape(x, shape):
-    from autograd.tracer import getval
     return anp.reshape(x, tuple(int(s) for s in getval(shape)))
 
 
@@ -149,13 +147,11 @@ def _dimshuffle(x, pattern, drop):
 
 
 def _alloc(value, *shape, dtype):
-    from autograd.tracer import getval
     shape = tuple(int(getval(s)) for s in shape)
     return P.add(value, np.zeros(shape, dtype=dtype))
 
 
 def _make_vector(*items):
-    from autograd.tracer import getval
     return np.array([getval(i) for i in items], dtype=np.int64)
 
 
