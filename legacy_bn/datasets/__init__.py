@@ -1,0 +1,1 @@
+"""Data sets, loaded as 2015 Keras's `keras.datasets` returned them (see `mnist`)."""

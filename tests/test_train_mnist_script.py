@@ -1,0 +1,163 @@
+"""scripts/train_mnist.py --quick on a small fabricated MNIST (no network needed)."""
+import csv
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from legacy_bn.datasets import mnist
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPT = os.path.join(ROOT, 'scripts', 'train_mnist.py')
+LABELS = ['no normalization', 'BatchNormalization mode 0', 'BatchNormalization mode 1',
+          'LayerNormalization']
+
+
+def learnable_digits(n, rng):
+    """Noise plus a bright 6x6 block whose place says the class: easy, not trivial."""
+    y = rng.randint(0, 10, n).astype(np.uint8)
+    x = rng.randint(0, 120, (n, 28, 28)).astype(np.uint8)
+    for i, c in enumerate(y):
+        r, col = 2 + 8 * (c // 4), 2 + 6 * (c % 4)
+        x[i, r:r + 6, col:col + 6] = 255
+    return x, y
+
+
+@pytest.fixture(scope='module')
+def data_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp('mnist_cache')
+    rng = np.random.RandomState(7)
+    mnist.write_cache(str(directory / mnist.CACHE_NAME),
+                      (learnable_digits(300, rng), learnable_digits(100, rng)))
+    return directory
+
+
+def run_script(data_dir, out, *args):
+    env = dict(os.environ, **{mnist.DATA_DIR_ENV: str(data_dir)})
+    env.pop('THEANO_FLAGS', None)
+    result = subprocess.run([sys.executable, SCRIPT, '--quick', '--out', str(out)] + list(args),
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    with open(os.path.join(str(out), 'results.json')) as f:
+        return result, json.load(f)
+
+
+def deterministic_part(stdout):
+    """The printed results up to the timing table, which varies from run to run."""
+    return stdout[:stdout.index('Seconds per epoch')]
+
+
+def without_timing(runs):
+    return [{k: v for k, v in r.items() if 'seconds' not in k} for r in runs]
+
+
+@pytest.fixture(scope='module')
+def two_quick_runs(data_dir, tmp_path_factory):
+    return [run_script(data_dir, tmp_path_factory.mktemp('out')) for _ in range(2)]
+
+
+def test_quick_run_trains_every_variant_at_both_batch_sizes(two_quick_runs):
+    result, report = two_quick_runs[0]
+    runs = report['runs']
+    assert [(r['model'], r['batch_size']) for r in runs] == \
+        [(m, bs) for bs in (128, 8) for m in ('none', 'bn0', 'bn1', 'ln')]
+    setup = report['setup']
+    assert (setup['n_train'], setup['n_test'], setup['floatX']) == (300, 100, 'float32')
+    assert setup['description'].startswith('MLP 784-64-10 relu, SGD lr=')
+    for r in runs:
+        assert r['epoch'] == [1, 2]
+        assert all(len(r[k]) == 2 for k in ('train_loss', 'train_acc', 'test_loss', 'test_acc',
+                                           'train_seconds_per_epoch'))
+        # evaluate() after fit sees the same model as the last epoch's validation
+        assert r['final_test_acc'] == r['test_acc'][-1]
+        assert r['final_test_loss'] == pytest.approx(r['test_loss'][-1], rel=1e-6)
+        assert all(0 <= a <= 1 for a in r['test_acc'] + r['train_acc'])
+    # the fabricated digits are learnable: small batches (75 steps) get well past chance
+    assert all(r['final_test_acc'] > 0.5 for r in runs if r['batch_size'] == 8)
+
+
+def test_quick_run_prints_the_table_of_the_json_numbers(two_quick_runs):
+    result, report = two_quick_runs[0]
+    out = result.stdout
+    assert 'Test accuracy (%) after each epoch' in out and 'Test loss after each epoch' in out
+    for r in report['runs']:
+        row = '%-27s %4d  %6.2f %6.2f  %6.2f %.4f' % (
+            r['label'], r['batch_size'], 100 * r['test_acc'][0], 100 * r['test_acc'][1],
+            100 * r['final_test_acc'], r['final_test_loss'])
+        assert row in out
+    assert [r['label'] for r in report['runs'][:4]] == LABELS
+    timing = out[out.index('Seconds per epoch'):]
+    assert all(label in timing for label in LABELS)
+
+
+def test_quick_run_writes_csv_and_png(two_quick_runs):
+    result, report = two_quick_runs[0]
+    out_dir = report['setup']['args']['out']
+    with open(os.path.join(out_dir, 'results.csv')) as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 8 * 2
+    first = report['runs'][0]
+    assert (rows[1]['model'], rows[1]['batch_size'], rows[1]['epoch']) == ('none', '128', '2')
+    assert float(rows[1]['test_acc']) == first['test_acc'][1]
+    assert float(rows[1]['train_loss']) == first['train_loss'][1]
+    png = os.path.join(out_dir, 'curves.png')
+    if importlib.util.find_spec('matplotlib'):
+        with open(png, 'rb') as f:
+            assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+        assert 'Wrote %s' % png in result.stdout
+    else:
+        assert 'pip install legacy_bn[plot]' in result.stdout
+
+
+def test_same_arguments_same_numbers(two_quick_runs):
+    (first, a), (second, b) = two_quick_runs
+    assert deterministic_part(first.stdout) == deterministic_part(second.stdout)
+    assert without_timing(a['runs']) == without_timing(b['runs'])
+
+
+def test_another_seed_gives_other_numbers_and_floatx_is_honoured(data_dir, tmp_path,
+                                                                  two_quick_runs):
+    result, report = run_script(data_dir, tmp_path, '--seed', '2', '--floatx', 'float64',
+                                '--models', 'none,ln', '--batch-sizes', '8')
+    assert report['setup']['floatX'] == 'float64' and 'float64, seed 2' in result.stdout
+    assert [(r['model'], r['batch_size']) for r in report['runs']] == [('none', 8), ('ln', 8)]
+    reference = {(r['model'], r['batch_size']): r for r in two_quick_runs[0][1]['runs']}
+    assert report['runs'][0]['test_loss'] != reference[('none', 8)]['test_loss']
+
+
+def test_unknown_model_is_a_usage_error(data_dir, tmp_path):
+    result = subprocess.run([sys.executable, SCRIPT, '--quick', '--models', 'none,bn2',
+                             '--out', str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, universal_newlines=True)
+    assert result.returncode == 2
+    assert 'unknown model(s) bn2; choose from none, bn0, bn1, ln' in result.stderr
+
+
+def load_script_module():
+    spec = importlib.util.spec_from_file_location('train_mnist', SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_without_matplotlib_no_png(tmp_path, monkeypatch):
+    script = load_script_module()
+    monkeypatch.setitem(sys.modules, 'matplotlib', None)  # import matplotlib -> ImportError
+    run = {'model': 'none', 'label': 'no normalization', 'batch_size': 8, 'epoch': [1],
+           'test_acc': [0.5], 'test_loss': [1.0]}
+    assert script.plot_curves(str(tmp_path / 'curves.png'), {'description': ''}, [run]) is None
+    assert not (tmp_path / 'curves.png').exists()
+
+
+def test_quick_and_explicit_options(monkeypatch):
+    script = load_script_module()
+    args = script.parse_args(['--quick', '--epochs', '3', '--models', 'ln'])
+    assert (args.epochs, args.subset, args.hidden, args.models) == (3, 1000, [64], ['ln'])
+    args = script.parse_args([])
+    assert (args.epochs, args.subset, args.batch_sizes) == \
+        (script.DEFAULTS['epochs'], None, [128, 8])
