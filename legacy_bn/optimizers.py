@@ -58,13 +58,24 @@ class Optimizer(object):
 
         return grads
 
+    config_keys = ()        # the constructor arguments get_config reports
+
     def get_config(self):
-        return {"name": self.__class__.__name__}
+        """{"name": class name, and the current value of each of config_keys}."""
+        config = {"name": self.__class__.__name__}
+        for key in self.config_keys:
+            value = getattr(self, key)
+            config[key] = float(value.get_value()) if isinstance(value, theano.SharedVariable) \
+                else value
+        return config
 
 
 class SGD(Optimizer):
     """lr_t = lr/(1 + decay*iterations); v = momentum*m - lr_t*g; m <- v;
     p <- p + momentum*v - lr_t*g (nesterov) or p + v."""
+    # Keras 4e1ec93's SGD.get_config raised (get_value on a plain float), which broke
+    # to_json for every SGD model; SPEC §4 asks for the config.
+    config_keys = ('lr', 'momentum', 'decay', 'nesterov')
 
     def __init__(self, lr=0.01, momentum=0., decay=0., nesterov=False, *args, **kwargs):
         super(SGD, self).__init__(**kwargs)
@@ -92,18 +103,12 @@ class SGD(Optimizer):
             self.updates.append((p, c(new_p)))
         return self.updates
 
-    def get_config(self):
-        # Keras 4e1ec93 raised here (it called get_value on a plain float), which
-        # broke to_json for every SGD model; SPEC §4 asks for the config.
-        return {"name": self.__class__.__name__,
-                "lr": float(self.lr.get_value()),
-                "momentum": float(self.momentum.get_value()),
-                "decay": float(self.decay.get_value()),
-                "nesterov": self.nesterov}
 
 
 class RMSprop(Optimizer):
     """a <- rho*a + (1-rho)*g^2; p <- p - lr*g/sqrt(a_new + epsilon)."""
+    config_keys = ('lr', 'rho', 'epsilon')
+
 
     def __init__(self, lr=0.001, rho=0.9, epsilon=1e-6, *args, **kwargs):
         super(RMSprop, self).__init__(**kwargs)
@@ -124,15 +129,12 @@ class RMSprop(Optimizer):
             self.updates.append((p, c(new_p)))
         return self.updates
 
-    def get_config(self):
-        return {"name": self.__class__.__name__,
-                "lr": float(self.lr.get_value()),
-                "rho": float(self.rho.get_value()),
-                "epsilon": self.epsilon}
 
 
 class Adagrad(Optimizer):
     """a <- a + g^2; p <- p - lr*g/sqrt(a_new + epsilon)."""
+    config_keys = ('lr', 'epsilon')
+
 
     def __init__(self, lr=0.01, epsilon=1e-6, *args, **kwargs):
         super(Adagrad, self).__init__(**kwargs)
@@ -151,16 +153,14 @@ class Adagrad(Optimizer):
             self.updates.append((p, c(new_p)))
         return self.updates
 
-    def get_config(self):
-        return {"name": self.__class__.__name__,
-                "lr": float(self.lr.get_value()),
-                "epsilon": self.epsilon}
 
 
 class Adadelta(Optimizer):
     """Zeiler 2012 (arXiv:1212.5701): a <- rho*a + (1-rho)*g^2;
     u = g*sqrt(d + epsilon)/sqrt(a_new + epsilon) with the old d; p <- p - lr*u;
     d <- rho*d + (1-rho)*u^2."""
+    config_keys = ('lr', 'rho', 'epsilon')
+
 
     def __init__(self, lr=1.0, rho=0.95, epsilon=1e-6, *args, **kwargs):
         super(Adadelta, self).__init__(**kwargs)
@@ -188,17 +188,14 @@ class Adadelta(Optimizer):
             self.updates.append((d_a, new_d_a))
         return self.updates
 
-    def get_config(self):
-        return {"name": self.__class__.__name__,
-                "lr": float(self.lr.get_value()),
-                "rho": self.rho,
-                "epsilon": self.epsilon}
 
 
 class Adam(Optimizer):
     """Kingma & Ba (arXiv:1412.6980v8): t = iterations + 1;
     lr_t = lr*sqrt(1 - beta_2^t)/(1 - beta_1^t); m <- beta_1*m + (1-beta_1)*g;
     v <- beta_2*v + (1-beta_2)*g^2; p <- p - lr_t*m_new/(sqrt(v_new) + epsilon)."""
+    config_keys = ('lr', 'beta_1', 'beta_2', 'epsilon')
+
 
     def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, *args, **kwargs):
         super(Adam, self).__init__(**kwargs)
@@ -228,12 +225,6 @@ class Adam(Optimizer):
             self.updates.append((p, c(p_t)))
         return self.updates
 
-    def get_config(self):
-        return {"name": self.__class__.__name__,
-                "lr": float(self.lr.get_value()),
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon}
 
 
 # the lower-case names accepted by compile(optimizer='sgd')
