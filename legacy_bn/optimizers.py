@@ -104,11 +104,9 @@ class SGD(Optimizer):
         return self.updates
 
 
-
 class RMSprop(Optimizer):
     """a <- rho*a + (1-rho)*g^2; p <- p - lr*g/sqrt(a_new + epsilon)."""
     config_keys = ('lr', 'rho', 'epsilon')
-
 
     def __init__(self, lr=0.001, rho=0.9, epsilon=1e-6, *args, **kwargs):
         super(RMSprop, self).__init__(**kwargs)
@@ -130,11 +128,9 @@ class RMSprop(Optimizer):
         return self.updates
 
 
-
 class Adagrad(Optimizer):
     """a <- a + g^2; p <- p - lr*g/sqrt(a_new + epsilon)."""
     config_keys = ('lr', 'epsilon')
-
 
     def __init__(self, lr=0.01, epsilon=1e-6, *args, **kwargs):
         super(Adagrad, self).__init__(**kwargs)
@@ -154,13 +150,11 @@ class Adagrad(Optimizer):
         return self.updates
 
 
-
 class Adadelta(Optimizer):
     """Zeiler 2012 (arXiv:1212.5701): a <- rho*a + (1-rho)*g^2;
     u = g*sqrt(d + epsilon)/sqrt(a_new + epsilon) with the old d; p <- p - lr*u;
     d <- rho*d + (1-rho)*u^2."""
     config_keys = ('lr', 'rho', 'epsilon')
-
 
     def __init__(self, lr=1.0, rho=0.95, epsilon=1e-6, *args, **kwargs):
         super(Adadelta, self).__init__(**kwargs)
@@ -189,13 +183,11 @@ class Adadelta(Optimizer):
         return self.updates
 
 
-
 class Adam(Optimizer):
     """Kingma & Ba (arXiv:1412.6980v8): t = iterations + 1;
     lr_t = lr*sqrt(1 - beta_2^t)/(1 - beta_1^t); m <- beta_1*m + (1-beta_1)*g;
     v <- beta_2*v + (1-beta_2)*g^2; p <- p - lr_t*m_new/(sqrt(v_new) + epsilon)."""
     config_keys = ('lr', 'beta_1', 'beta_2', 'epsilon')
-
 
     def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, *args, **kwargs):
         super(Adam, self).__init__(**kwargs)
