@@ -150,14 +150,10 @@ class Function:
         order, state = [], {}
         for root in outputs + update_values:
             _visit(unit_of(root), deps, order, state)
-        self._steps = [self._step(u, slot) for u in order]
-
-    def _step(self, unit, slot):
-        if isinstance(unit, _GradGroup):
-            return unit.build_step(slot)
-        if unit.op in ('input', 'shared', 'constant'):
-            return None
-        return _node_step(unit, slot)
+        # leaves need no step: their slots are filled at the start of a call
+        self._steps = [unit.build_step(slot) if isinstance(unit, _GradGroup) else _node_step(unit, slot)
+                       for unit in order
+                       if isinstance(unit, _GradGroup) or unit.op not in ('input', 'shared', 'constant')]
 
     # -- a call -------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
@@ -181,8 +177,7 @@ class Function:
             values[s] = sv._value
         pending = []
         for step in self._steps:
-            if step is not None:
-                step(values, pending)
+            step(values, pending)
         outputs = [values[s] for s in self._output_slots]
         new_values = []
         for sv, s, is_leaf in self._update_slots:
@@ -243,10 +238,7 @@ def _node_step(node, slot):
             pending.append(commit)
     else:
         def step(values, pending):
-            try:
-                values[out] = fn(*[values[i] for i in ins])
-            except Exception as e:
-                raise _explain(node, [values[i] for i in ins], e) from e
+            values[out] = _evaluate_node(node, fn, [values[i] for i in ins])
     return step
 
 
