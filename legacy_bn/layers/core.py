@@ -84,7 +84,6 @@ class Layer(object):
         return {"name": self.__class__.__name__}
 
     def get_params(self):
-        consts = []
         if hasattr(self, 'constraints') and len(self.constraints) == len(self.params):
             consts = [c if c else constraints.identity() for c in self.constraints]
         else:

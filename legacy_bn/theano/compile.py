@@ -94,14 +94,15 @@ class Function:
 
     def _check_missing(self, roots, update_pairs, n_outputs):
         given = set(map(id, self.inputs))
-        for k, root in enumerate(roots):
-            for node in toposort([root]):
-                if node.op == 'input' and id(node) not in given:
-                    what = ('output %d' % k) if k < n_outputs else \
-                        'the update of %s' % update_pairs[k - n_outputs][0].describe()
-                    raise MissingInputError(
-                        'function(): %s depends on the input %s, which is not in the inputs list'
-                        % (what, node.describe()))
+        missing = [n for n in toposort(roots) if n.op == 'input' and id(n) not in given]
+        if not missing:
+            return
+        # only on the error path: which output or update needs it
+        k = next(k for k, root in enumerate(roots) if id(missing[0]) in map(id, toposort([root])))
+        what = ('output %d' % k) if k < n_outputs else \
+            'the update of %s' % update_pairs[k - n_outputs][0].describe()
+        raise MissingInputError('function(): %s depends on the input %s, which is not in the '
+                                'inputs list' % (what, missing[0].describe()))
 
     def _check_unused(self, roots, on_unused_input):
         if on_unused_input == 'ignore':
@@ -118,7 +119,6 @@ class Function:
     def _build_schedule(self, outputs, update_values):
         nodes = toposort(outputs + update_values)
         slot = {id(n): i for i, n in enumerate(nodes)}
-        self._nodes = nodes
         self._template = [None] * len(nodes)
         self._input_slots = [slot.get(id(v)) for v in self.inputs]
         self._shared_slots = []
@@ -133,7 +133,7 @@ class Function:
         self._update_slots = [(sv, slot[id(v)], v.op in ('input', 'shared', 'constant'))
                               for sv, v in self.updates]
 
-        groups = _grad_groups(nodes, slot)
+        groups = _grad_groups(nodes)
         owner = {}                      # id(node) -> the group that produces its value
         for g in groups:
             for n in g.traced + g.grad_nodes:
@@ -253,7 +253,7 @@ def _bound_impl(node, raw=False):
 class _GradGroup:
     """The grad nodes of one cost: one trace and one reverse pass per call."""
 
-    def __init__(self, cost, grad_nodes, nodes):
+    def __init__(self, cost, grad_nodes):
         self.cost = cost
         self.grad_nodes = grad_nodes
         self.wrts = []
@@ -280,12 +280,8 @@ class _GradGroup:
         wrt_slots = [slot[id(w)] for w in self.wrts]
         traced = [(n, _bound_impl(n, raw=not OPS[n.op].differentiable),
                    [slot[id(i)] for i in n.inputs], slot[id(n)], _kind(n)) for n in self.traced]
-        cost_slot = slot[id(self.cost)]
-        if not self.traced:          # the cost is itself a wrt variable
-            cost_slot = None
+        cost_slot = slot[id(self.cost)]     # holds a box during the trace (even if a wrt)
         grad_slots = [(slot[id(g)], self.wrts.index(g.inputs[1])) for g in self.grad_nodes]
-        wrts = self.wrts
-        cost_is_wrt = [w is self.cost for w in wrts]
 
         def evaluate(boxes, values, pending):
             for s, b in zip(wrt_slots, boxes):
@@ -298,7 +294,7 @@ class _GradGroup:
                 else:
                     values[out], commit = _evaluate_node(node, fn, [getval(values[i]) for i in ins])
                     pending.append(commit)
-            return values[cost_slot] if cost_slot is not None else boxes[cost_is_wrt.index(True)]
+            return values[cost_slot]
 
         def step(values, pending):
             originals = [values[s] for s in wrt_slots]
@@ -321,12 +317,12 @@ def _kind(node):
     return TRACE if OPS[node.op].differentiable else PLAIN
 
 
-def _grad_groups(nodes, slot):
+def _grad_groups(nodes):
     by_cost = OrderedDict()
     for n in nodes:
         if n.op == 'grad':
             by_cost.setdefault(id(n.inputs[0]), (n.inputs[0], []))[1].append(n)
-    return [_GradGroup(cost, grads, nodes) for cost, grads in by_cost.values()]
+    return [_GradGroup(cost, grads) for cost, grads in by_cost.values()]
 
 
 def _explain(node, args, error):

@@ -12,7 +12,7 @@ from autograd.tracer import isbox, new_box, trace_stack
 from autograd.util import toposort as autograd_toposort
 
 from .errors import DisconnectedInputError
-from .graph import Variable, as_variable, depends_on
+from .graph import Variable, apply, as_variable, depends_on
 
 
 def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise',
@@ -38,16 +38,12 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise',
                 raise DisconnectedInputError(
                     'grad(): the cost %s does not depend on %s, so its gradient is undefined '
                     '(pass disconnected_inputs="ignore" for zeros)' % (cost.describe(), w.describe()))
-            grads.append(_zeros_like(w))
+            grads.append(apply('zeros_like', w))
             continue
         name = ('(d%s/d%s)' % (cost.name, w.name)) if add_names and cost.name and w.name else None
         grads.append(Variable('grad', (cost, w), {}, w.dtype, w.ndim, name))
     return grads[0] if single else grads
 
-
-def _zeros_like(w):
-    from .graph import apply
-    return apply('zeros_like', w)
 
 
 def reverse_pass(evaluate, wrt_values):
