@@ -8,6 +8,7 @@ import legacy_bn.theano.tensor as T
 from legacy_bn.layers.core import Dense, Dropout
 from legacy_bn.models import Sequential
 from legacy_bn.optimizers import SGD
+from legacy_bn.theano.sandbox.rng_mrg import MRG_RandomStreams
 
 floatX = theano.config.floatX
 
@@ -161,3 +162,15 @@ def test_training_step_uses_the_mask_and_predict_uses_one_minus_p():
     np.testing.assert_allclose(model.train_on_batch(X, y), np.mean((out - y) ** 2), rtol=1e-6)
     W, b = model.get_weights()
     np.testing.assert_allclose(model.predict(X, verbose=0), (0.75 * X).dot(W) + b, rtol=1e-6)
+
+
+def test_a_size_of_numpy_ints_draws_like_a_symbolic_size():
+    # Theano counted a size as known only when every entry is a Python int, so a
+    # numpy-int size takes the 15360-stream set of a symbolic size, as X.shape does.
+    x = T.dmatrix('x')
+    by_shape = theano.function([x], MRG_RandomStreams(7).uniform(x.shape, dtype='float64'))
+    by_numpy = theano.function([], MRG_RandomStreams(7).uniform((np.int64(5), 7), dtype='float64'))
+    by_python = theano.function([], MRG_RandomStreams(7).uniform((5, 7), dtype='float64'))
+    expected = by_shape(np.zeros((5, 7)))
+    np.testing.assert_array_equal(by_numpy(), expected)
+    assert by_python().shape == (5, 7) and not np.array_equal(by_python(), expected)

@@ -39,35 +39,36 @@ STATEFUL_OPS.add('mrg_uniform')
 
 class MRG_RandomStreams:
     def __init__(self, seed=12345, use_cuda=None):
+        self.seed(seed)
+
+    def seed(self, seed):
         if not isinstance(seed, (numbers.Integral, np.integer)):
             raise TypeError('MRG_RandomStreams: seed must be an int, got %r' % (seed,))
         self.rstate = mrg31k3p.check_seed(int(seed))
 
-    def seed(self, seed):
-        self.rstate = mrg31k3p.check_seed(int(seed))
-
-    def _size(self, size, ndim):
-        """(size node, static size or None) from a tuple of ints or a symbolic shape."""
+    @staticmethod
+    def _size(size, ndim):
+        """(size node, size known for choosing the stream count or None, ndim)
+        from a tuple of ints and/or symbolic scalars, or a symbolic shape vector."""
         if isinstance(size, Variable):
             if size.ndim != 1:
                 raise ValueError('MRG_RandomStreams: size must be a vector, got %s' % size.describe())
-            return size, None
+            return size, None, ndim or _length(size)
         size = tuple(size)
         if any(isinstance(s, (numbers.Integral, np.integer)) and s <= 0 for s in size):
             raise ValueError('MRG_RandomStreams: the size %s contains a dimension <= 0' % (size,))
         if all(isinstance(s, (numbers.Integral, np.integer)) for s in size):
             # Theano counted a size as known only when every entry is a Python int
             known = size if all(type(s) is int for s in size) else None
-            return as_variable(np.array(size, dtype=np.int64)), known
-        return T._shape_vector(size), None
+            return as_variable(np.array(size, dtype=np.int64)), known, len(size)
+        return T._shape_vector(size), None, len(size)
 
     def uniform(self, size, low=0.0, high=1.0, ndim=None, dtype=None, nstreams=None):
         dtype = config.floatX if dtype is None or dtype == 'floatX' else str(np.dtype(dtype))
-        size_var, static = self._size(size, ndim)
-        n = nstreams or mrg31k3p.n_streams_for(static)
+        size_var, known, ndim = self._size(size, ndim)
+        n = nstreams or mrg31k3p.n_streams_for(known)
         holder = StreamSetState(mrg31k3p.substream_states(self.rstate, n))
         self.rstate = mrg31k3p.next_object_state(self.rstate)
-        ndim = len(static) if static is not None else (ndim or _length(size_var))
         u = apply('mrg_uniform', size_var, holder=holder, dtype=dtype, out_type=(dtype, ndim))
         if low == 0.0 and high == 1.0:
             return u
@@ -81,6 +82,7 @@ class MRG_RandomStreams:
 
 
 def _length(size_var):
+    """The length of a symbolic shape vector, where the graph tells it."""
     if size_var.op == 'shape':
         return size_var.inputs[0].ndim
     if size_var.op == 'make_vector':
