@@ -1,7 +1,7 @@
 """`theano.function` (module `compile`, as in Theano): compile inputs, outputs and updates into a callable.
 
 Compilation decides everything that does not change between calls:
-  1. rewrite passes (`rewrite.PASSES`; the first merges identical subgraphs, as
+  1. rewrite passes (`rewrite.passes_for(mode)`; the first merges identical subgraphs, as
      Theano's MergeOptimizer did, so the forward graph Keras builds twice -
      once for the loss, once for BatchNormalization's running-statistics
      updates - is evaluated once);
@@ -21,7 +21,7 @@ from .errors import MissingInputError, UnusedInputError
 from .graph import SharedVariable, Variable, as_variable, depends_on, filter_value, toposort
 from .gradient import reverse_pass
 from .ops import OPS, raw_impl
-from .rewrite import PASSES
+from .rewrite import passes_for
 
 # Ops whose impl returns (value, (holder, new_state)); the state is committed with the updates.
 STATEFUL_OPS = set()
@@ -29,11 +29,13 @@ STATEFUL_OPS = set()
 
 def function(inputs, outputs=None, updates=None, givens=None, allow_input_downcast=None,
              mode=None, name=None, on_unused_input='raise', no_default_updates=False):
-    return Function(inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input)
+    return Function(inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input,
+                    mode)
 
 
 class Function:
-    def __init__(self, inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input):
+    def __init__(self, inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input,
+                 mode=None):
         if givens:
             raise NotImplementedError('function(): givens are not supported; pass the values as inputs')
         self.name = name
@@ -47,7 +49,7 @@ class Function:
         roots = outputs + [value for _, value in update_pairs]
         self._check_missing(roots, update_pairs, len(outputs))
         self._check_unused(roots, on_unused_input)
-        for rewrite in PASSES:
+        for rewrite in passes_for(mode):
             roots = rewrite(roots)
         outputs, update_values = roots[:len(outputs)], roots[len(outputs):]
         self.updates = [(sv, v) for (sv, _), v in zip(update_pairs, update_values)]

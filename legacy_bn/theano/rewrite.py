@@ -48,3 +48,10 @@ def merge_identical(roots):
 
 
 PASSES = [merge_identical]
+
+
+def passes_for(mode):
+    """The passes function(mode=...) runs: all of them by default ('FAST_RUN'); only the
+    merge under 'FAST_COMPILE', as in Theano (how tests and the bench get the unfused
+    graph to compare with)."""
+    return PASSES[:1] if mode == 'FAST_COMPILE' else PASSES
