@@ -45,7 +45,12 @@ class Variable:
                         'use T.switch for a conditional' % self.describe())
 
     def __iter__(self):
-        raise TypeError('%s is symbolic and cannot be iterated; index it instead' % self.describe())
+        # a vector of known length unpacks, as in Theano: `b, ch, r, c = X.shape`
+        n = vector_length(self)
+        if n is None:
+            raise TypeError('%s is symbolic and cannot be iterated; index it instead'
+                            % self.describe())
+        return iter([self[i] for i in range(n)])
 
     # -- arithmetic (Python operators build nodes) ------------------------
     def __add__(self, other): return apply('add', self, other)
@@ -222,6 +227,20 @@ def apply(op, *inputs, out_type=None, **attrs):
         raise NotImplementedError('no op named %r in the op table' % op)
     dtype, ndim = out_type if out_type is not None else OPS[op].infer(inputs, **attrs)
     return Variable(op, inputs, attrs, dtype, ndim)
+
+
+def vector_length(var):
+    """The length of a 1-d variable when the graph fixes it (a shape, a make_vector, a
+    constant), else None."""
+    if var.ndim != 1:
+        return None
+    if var.op == 'shape':
+        return var.inputs[0].ndim
+    if var.op == 'make_vector':
+        return len(var.inputs)
+    if var.op == 'constant':
+        return len(var.attrs['value'])
+    return None
 
 
 def is_weak_scalar(var):

@@ -12,6 +12,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.tracer import getval
 
+from . import conv_primitives as C
 from . import primitives as P
 from .graph import is_weak_scalar
 
@@ -127,6 +128,14 @@ def _as_index(value):
     return int(value) if np.ndim(value) == 0 else np.asarray(value)
 
 
+def _set_subtensor(x, y, *slots, index, inc):
+    return P.set_subtensor(x, y, fill_index(index, slots), inc)
+
+
+def _repeat(x, repeats, axis):
+    return P.repeat(x, int(getval(repeats)), axis)
+
+
 def _reshape(x, shape):
     return anp.reshape(x, tuple(int(s) for s in getval(shape)))
 
@@ -229,6 +238,11 @@ OPS = {
     'zeros_like': Op(_nograd(np.zeros_like), same_as_first, False),
     'ones_like': Op(_nograd(np.ones_like), same_as_first, False),
     'nonzero': Op(_nograd(lambda x, axis: np.nonzero(x)[axis]), fixed(np.int64, 1), False),
+    'set_subtensor': Op(_set_subtensor, None),      # inc=True: inc_subtensor
+    'repeat': Op(_repeat, None),
+    # convolution and pooling (conv_primitives; type given by the builder)
+    'conv2d': Op(C.conv2d, None),
+    'max_pool_2d': Op(C.max_pool_2d, same_as_first),
 }
 
 

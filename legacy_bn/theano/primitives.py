@@ -204,6 +204,49 @@ def _dot_vjp_b(ans, a, b):
     return lambda g: np.moveaxis(np.tensordot(a, g, (lead, lead)), 0, -2)
 
 
+# -- indexing -------------------------------------------------------------------------
+def _has_array(index):
+    return any(isinstance(i, np.ndarray) for i in index)
+
+
+@primitive
+def set_subtensor(x, y, index, inc):
+    """A copy of x with x[index] set to (inc=False) or increased by (inc=True) y.
+    Repeated advanced indices accumulate when incrementing, as Theano's AdvancedIncSubtensor."""
+    out = np.array(x, copy=True)
+    y = np.asarray(y, dtype=out.dtype)
+    if not inc:
+        out[index] = y
+    elif _has_array(index):
+        np.add.at(out, index, y)
+    else:
+        out[index] += y
+    return out
+
+
+def _set_subtensor_vjp_x(ans, x, y, index, inc):
+    if inc:
+        return lambda g: g
+    def vjp(g):
+        g = np.array(g, copy=True)
+        g[index] = 0
+        return g
+    return vjp
+
+
+@primitive
+def repeat(x, repeats, axis):
+    return np.repeat(x, repeats, axis=axis)
+
+
+def _repeat_vjp(ans, x, repeats, axis):
+    """Each input element receives the sum of the gradients of its copies."""
+    if axis is None:
+        return lambda g: np.reshape(g, (-1, repeats)).sum(axis=1).reshape(x.shape).astype(x.dtype, copy=False)
+    shape = x.shape[:axis] + (x.shape[axis], repeats) + x.shape[axis + 1:]
+    return lambda g: np.reshape(g, shape).sum(axis=axis + 1).astype(x.dtype, copy=False)
+
+
 # -- the table of gradient rules not given by _elementwise above ------------------------------
 defvjp(round_half_away, lambda ans, x: lambda g: np.zeros_like(x))
 defvjp(reduce_sum, lambda ans, x, axis=None, keepdims=False:
@@ -215,3 +258,6 @@ defvjp(reduce_min, _chooser_vjp)
 defvjp(reduce_prod, _prod_vjp)
 defvjp(softmax, lambda ans, x: lambda g: (g - np.sum(g * ans, axis=-1, keepdims=True)) * ans)
 defvjp(dot, _dot_vjp_a, _dot_vjp_b)
+defvjp(set_subtensor, _set_subtensor_vjp_x,
+       lambda ans, x, y, index, inc: lambda g: unbroadcast(g[index], y))
+defvjp(repeat, _repeat_vjp)

@@ -261,6 +261,44 @@ def subtensor(x, index):
     return apply('subtensor', x, *slots, index=tuple(template), out_type=(x.dtype, ndim))
 
 
+def set_subtensor(x, y, inplace=False, tolerate_inplace_aliasing=False):
+    """The tensor that `x` (a result of indexing, t[index]) was taken from, with t[index] = y."""
+    return _assign_subtensor(x, y, inc=False, what='set_subtensor')
+
+
+def inc_subtensor(x, y, inplace=False, set_instead_of_inc=False, tolerate_inplace_aliasing=False):
+    """The tensor that `x` (a result of indexing, t[index]) was taken from, with t[index] += y."""
+    return _assign_subtensor(x, y, inc=not set_instead_of_inc, what='inc_subtensor')
+
+
+def _assign_subtensor(x, y, inc, what):
+    x, y = as_variable(x), as_variable(y)
+    if x.op != 'subtensor':
+        raise TypeError('%s(x, y): x must be the result of indexing a tensor (t[...]), got %s'
+                        % (what, x.describe()))
+    if y.ndim > x.ndim:
+        raise TypeError('%s(x, y): y %s has more dimensions than x %s'
+                        % (what, y.describe(), x.describe()))
+    if not np.can_cast(y.dtype, x.dtype, 'same_kind'):
+        raise TypeError('%s(x, y): y %s cannot be stored into x %s; cast y first'
+                        % (what, y.describe(), x.describe()))
+    source = x.inputs[0]
+    return apply('set_subtensor', source, y, *x.inputs[1:], index=x.attrs['index'], inc=inc,
+                 out_type=(source.dtype, source.ndim))
+
+
+def shape_padright(t, n_ones=1):
+    """t with `n_ones` broadcastable axes appended."""
+    t = as_variable(t)
+    return dimshuffle(t, *(list(range(t.ndim)) + ['x'] * n_ones))
+
+
+def shape_padleft(t, n_ones=1):
+    """t with `n_ones` broadcastable axes prepended."""
+    t = as_variable(t)
+    return dimshuffle(t, *(['x'] * n_ones + list(range(t.ndim))))
+
+
 def alloc(value, *shape):
     value = as_variable(value if not isinstance(value, float) else np.asarray(value, config.floatX))
     dims = [as_variable(s) for s in shape]

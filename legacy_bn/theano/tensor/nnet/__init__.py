@@ -1,6 +1,7 @@
 """theano.tensor.nnet: the neural-network functions 2015 Keras used."""
-from ..graph import apply, as_variable
-from . import basic as T
+from ...graph import apply, as_variable
+from .. import basic as T
+from . import conv  # noqa: F401  (T.nnet.conv.conv2d)
 
 
 def softmax(x):

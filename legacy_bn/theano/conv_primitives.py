@@ -1,0 +1,190 @@
+"""Convolution and pooling primitives, each with its gradient rule in plain numpy.
+
+Images are NCHW (batch, channels, rows, cols), filters (filters, channels, rows, cols),
+as in Theano. A convolution is two primitives:
+
+    im2col     the image's patches as columns: (B, C*kh*kw, Ho*Wo), kernel-flipped,
+               padded for 'full' mode, only the strided positions (subsample);
+    conv_gemm  one batched matrix product of the (F, C*kh*kw) filters with them,
+               giving (B, F, Ho, Wo) directly in NCHW order.
+
+The patches are an intermediate value of the trace, so the filter gradient reuses
+them (one GEMM) and the image gradient is one GEMM plus a scatter of the columns
+back to the image (col2im: a loop over the kh*kw kernel offsets, never over pixels).
+A strided convolution is differentiated like any other (Theano 0.8 could not do
+that without static shapes). Pooling loops over the offsets inside a window.
+Every rule keeps the dtype of its argument and is checked against finite
+differences in tests/test_conv_ops.py.
+"""
+import numpy as np
+from autograd.extend import defvjp, primitive
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+# -- sizes ---------------------------------------------------------------------------
+def conv_output_size(size, k, stride, border_mode):
+    """Theano's ConvOp: the unstrided output ('valid': size - k + 1, 'full': size + k - 1),
+    then every stride-th position from the first."""
+    n = size - k + 1 if border_mode == 'valid' else size + k - 1
+    return (n - 1) // stride + 1 if n > 0 else 0
+
+
+def pool_output_size(size, ds, st, ignore_border):
+    """Theano 0.8's DownsampleFactorMax.out_shape for one axis: windows start every st
+    rows; without ignore_border a last, partial window covers the remainder."""
+    if ignore_border:
+        return max(0, (size - ds) // st + 1)
+    if st >= ds:
+        return (size - 1) // st + 1
+    return max(0, (size - 1 - ds) // st + 1) + 1
+
+
+# -- convolution ---------------------------------------------------------------------
+def _padded(x, pad):
+    if not any(pad):
+        return x
+    ph, pw = pad
+    out = np.zeros(x.shape[:2] + (x.shape[2] + 2 * ph, x.shape[3] + 2 * pw), dtype=x.dtype)
+    out[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]] = x
+    return out
+
+
+@primitive
+def im2col(x, kshape, stride, pad):
+    """cols[b, (c, u, v), (i, j)] = x_padded[b, c, i*sh + kh-1-u, j*sw + kw-1-v]."""
+    kh, kw = kshape
+    windows = sliding_window_view(_padded(x, pad), kshape, axis=(2, 3))
+    windows = windows[:, :, ::stride[0], ::stride[1], ::-1, ::-1]    # (B, C, Ho, Wo, kh, kw)
+    b, c, ho, wo = windows.shape[:4]
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(b, c * kh * kw, ho * wo)
+
+
+def _col2im_vjp(ans, x, kshape, stride, pad):
+    kh, kw = kshape
+    (sh, sw), (ph, pw) = stride, pad
+    b, c, h, w = x.shape
+    hp, wp = h + 2 * ph, w + 2 * pw
+    ho, wo = (hp - kh) // sh + 1, (wp - kw) // sw + 1
+
+    def vjp(g):
+        g = g.reshape(b, c, kh, kw, ho, wo)
+        gx = np.zeros((b, c, hp, wp), dtype=x.dtype)
+        for u in range(kh):
+            r = kh - 1 - u
+            for v in range(kw):
+                s = kw - 1 - v
+                gx[:, :, r:r + sh * (ho - 1) + 1:sh, s:s + sw * (wo - 1) + 1:sw] += g[:, :, u, v]
+        return gx[:, :, ph:ph + h, pw:pw + w]
+    return vjp
+
+
+@primitive
+def conv_gemm(cols, w, out_hw):
+    """(F, C*kh*kw) filters times each image's (C*kh*kw, Ho*Wo) columns -> (B, F, Ho, Wo)."""
+    f = w.shape[0]
+    return np.matmul(w.reshape(f, -1), cols).reshape((cols.shape[0], f) + tuple(out_hw))
+
+
+def _conv_gemm_vjp_cols(ans, cols, w, out_hw):
+    w2 = w.reshape(w.shape[0], -1)
+    return lambda g: np.matmul(w2.T, g.reshape(g.shape[:2] + (-1,))).astype(cols.dtype, copy=False)
+
+
+def _conv_gemm_vjp_w(ans, cols, w, out_hw):
+    def vjp(g):
+        per_image = np.matmul(g.reshape(g.shape[:2] + (-1,)), cols.transpose(0, 2, 1))
+        return per_image.sum(axis=0).reshape(w.shape).astype(w.dtype, copy=False)
+    return vjp
+
+
+# -- max pooling over the last two axes ----------------------------------------------
+def _pool_geometry(shape, ds, st, ignore_border):
+    rows, cols = shape[-2:]
+    out = (pool_output_size(rows, ds[0], st[0], ignore_border),
+           pool_output_size(cols, ds[1], st[1], ignore_border))
+    # the extent the windows cover; beyond the image (a partial last window) is -inf
+    extent = tuple(max(size, (n - 1) * s + d) if n else size
+                   for size, n, s, d in zip((rows, cols), out, st, ds))
+    return out, extent
+
+
+def _window_slices(out, ds, st):
+    """For each offset (u, v) inside a window: the slice of the (padded) input holding that
+    offset of every window."""
+    for u in range(ds[0]):
+        for v in range(ds[1]):
+            yield (Ellipsis, slice(u, u + st[0] * (out[0] - 1) + 1, st[0]),
+                   slice(v, v + st[1] * (out[1] - 1) + 1, st[1]))
+
+
+def _neg_inf_padded(x, extent):
+    if extent == x.shape[-2:]:
+        return x
+    fill = -np.inf if x.dtype.kind == 'f' else np.iinfo(x.dtype).min
+    out = np.full(x.shape[:-2] + extent, fill, dtype=x.dtype)
+    out[..., :x.shape[-2], :x.shape[-1]] = x
+    return out
+
+
+@primitive
+def max_pool(x, ds, st, ignore_border):
+    out_hw, extent = _pool_geometry(x.shape, ds, st, ignore_border)
+    xp = _neg_inf_padded(x, extent)
+    slices = _window_slices(out_hw, ds, st)
+    out = np.array(xp[next(slices)], copy=True)
+    for index in slices:
+        np.maximum(out, xp[index], out=out)
+    return out
+
+
+def _max_pool_vjp(ans, x, ds, st, ignore_border):
+    # Theano's gradient: every input equal to its window's maximum receives the window's
+    # full gradient (ties are not split); overlapping windows add up.
+    out_hw, extent = _pool_geometry(x.shape, ds, st, ignore_border)
+    xp = _neg_inf_padded(x, extent)
+
+    def vjp(g):
+        gx = np.zeros(xp.shape, dtype=x.dtype)
+        for index in _window_slices(out_hw, ds, st):
+            gx[index] += np.where(xp[index] == ans, g, 0)
+        return gx[..., :x.shape[-2], :x.shape[-1]]
+    return vjp
+
+
+# -- the op implementations (checks, then the primitives) -----------------------------
+def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
+    """Theano's conv2d on values: a true convolution (filters flipped), NCHW."""
+    for what, given, actual in (('image_shape', image_shape, x.shape),
+                                ('filter_shape', filter_shape, w.shape)):
+        if given is not None and any(g is not None and g != a for g, a in zip(given, actual)):
+            raise ValueError('conv2d: %s=%s was given, but the %s has shape %s'
+                             % (what, tuple(given), 'image' if what == 'image_shape' else 'filters',
+                                actual))
+    if x.shape[1] != w.shape[1]:
+        raise ValueError('conv2d: the input has %d channels (shape %s) but the filters expect %d '
+                         '(filters of shape %s: nb_filter, stack_size, rows, cols)'
+                         % (x.shape[1], x.shape, w.shape[1], w.shape))
+    kh, kw = w.shape[2:]
+    out_hw = tuple(conv_output_size(n, k, s, border_mode)
+                   for n, k, s in zip(x.shape[2:], (kh, kw), subsample))
+    if 0 in out_hw:
+        raise ValueError("conv2d: filters of %dx%d do not fit in images of %dx%d in 'valid' mode"
+                         % (kh, kw, x.shape[2], x.shape[3]))
+    pad = (kh - 1, kw - 1) if border_mode == 'full' else (0, 0)
+    return conv_gemm(im2col(x, (kh, kw), tuple(subsample), pad), w, out_hw)
+
+
+def max_pool_2d(x, ds, st, ignore_border):
+    """Theano's max_pool_2d on values: max over ds windows of the last two axes, every st."""
+    out_hw, _ = _pool_geometry(x.shape, ds, st, ignore_border)
+    if 0 in out_hw:
+        raise ValueError('max_pool_2d: a pool of %s is larger than the image (%dx%d) and '
+                         'ignore_border=True leaves no output'
+                         % ('x'.join(map(str, ds)), x.shape[-2], x.shape[-1]))
+    return max_pool(x, ds, st, ignore_border)
+
+
+# -- the gradient rules ----------------------------------------------------------------
+defvjp(im2col, _col2im_vjp)
+defvjp(conv_gemm, _conv_gemm_vjp_cols, _conv_gemm_vjp_w)
+defvjp(max_pool, _max_pool_vjp)
