@@ -1,206 +1,18 @@
 """keras.models: Sequential with compile/fit/evaluate/predict, weights I/O and JSON."""
 import json
-import os
-import sys
-import uuid
 import warnings
 
 import numpy as np
-from tqdm import tqdm
 
-from . import callbacks as cbks
 from . import objectives, optimizers
 from . import theano
 from .layers import containers
 from .layers.core import Activation, Dropout
 from .theano import tensor as T
 from .utils.theano_utils import ndim_tensor
-
-
-# -- data plumbing (as Keras 0.2) ---------------------------------------------------
-def standardize_y(y):
-    if not hasattr(y, 'shape'):
-        y = np.asarray(y)
-    if len(y.shape) == 1:
-        y = np.expand_dims(y, 1)
-    return y
-
-
-def standardize_X(X):
-    return X if type(X) == list else [X]
-
-
-def batch_shuffle(index_array, batch_size):
-    """Shuffle whole batches of the first (n // bs) * bs indices; the rest stays last."""
-    batch_count = int(len(index_array) / batch_size)
-    last_batch = index_array[batch_count * batch_size:]
-    index_array = index_array[:batch_count * batch_size]
-    index_array = index_array.reshape((batch_count, batch_size))
-    np.random.shuffle(index_array)
-    index_array = index_array.flatten()
-    return np.append(index_array, last_batch)
-
-
-def make_batches(size, batch_size):
-    nb_batch = int(np.ceil(size / float(batch_size)))
-    return [(i * batch_size, min(size, (i + 1) * batch_size)) for i in range(0, nb_batch)]
-
-
-def slice_X(X, start=None, stop=None):
-    if type(X) == list:
-        if hasattr(start, '__len__'):
-            return [x[start] for x in X]
-        return [x[start:stop] for x in X]
-    if hasattr(start, '__len__'):
-        return X[start]
-    return X[start:stop]
-
-
-def weighted_objective(fn):
-    def weighted(y_true, y_pred, weights, mask=None):
-        # 0 * inf must be 0, not NaN: drop zero-weight samples before the objective
-        filtered_y_true = y_true[weights.nonzero()[:-1]]
-        filtered_y_pred = y_pred[weights.nonzero()[:-1]]
-        filtered_weights = weights[weights.nonzero()]
-        obj_output = fn(filtered_y_true, filtered_y_pred)
-        weighted = filtered_weights * obj_output
-        return weighted.sum() / filtered_weights.sum()
-    return weighted
-
-
-def standardize_weights(y, sample_weight=None, class_weight=None):
-    if sample_weight is not None:
-        return standardize_y(sample_weight)
-    elif isinstance(class_weight, dict):
-        if len(y.shape) > 3:
-            raise ValueError('class_weight is not supported for 4+ dimensional targets')
-        yshape = y.shape
-        y = np.reshape(y, (-1, yshape[-1]))
-        if y.shape[1] > 1:
-            y_classes = y.argmax(axis=1)
-        elif y.shape[1] == 1:
-            y_classes = np.reshape(y, y.shape[0])
-        else:
-            y_classes = y
-        class_weights = np.asarray([class_weight[cls] for cls in y_classes])
-        return np.reshape(class_weights, yshape[:-1] + (1,))
-    return np.ones(y.shape[:-1] + (1,))
-
-
-def get_function_name(o):
-    return o if isinstance(o, str) else o.__name__
-
-
-class Model(object):
-    def _fit(self, f, ins, out_labels=[], batch_size=128, nb_epoch=100, verbose=1, callbacks=[],
-             val_f=None, val_ins=None, shuffle=True, metrics=[]):
-        """Run f(*batch) over shuffled batches for nb_epoch epochs; f returns the labelled outputs."""
-        do_validation = bool(val_f and val_ins)
-        if verbose and do_validation:
-            print("Train on %d samples, validate on %d samples" % (len(ins[0]), len(val_ins[0])))
-        nb_train_sample = len(ins[0])
-        index_array = np.arange(nb_train_sample)
-
-        history = cbks.History()
-        callbacks = [history] + ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
-        callbacks = cbks.CallbackList(callbacks)
-        callbacks._set_model(self)
-        callbacks._set_params({'batch_size': batch_size, 'nb_epoch': nb_epoch,
-                               'nb_sample': nb_train_sample, 'verbose': verbose,
-                               'do_validation': do_validation, 'metrics': metrics})
-        callbacks.on_train_begin()
-
-        self.stop_training = False
-        for epoch in range(nb_epoch):
-            callbacks.on_epoch_begin(epoch)
-            # every epoch, the first too; shuffle=True compounds permutations in place
-            if shuffle == 'batch':
-                index_array = batch_shuffle(index_array, batch_size)
-            elif shuffle:
-                np.random.shuffle(index_array)
-
-            batches = make_batches(nb_train_sample, batch_size)
-            epoch_logs = {}
-            for batch_index, (batch_start, batch_end) in enumerate(batches):
-                batch_ids = index_array[batch_start:batch_end]
-                ins_batch = slice_X(ins, batch_ids)
-                batch_logs = {'batch': batch_index, 'size': len(batch_ids)}
-                callbacks.on_batch_begin(batch_index, batch_logs)
-                outs = f(*ins_batch)
-                if type(outs) != list:
-                    outs = [outs]
-                for label, o in zip(out_labels, outs):
-                    batch_logs[label] = o
-                callbacks.on_batch_end(batch_index, batch_logs)
-
-                if batch_index == len(batches) - 1 and do_validation:
-                    val_outs = self._test_loop(val_f, val_ins, batch_size=batch_size, verbose=0)
-                    for label, o in zip(out_labels, val_outs):
-                        epoch_logs['val_' + label] = o
-            callbacks.on_epoch_end(epoch, epoch_logs)
-            if self.stop_training:
-                break
-        callbacks.on_train_end()
-        return history
-
-    def _predict_loop(self, f, ins, batch_size=128, verbose=0):
-        nb_sample = len(ins[0])
-        outs = []
-        batches = make_batches(nb_sample, batch_size)
-        bar = tqdm(total=nb_sample, disable=verbose != 1, file=sys.stdout)
-        for batch_index, (batch_start, batch_end) in enumerate(batches):
-            batch_outs = f(*slice_X(ins, batch_start, batch_end))
-            if type(batch_outs) != list:
-                batch_outs = [batch_outs]
-            if batch_index == 0:
-                for batch_out in batch_outs:
-                    outs.append(np.zeros((nb_sample,) + batch_out.shape[1:]))
-            for i, batch_out in enumerate(batch_outs):
-                outs[i][batch_start:batch_end] = batch_out
-            bar.update(batch_end - batch_start)
-        bar.close()
-        return outs
-
-    def _test_loop(self, f, ins, batch_size=128, verbose=0):
-        """Batch-size-weighted mean of f's outputs over all batches."""
-        nb_sample = len(ins[0])
-        outs = []
-        bar = tqdm(total=nb_sample, disable=verbose != 1, file=sys.stdout)
-        for batch_index, (batch_start, batch_end) in enumerate(make_batches(nb_sample, batch_size)):
-            batch_outs = f(*slice_X(ins, batch_start, batch_end))
-            if type(batch_outs) != list:
-                batch_outs = [batch_outs]
-            if batch_index == 0:
-                outs = [np.float64(0.)] * len(batch_outs)
-            for i, batch_out in enumerate(batch_outs):
-                outs[i] = outs[i] + np.float64(batch_out) * (batch_end - batch_start)
-            bar.update(batch_end - batch_start)
-        bar.close()
-        return [o / nb_sample for o in outs]
-
-    def get_config(self, verbose=0):
-        config = super(Model, self).get_config()
-        for p in ['class_mode', 'theano_mode']:
-            if hasattr(self, p):
-                config[p] = getattr(self, p)
-        if hasattr(self, 'optimizer'):
-            config['optimizer'] = self.optimizer.get_config()
-        if hasattr(self, 'loss'):
-            config['loss'] = get_function_name(self.loss)
-        if verbose:
-            print(json.dumps(config, indent=4, default=_json_default))
-        return config
-
-    def to_json(self, **kwargs):
-        return json.dumps(self.get_config(), default=_json_default, **kwargs)
-
-
-def _json_default(o):
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError('%r is not JSON serializable' % (o,))
+from .training import (  # noqa: F401  (2015 keras.models exposes all these names)
+    Model, standardize_y, standardize_X, batch_shuffle, make_batches, slice_X, weighted_objective,
+    standardize_weights, get_function_name, import_h5py, write_weights_file)
 
 
 class Sequential(Model, containers.Sequential):
@@ -392,32 +204,20 @@ class Sequential(Model, containers.Sequential):
     # -- weights files (the 2015 HDF5 layout) -----------------------------------------
     def save_weights(self, filepath, overwrite=False):
         """HDF5: root attr nb_layers; groups layer_{k} with attr nb_params and datasets
-        param_{n}. Written to a temporary file in the same directory and renamed,
-        so an interrupted save never leaves a truncated file."""
-        h5py = _import_h5py()
-        if not overwrite and os.path.isfile(filepath) and not _confirm_overwrite(filepath):
-            return
-        directory = os.path.dirname(os.path.abspath(filepath))
-        # not mkstemp: its 0600 mode would end up on the weights file
-        tmp = os.path.join(directory, '.%s.tmp-%s' % (os.path.basename(filepath), uuid.uuid4().hex))
-        try:
-            with h5py.File(tmp, 'x') as f:
-                f.attrs['nb_layers'] = len(self.layers)
-                for k, layer in enumerate(self.layers):
-                    g = f.create_group('layer_{}'.format(k))
-                    weights = layer.get_weights()
-                    g.attrs['nb_params'] = len(weights)
-                    for n, param in enumerate(weights):
-                        g.create_dataset('param_{}'.format(n), data=param)
-            os.replace(tmp, filepath)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
+        param_{n} (written atomically: see write_weights_file)."""
+        def fill(f):
+            f.attrs['nb_layers'] = len(self.layers)
+            for k, layer in enumerate(self.layers):
+                g = f.create_group('layer_{}'.format(k))
+                weights = layer.get_weights()
+                g.attrs['nb_params'] = len(weights)
+                for n, param in enumerate(weights):
+                    g.create_dataset('param_{}'.format(n), data=param)
+        write_weights_file(filepath, overwrite, fill)
 
     def load_weights(self, filepath):
         """Read every layer's arrays and check them all before setting any."""
-        h5py = _import_h5py()
+        h5py = import_h5py()
         with h5py.File(filepath, 'r') as f:
             nb_layers = int(f.attrs['nb_layers'])
             if nb_layers != len(self.layers):
@@ -433,25 +233,6 @@ class Sequential(Model, containers.Sequential):
                     raise ValueError('load_weights(%s): layer %d: %s' % (filepath, k, e))
         for layer, weights in per_layer:
             layer.set_weights(weights)
-
-
-def _import_h5py():
-    try:
-        import h5py
-    except ImportError:
-        raise ImportError('save_weights/load_weights need h5py: pip install "legacy_bn[hdf5]" '
-                          '(or pip install h5py)')
-    return h5py
-
-
-def _confirm_overwrite(filepath):
-    """2015 asked on the terminal; without one we refuse rather than hang or clobber."""
-    if not sys.stdin or not sys.stdin.isatty():
-        raise FileExistsError('save_weights: %s exists; pass overwrite=True to replace it' % filepath)
-    answer = input('[WARNING] %s already exists - overwrite? [y/n]' % filepath)
-    while answer not in ['y', 'n']:
-        answer = input('Enter "y" (overwrite) or "n" (cancel).')
-    return answer == 'y'
 
 
 def model_from_json(json_string, custom_layers={}):
