@@ -32,8 +32,9 @@ class Sequential(Model, containers.Sequential):
         self.weights = ndim_tensor(self.y_train.ndim)
         self.weights.name = 'sample_weight'
 
-        train_loss = weighted_loss(self.y, self.y_train, self.weights)
-        test_loss = weighted_loss(self.y, self.y_test, self.weights)
+        mask = self.layers[-1].get_output_mask()
+        train_loss = weighted_loss(self.y, self.y_train, self.weights, mask)
+        test_loss = weighted_loss(self.y, self.y_test, self.weights, mask)
         train_loss.name = 'train_loss'
         test_loss.name = 'test_loss'
 
@@ -82,7 +83,7 @@ class Sequential(Model, containers.Sequential):
             raise ValueError('%s: the first layer (%s) expects input with %d dimensions '
                              '(batch axis included), got X of shape %s'
                              % (where, self.layers[0].label(), ndim, X[0].shape))
-        if expected is not None and tuple(X[0].shape[1:]) != expected:
+        if expected is not None and not _shape_matches(X[0].shape[1:], expected):
             position = 'the first layer' if first is self.layers[0] else \
                 'layer %d' % self.layers.index(first)
             raise ValueError('%s: %s (%s) expects samples of shape %s, got X of shape %s'
@@ -94,9 +95,12 @@ class Sequential(Model, containers.Sequential):
                 raise ValueError('%s: the model output has %d dimensions, got y of shape %s'
                                  % (where, self.y.ndim, y.shape))
             out = self.layers[-1].output_shape
-            if out is not None and tuple(y.shape[1:]) != tuple(out):
+            if out is not None and not _shape_matches(y.shape[1:], out):
                 raise ValueError('%s: the last layer (%s) outputs samples of shape %s, got y of '
                                  'shape %s' % (where, self.layers[-1].label(), tuple(out), y.shape))
+        check_input = getattr(self.layers[0], 'check_input_data', None)
+        if check_input is not None:
+            check_input(X[0], where)
         if sample_weight is not None and len(sample_weight) != n:
             raise ValueError('%s: X has %d samples but sample_weight has %d'
                              % (where, n, len(sample_weight)))
@@ -252,3 +256,8 @@ def model_from_config(config, custom_layers={}):
                       class_mode=config.get('class_mode', 'categorical'),
                       theano_mode=config.get('theano_mode'))
     return model
+
+
+def _shape_matches(shape, expected):
+    """A sample shape against a layer's; None in `expected` matches any size (timesteps)."""
+    return len(shape) == len(expected) and all(e is None or e == s for s, e in zip(shape, expected))

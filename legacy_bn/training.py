@@ -62,7 +62,12 @@ def weighted_objective(fn):
         filtered_weights = weights[weights.nonzero()]
         obj_output = fn(filtered_y_true, filtered_y_pred)
         weighted = filtered_weights * obj_output
-        return weighted.sum() / filtered_weights.sum()
+        if mask is None:
+            return weighted.sum() / filtered_weights.sum()
+        # 2015: the mask changes only the denominator (masked timesteps are expected
+        # to contribute zero error, as Masking zeroes them)
+        filtered_mask = mask[weights.nonzero()[:-1]]
+        return weighted.sum() / (filtered_mask * filtered_weights).sum()
     return weighted
 
 

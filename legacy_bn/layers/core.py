@@ -219,7 +219,7 @@ class Flatten(Layer):
     @property
     def output_shape(self):
         shape = super(Flatten, self).output_shape
-        return None if shape is None else (int(np.prod(shape)),)
+        return None if shape is None or None in shape else (int(np.prod(shape)),)
 
 
 class Reshape(Layer):
@@ -238,3 +238,115 @@ class Reshape(Layer):
 
     def get_config(self):
         return {"name": self.__class__.__name__, "dims": self.dims}
+
+
+# -- sequences: masking, per-timestep dense, repetition (Keras 4e1ec93) ----------------------
+class Masking(MaskedLayer):
+    """Marks padding timesteps: a timestep whose features all equal `mask_value` gets
+    mask 0 (else 1) and is zeroed in the output; later masked layers skip it."""
+
+    def __init__(self, mask_value=0.):
+        super(Masking, self).__init__()
+        self.mask_value = mask_value
+        self.input = T.tensor3()
+
+    def get_output_mask(self, train=False):
+        X = self.get_input(train)
+        return T.any(T.ones_like(X) * (1. - T.eq(X, self.mask_value)), axis=-1)
+
+    def get_output(self, train=False):
+        X = self.get_input(train)
+        return X * T.shape_padright(T.any((1. - T.eq(X, self.mask_value)), axis=-1))
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "mask_value": self.mask_value}
+
+
+class SequenceLayer(MaskedLayer):
+    """A layer over (nb_samples, timesteps, input_dim) input: checks the previous layer's
+    shape when connected, and knows its per-sample shapes (timesteps may be None)."""
+
+    def set_previous(self, layer):
+        check_sequence_input(self, layer)
+        super(SequenceLayer, self).set_previous(layer)
+
+    def get_input(self, train=False):
+        X = super(SequenceLayer, self).get_input(train)
+        check_ndim(self, X, 3, '(nb_samples, timesteps, input_dim)')
+        return X
+
+    @property
+    def input_shape(self):
+        return (None, self.input_dim)
+
+    @property
+    def output_shape(self):
+        return (timesteps_of(self), self.output_dim)
+
+
+class TimeDistributedDense(SequenceLayer, Dense):
+    """The same Dense applied at every timestep: (nb_samples, timesteps, input_dim) ->
+    (nb_samples, timesteps, output_dim); the input's mask passes through."""
+
+    def __init__(self, input_dim, output_dim, init='glorot_uniform', activation='linear',
+                 weights=None, W_regularizer=None, b_regularizer=None, activity_regularizer=None,
+                 W_constraint=None, b_constraint=None):
+        Dense.__init__(self, input_dim, output_dim, init=init, activation=activation,
+                       weights=weights, W_regularizer=W_regularizer, b_regularizer=b_regularizer,
+                       activity_regularizer=activity_regularizer, W_constraint=W_constraint,
+                       b_constraint=b_constraint)
+        self.input = T.tensor3()
+
+    def get_output(self, train=False):
+        # 2015 went time-major and back; a dot over the last axis is the same sums
+        return self.activation(T.dot(self.get_input(train), self.W) + self.b)
+
+
+class RepeatVector(Layer):
+    """(nb_samples, dim) -> (nb_samples, n, dim): the input repeated n times."""
+
+    def __init__(self, n):
+        super(RepeatVector, self).__init__()
+        self.n = n
+
+    def get_output(self, train=False):
+        X = self.get_input(train)
+        check_ndim(self, X, 2, '(nb_samples, dim)')
+        # one broadcast, not n copies joined; the gradient sums over the n axis
+        return T.alloc(X.dimshuffle(0, 'x', 1), X.shape[0], self.n, X.shape[1])
+
+    @property
+    def output_shape(self):
+        shape = super(RepeatVector, self).output_shape
+        return None if shape is None else (self.n,) + tuple(shape)
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "n": self.n}
+
+
+def check_ndim(layer, X, ndim, layout):
+    """Fail when the graph is built (not inside a call) on input of the wrong rank."""
+    if X.ndim != ndim:
+        raise ValueError('%s expects %dD input %s, got %s'
+                         % (layer.label(), ndim, layout, X.describe()))
+
+
+def timesteps_of(layer):
+    """The number of timesteps of a sequence layer's input, None when unknown."""
+    shape = layer.previous.output_shape if hasattr(layer, 'previous') else None
+    return shape[0] if shape is not None and len(shape) == 2 else None
+
+
+def check_sequence_input(layer, previous):
+    """At connection time: the previous layer's per-sample shape, when known, must be
+    (timesteps, layer.input_dim)."""
+    shape = previous.output_shape
+    if shape is None:
+        return
+    if len(shape) != 2:
+        raise ValueError('%s expects sequences (nb_samples, timesteps, %d), but %s outputs '
+                         'samples of shape %s' % (layer.label(), layer.input_dim,
+                                                  previous.label(), tuple(shape)))
+    if shape[-1] is not None and shape[-1] != layer.input_dim:
+        raise ValueError('%s has input_dim=%d, but %s outputs %d features per timestep'
+                         % (layer.label(), layer.input_dim, previous.label(), shape[-1]))

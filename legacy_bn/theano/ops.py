@@ -174,6 +174,11 @@ def _concatenate(*tensors, axis):
     return anp.concatenate(tensors, axis=axis)
 
 
+def take_rows_type(inputs, owner=None):
+    table, indices = inputs
+    return table.dtype, indices.ndim + table.ndim - 1
+
+
 def _cast(x, dtype):
     return x.astype(dtype) if x.dtype != dtype else x
 
@@ -233,6 +238,7 @@ OPS = {
     'reshape': Op(_reshape, None),
     'dimshuffle': Op(_dimshuffle, None),
     'subtensor': Op(_subtensor, None),
+    'take_rows': Op(P.take_rows, take_rows_type),     # Embedding's lookup, checked indices
     'alloc': Op(_alloc, None),
     'concatenate': Op(_concatenate, None),
     'zeros_like': Op(_nograd(np.zeros_like), same_as_first, False),

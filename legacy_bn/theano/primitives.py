@@ -247,6 +247,31 @@ def _repeat_vjp(ans, x, repeats, axis):
     return lambda g: np.reshape(g, shape).sum(axis=axis + 1).astype(x.dtype, copy=False)
 
 
+# -- row lookup (Embedding): table[indices], with a scatter-add gradient ------------------
+@primitive
+def take_rows(table, indices, owner='take_rows'):
+    """table[indices] for an integer array of row numbers; a row outside the table
+    raises naming `owner`, the offending index and the table's size (numpy would
+    wrap negative indices around silently)."""
+    n = table.shape[0]
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        bad = indices[(indices < 0) | (indices >= n)].flat[0]
+        where = tuple(int(i) for i in np.argwhere(indices == bad)[0])
+        raise IndexError(
+            '%s: index %d at position %s is out of range for a vocabulary of %d '
+            '(valid indices are 0..%d)' % (owner, bad, where, n, n - 1))
+    return table[indices]
+
+
+def _take_rows_vjp(ans, table, indices, owner='take_rows'):
+    def vjp(g):
+        out = np.zeros_like(table)
+        # np.add.at accumulates repeated indices (a plain out[idx] += g would not)
+        np.add.at(out, indices.ravel(), g.reshape((-1,) + table.shape[1:]))
+        return out
+    return vjp
+
+
 # -- the table of gradient rules not given by _elementwise above ------------------------------
 defvjp(round_half_away, lambda ans, x: lambda g: np.zeros_like(x))
 defvjp(reduce_sum, lambda ans, x, axis=None, keepdims=False:
@@ -261,3 +286,4 @@ defvjp(dot, _dot_vjp_a, _dot_vjp_b)
 defvjp(set_subtensor, _set_subtensor_vjp_x,
        lambda ans, x, y, index, inc: lambda g: unbroadcast(g[index], y))
 defvjp(repeat, _repeat_vjp)
+defvjp(take_rows, _take_rows_vjp, None)

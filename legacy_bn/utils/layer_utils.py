@@ -3,9 +3,9 @@ import copy
 import inspect
 
 from .. import constraints, regularizers
-from ..layers import containers, core, normalization
+from ..layers import containers, core, embeddings, normalization
 
-LAYER_MODULES = (core, normalization)
+LAYER_MODULES = (core, normalization, embeddings)
 
 
 def container_from_config(original_layer_dict, custom_layers={}):

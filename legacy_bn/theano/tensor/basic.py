@@ -329,3 +329,36 @@ def nonzero(x, return_matrix=False):
     if return_matrix:
         raise NotImplementedError('nonzero(return_matrix=True)')
     return parts
+
+
+# -- used by the recurrent layers and masks (Keras 2015 calls these) ----------------------
+def any(x, axis=None, keepdims=False):
+    """1 where some element along `axis` is nonzero (int8, as Theano's Any)."""
+    return max(neq(x, 0), axis, keepdims)
+
+
+def addbroadcast(x, *axes):
+    """Broadcastable flags are not tracked (values broadcast like numpy): the identity."""
+    return as_variable(x)
+
+
+def unbroadcast(x, *axes):
+    return as_variable(x)
+
+
+def patternbroadcast(x, broadcastable):
+    return as_variable(x)
+
+
+def stack(*tensors, **kwargs):
+    """Join same-shaped tensors along a new axis (default 0); Theano 0.8 took
+    either stack(t1, t2, ...) or stack([t1, t2, ...], axis=0)."""
+    axis = kwargs.pop('axis', 0)
+    if kwargs:
+        raise TypeError('stack(): unexpected arguments %s' % sorted(kwargs))
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    tensors = [as_variable(t) for t in tensors]
+    axis = int(axis) % (tensors[0].ndim + 1)
+    return concatenate([dimshuffle(t, *(list(range(axis)) + ['x'] + list(range(axis, t.ndim))))
+                        for t in tensors], axis=axis)
