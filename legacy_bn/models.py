@@ -55,9 +55,12 @@ class Sequential(Model, containers.Sequential):
         updates = self.optimizer.get_updates(self.params, self.constraints, train_loss)
         updates += self.updates
 
-        train_ins = [self.X_train, self.y, self.weights]
-        test_ins = [self.X_test, self.y, self.weights]
-        predict_ins = [self.X_test]
+        # a Merge first takes several inputs: one array each
+        X_train = self.X_train if type(self.X_train) == list else [self.X_train]
+        X_test = self.X_test if type(self.X_test) == list else [self.X_test]
+        train_ins = X_train + [self.y, self.weights]
+        test_ins = X_test + [self.y, self.weights]
+        predict_ins = X_test
 
         self._train = theano.function(train_ins, train_loss, updates=updates,
                                       allow_input_downcast=True, mode=theano_mode)
@@ -78,11 +81,19 @@ class Sequential(Model, containers.Sequential):
         X = [np.asarray(x) for x in X]
         n = len(X[0])
         first, expected = self._input_sample_shape()
-        ndim = self.X_test.ndim
-        if X[0].ndim != ndim:
-            raise ValueError('%s: the first layer (%s) expects input with %d dimensions '
-                             '(batch axis included), got X of shape %s'
-                             % (where, self.layers[0].label(), ndim, X[0].shape))
+        inputs = self.X_test if type(self.X_test) == list else [self.X_test]
+        if len(X) != len(inputs):
+            raise ValueError('%s: the model takes %d input array%s (%s), got %d'
+                             % (where, len(inputs), 's' if len(inputs) > 1 else '',
+                                self.layers[0].label(), len(X)))
+        for k, (x, var) in enumerate(zip(X, inputs)):
+            which = 'X' if len(X) == 1 else 'X[%d]' % k
+            if x.ndim != var.ndim:
+                raise ValueError('%s: the first layer (%s) expects input with %d dimensions '
+                                 '(batch axis included), got %s of shape %s'
+                                 % (where, self.layers[0].label(), var.ndim, which, x.shape))
+            if len(x) != n:
+                raise ValueError('%s: X[0] has %d samples but %s has %d' % (where, n, which, len(x)))
         if expected is not None and not _shape_matches(X[0].shape[1:], expected):
             position = 'the first layer' if first is self.layers[0] else \
                 'layer %d' % self.layers.index(first)

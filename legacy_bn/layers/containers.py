@@ -30,6 +30,14 @@ class Sequential(Layer):
         self.constraints += constraints
         self.updates += updates
 
+    def init_updates(self):
+        # 2015 inherited Layer.init_updates, which dropped the updates add() gathered
+        # when this container was itself added to a model (docs/compat.md)
+        pass
+
+    def weight_variables(self):
+        return [v for layer in self.layers for v in layer.weight_variables()]
+
     def get_output(self, train=False):
         return self.layers[-1].get_output(train)
 

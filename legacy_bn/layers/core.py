@@ -1,4 +1,4 @@
-"""keras.layers.core as of Keras 4e1ec93c2f: Layer, Dense, Activation, Dropout, Flatten, Reshape."""
+"""keras.layers.core as of Keras 4e1ec93c2f."""
 import numpy as np
 
 from .. import activations, constraints, initializations, regularizers
@@ -126,24 +126,8 @@ class Dense(Layer):
         self.W = self.init((self.input_dim, self.output_dim))
         self.b = shared_zeros((self.output_dim))
         self.params = [self.W, self.b]
-
-        self.regularizers = []
-        self.W_regularizer = regularizers.get(W_regularizer)
-        if self.W_regularizer:
-            self.W_regularizer.set_param(self.W)
-            self.regularizers.append(self.W_regularizer)
-        self.b_regularizer = regularizers.get(b_regularizer)
-        if self.b_regularizer:
-            self.b_regularizer.set_param(self.b)
-            self.regularizers.append(self.b_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        if self.activity_regularizer:
-            self.activity_regularizer.set_layer(self)
-            self.regularizers.append(self.activity_regularizer)
-        self.W_constraint = constraints.get(W_constraint)
-        self.b_constraint = constraints.get(b_constraint)
-        self.constraints = [self.W_constraint, self.b_constraint]
-
+        _weight_plumbing(self, W_regularizer, b_regularizer, activity_regularizer,
+                         W_constraint, b_constraint)
         if weights is not None:
             self.set_weights(weights)
         if name is not None:
@@ -162,17 +146,13 @@ class Dense(Layer):
         return self.activation(T.dot(X, self.W) + self.b)
 
     def get_config(self):
-        return {"name": self.__class__.__name__,
-                "input_dim": self.input_dim,
-                "output_dim": self.output_dim,
-                "init": self.init.__name__,
-                "activation": self.activation.__name__,
-                "W_regularizer": self.W_regularizer.get_config() if self.W_regularizer else None,
-                "b_regularizer": self.b_regularizer.get_config() if self.b_regularizer else None,
-                "activity_regularizer": (self.activity_regularizer.get_config()
-                                         if self.activity_regularizer else None),
-                "W_constraint": self.W_constraint.get_config() if self.W_constraint else None,
-                "b_constraint": self.b_constraint.get_config() if self.b_constraint else None}
+        config = {"name": self.__class__.__name__,
+                  "input_dim": self.input_dim,
+                  "output_dim": self.output_dim,
+                  "init": self.init.__name__,
+                  "activation": self.activation.__name__}
+        config.update(_plumbing_config(self))
+        return config
 
 
 class Activation(MaskedLayer):
@@ -350,3 +330,247 @@ def check_sequence_input(layer, previous):
     if shape[-1] is not None and shape[-1] != layer.input_dim:
         raise ValueError('%s has input_dim=%d, but %s outputs %d features per timestep'
                          % (layer.label(), layer.input_dim, previous.label(), shape[-1]))
+
+
+# -- The rest of 4e1ec93's core layers (Masking, RepeatVector and TimeDistributedDense
+# -- live with the recurrent layers' block) ---------------------------------------------
+def _weight_plumbing(layer, W_regularizer, b_regularizer, activity_regularizer,
+                     W_constraint, b_constraint):
+    """Attach the regularizers and constraints of a layer with weights `layer.W`, `layer.b`
+    (Dense, MaxoutDense, ...), in the order 2015 added them to the loss."""
+    layer.regularizers = []
+    layer.W_regularizer = regularizers.get(W_regularizer)
+    if layer.W_regularizer:
+        layer.W_regularizer.set_param(layer.W)
+        layer.regularizers.append(layer.W_regularizer)
+    layer.b_regularizer = regularizers.get(b_regularizer)
+    if layer.b_regularizer:
+        layer.b_regularizer.set_param(layer.b)
+        layer.regularizers.append(layer.b_regularizer)
+    layer.activity_regularizer = regularizers.get(activity_regularizer)
+    if layer.activity_regularizer:
+        layer.activity_regularizer.set_layer(layer)
+        layer.regularizers.append(layer.activity_regularizer)
+    layer.W_constraint = constraints.get(W_constraint)
+    layer.b_constraint = constraints.get(b_constraint)
+    layer.constraints = [layer.W_constraint, layer.b_constraint]
+
+
+def _plumbing_config(layer):
+    """The regularizer and constraint entries of get_config()."""
+    return {key: (getattr(layer, key).get_config() if getattr(layer, key) else None)
+            for key in ('W_regularizer', 'b_regularizer', 'activity_regularizer',
+                        'W_constraint', 'b_constraint')}
+
+
+class _LayerOfLayers(Layer):
+    """A layer made of other layers (Merge, AutoEncoder): their parameters (each once),
+    regularizers, constraints and updates, gathered when it is built."""
+
+    def gather(self, layers):
+        self.params, self.regularizers, self.constraints, self.updates = [], [], [], []
+        for layer in layers:
+            params, regs, consts, updates = layer.get_params()
+            self.regularizers += regs
+            self.updates += updates
+            for p, c in zip(params, consts):
+                if not any(p is q for q in self.params):  # a shared layer counts once
+                    self.params.append(p)
+                    self.constraints.append(c)
+
+    def init_updates(self):
+        # 2015 inherited Layer.init_updates here, which threw away the updates just
+        # gathered (a BatchNormalization inside never updated its running statistics).
+        pass
+
+    def weight_variables(self):
+        return [v for layer in self.sublayers() for v in layer.weight_variables()]
+
+
+class Merge(_LayerOfLayers):
+    """The outputs of several layers or containers, summed, multiplied or concatenated
+    (last axis). In a Sequential model it comes first, and the model takes one input
+    array per distinct input of the merged layers."""
+
+    MODES = ('sum', 'mul', 'concat')
+
+    def __init__(self, layers, mode='sum'):
+        if len(layers) < 2:
+            raise ValueError('Merge: give two or more layers (or containers) to merge, got %d'
+                             % len(layers))
+        self.mode = mode
+        self.layers = list(layers)
+        self.gather(self.layers)
+
+    def sublayers(self):
+        return self.layers
+
+    def get_output(self, train=False):
+        if self.mode not in self.MODES:  # 2015 accepted any mode until here
+            raise ValueError("Merge: mode must be one of %s, got %r"
+                             % (', '.join(map(repr, self.MODES)), self.mode))
+        outputs = [layer.get_output(train) for layer in self.layers]
+        if self.mode == 'concat':
+            return T.concatenate(outputs, axis=-1)
+        merged = outputs[0]
+        for out in outputs[1:]:  # a left fold, as 2015 built it
+            merged = merged + out if self.mode == 'sum' else merged * out
+        return merged
+
+    def get_input(self, train=False):
+        """The distinct inputs of the merged layers, in order of first appearance."""
+        inputs = []
+        for layer in self.layers:
+            ins = layer.get_input(train)
+            for x in (ins if isinstance(ins, list) else [ins]):
+                if not any(x is y for y in inputs):
+                    inputs.append(x)
+        return inputs
+
+    @property
+    def input(self):
+        return self.get_input()
+
+    def supports_masked_input(self):
+        return False
+
+    def get_output_mask(self, train=None):
+        return None
+
+    @property
+    def output_shape(self):
+        shapes = [layer.output_shape for layer in self.layers]
+        if any(s is None for s in shapes):
+            return None
+        if self.mode == 'concat':
+            return tuple(shapes[0][:-1]) + (sum(s[-1] for s in shapes),)
+        return tuple(shapes[0])
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "layers": [layer.get_config() for layer in self.layers],
+                "mode": self.mode}
+
+
+class Permute(Layer):
+    """Reorder the sample axes: dims are 1-based positions of the input's axes."""
+
+    def __init__(self, dims):
+        super(Permute, self).__init__()
+        self.dims = tuple(dims)  # 2015 kept a JSON list as is and failed on (0,) + list
+
+    def get_output(self, train=False):
+        return self.get_input(train).dimshuffle((0,) + self.dims)
+
+    @property
+    def output_shape(self):
+        shape = super(Permute, self).output_shape
+        return None if shape is None else tuple(shape[d - 1] for d in self.dims)
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "dims": self.dims}
+
+
+class ActivityRegularization(Layer):
+    """Passes its input through and adds l1/l2 penalties on it to the training loss."""
+
+    def __init__(self, l1=0., l2=0.):
+        super(ActivityRegularization, self).__init__()
+        self.l1 = l1
+        self.l2 = l2
+        activity_regularizer = regularizers.ActivityRegularizer(l1=l1, l2=l2)
+        activity_regularizer.set_layer(self)
+        self.regularizers = [activity_regularizer]
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "l1": self.l1, "l2": self.l2}
+
+
+class AutoEncoder(_LayerOfLayers):
+    """decoder(encoder(X)). Training always outputs the reconstruction; at test time
+    too when output_reconstruction, else the encoder's output (the hidden code)."""
+
+    def __init__(self, encoder, decoder, output_reconstruction=True, weights=None):
+        super(AutoEncoder, self).__init__()
+        self.output_reconstruction = output_reconstruction
+        self.encoder = encoder
+        self.decoder = decoder
+        self.decoder.set_previous(self.encoder)
+        self.gather([self.encoder, self.decoder])
+        if weights is not None:
+            self.set_weights(weights)
+
+    def sublayers(self):
+        return [self.encoder, self.decoder]
+
+    def set_previous(self, node):
+        self.encoder.set_previous(node)
+
+    def get_input(self, train=False):
+        return self.encoder.get_input(train)
+
+    @property
+    def input(self):
+        return self.encoder.input
+
+    def _get_hidden(self, train=False):
+        return self.encoder.get_output(train)
+
+    def get_output(self, train=False):
+        if not train and not self.output_reconstruction:
+            return self.encoder.get_output(train)
+        return self.decoder.get_output(train)
+
+    @property
+    def output_shape(self):
+        # what training compares with the targets: the reconstruction
+        return self.decoder.output_shape
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "encoder_config": self.encoder.get_config(),
+                "decoder_config": self.decoder.get_config(),
+                "output_reconstruction": self.output_reconstruction}
+
+
+class MaxoutDense(Layer):
+    """max over nb_feature linear pieces: max_k (dot(X, W[k]) + b[k]); no activation."""
+
+    def __init__(self, input_dim, output_dim, nb_feature=4, init='glorot_uniform', weights=None,
+                 W_regularizer=None, b_regularizer=None, activity_regularizer=None,
+                 W_constraint=None, b_constraint=None):
+        super(MaxoutDense, self).__init__()
+        self.init = initializations.get(init)
+        self.input_dim = input_dim
+        self.output_dim = output_dim
+        self.nb_feature = nb_feature
+        self.input = T.matrix()
+        self.W = self.init((self.nb_feature, self.input_dim, self.output_dim))
+        self.b = shared_zeros((self.nb_feature, self.output_dim))
+        self.params = [self.W, self.b]
+        _weight_plumbing(self, W_regularizer, b_regularizer, activity_regularizer,
+                         W_constraint, b_constraint)
+        if weights is not None:
+            self.set_weights(weights)
+
+    @property
+    def input_shape(self):
+        return (self.input_dim,)
+
+    @property
+    def output_shape(self):
+        return (self.output_dim,)
+
+    def get_output(self, train=False):
+        X = self.get_input(train)
+        # dot((batch, in), (pieces, in, out)) is (batch, pieces, out)
+        return T.max(T.dot(X, self.W) + self.b, axis=1)
+
+    def get_config(self):
+        config = {"name": self.__class__.__name__,
+                  "input_dim": self.input_dim,
+                  "output_dim": self.output_dim,
+                  "init": self.init.__name__,
+                  "nb_feature": self.nb_feature}
+        config.update(_plumbing_config(self))
+        return config

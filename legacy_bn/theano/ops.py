@@ -14,6 +14,7 @@ from autograd.tracer import getval
 
 from . import conv_primitives as C
 from . import primitives as P
+from .configparser import config
 from .graph import is_weak_scalar
 
 # differentiable=False: no gradient passes through (a grad group never traces it)
@@ -33,6 +34,8 @@ def elemwise(inputs, **_):
 
 
 def float_elemwise(inputs, **attrs):
+    if len(inputs) == 1 and is_weak_scalar(inputs[0]) and isinstance(inputs[0].attrs['value'], float):
+        return np.dtype(config.floatX), 0  # as P.as_float evaluates it
     dtype, ndim = elemwise(inputs)
     if dtype.kind != 'f':
         dtype = np.dtype(P.INT_TO_FLOAT.get(dtype.name, 'float64'))
@@ -180,6 +183,8 @@ def take_rows_type(inputs, owner=None):
 
 
 def _cast(x, dtype):
+    if not hasattr(x, 'dtype'):  # a Python-number constant
+        return np.asarray(x, dtype=dtype)
     return x.astype(dtype) if x.dtype != dtype else x
 
 

@@ -15,6 +15,8 @@ differences in tests/test_tensor_grad.py.
 import numpy as np
 from autograd.extend import defvjp, primitive
 
+from .configparser import config
+
 F32 = np.dtype(np.float32)
 INT_TO_FLOAT = {'int8': 'float32', 'int16': 'float32', 'uint8': 'float32', 'uint16': 'float32',
                 'bool': 'float32'}
@@ -37,7 +39,10 @@ def unbroadcast(g, target):
 
 
 def as_float(x):
-    """Theano upcasts integer inputs of float functions (exp, log, ...) first."""
+    """Theano upcasts integer inputs of float functions (exp, log, ...) first,
+    and made a Python float constant (T.sqrt(0.5)) a floatX one."""
+    if not hasattr(x, 'dtype'):
+        x = np.asarray(x, dtype=config.floatX if isinstance(x, float) else None)
     return x if x.dtype.kind == 'f' else x.astype(INT_TO_FLOAT.get(x.dtype.name, 'float64'))
 
 

@@ -1,4 +1,4 @@
-"""theano.sandbox.rng_mrg.MRG_RandomStreams: Keras's Dropout masks, bit for bit.
+"""theano.sandbox.rng_mrg.MRG_RandomStreams: Keras's Dropout masks and noise, bit for bit.
 
 The generator arithmetic is in `mrg31k3p`; this module makes it symbolic.
 As in Theano, each `uniform`/`binomial` call made while building a graph
@@ -33,8 +33,36 @@ def _draw_uniform(size, holder, dtype):
     return values, (holder, new_state)
 
 
+def _rounded(fn, x):
+    """fn(x) evaluated in float64 and rounded to x's dtype.
+
+    Theano's C code called logf/cosf/sinf for float32, which glibc rounds
+    correctly (nearly always); numpy's own float32 versions can be 1 ulp off.
+    """
+    return fn(x.astype(np.float64)).astype(x.dtype)
+
+
+def _draw_normal(size, holder, dtype):
+    """Standard normals laid out as Theano 0.8.2's MRG_RandomStreams.normal.
+
+    One uniform draw of n rounded up to even; its first half is U1, its second
+    half U2; the result is sqrt(-2 log U1) * cos(2 pi U2) followed by
+    sqrt(-2 log U1) * sin(2 pi U2), cut to n and reshaped. All in `dtype`
+    (2 pi is rounded to it first), as Theano's elementwise graph computed it.
+    """
+    shape = tuple(int(s) for s in np.asarray(size).reshape(-1))
+    n = int(np.prod(shape))
+    u, advanced = _draw_uniform((n + n % 2,), holder, dtype)
+    u1, u2 = u[:len(u) // 2], u[len(u) // 2:]
+    radius = np.sqrt(np.asarray(-2.0, dtype) * _rounded(np.log, u1))
+    angle = np.asarray(2.0 * np.pi, dtype=dtype) * u2
+    values = np.concatenate([radius * _rounded(np.cos, angle), radius * _rounded(np.sin, angle)])
+    return values[:n].reshape(shape), advanced
+
+
 OPS['mrg_uniform'] = Op(_draw_uniform, None, differentiable=False)
-STATEFUL_OPS.add('mrg_uniform')
+OPS['mrg_normal'] = Op(_draw_normal, None, differentiable=False)
+STATEFUL_OPS.update(('mrg_uniform', 'mrg_normal'))
 
 
 class MRG_RandomStreams:
@@ -73,6 +101,28 @@ class MRG_RandomStreams:
         if low == 0.0 and high == 1.0:
             return u
         return u * (high - low) + low
+
+    def normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None):
+        """avg + std * N(0, 1) draws of shape `size` (Box-Muller, see _draw_normal).
+
+        Without `dtype`, floatX unless `avg` or `std` is a wider tensor or numpy
+        number (Python floats count as floatX, as Theano's autocast made them).
+        Theano asks for its uniforms with a size whose length is a numpy integer,
+        so unless `nstreams` is given the stream count is the maximum, whatever
+        the size.
+        """
+        if dtype is None or dtype == 'floatX':
+            widths = [np.dtype(v.dtype) for v in (avg, std)
+                      if isinstance(v, (Variable, np.ndarray, np.generic))]
+            dtype = str(np.result_type(config.floatX, *widths))
+        else:
+            dtype = str(np.dtype(dtype))
+        size_var, _, ndim = self._size(size, ndim)
+        holder = StreamSetState(mrg31k3p.substream_states(
+            self.rstate, nstreams or mrg31k3p.MAX_STREAMS))
+        self.rstate = mrg31k3p.next_object_state(self.rstate)
+        z = apply('mrg_normal', size_var, holder=holder, dtype=dtype, out_type=(dtype, ndim))
+        return T.cast(avg, dtype) + T.cast(std, dtype) * z
 
     def binomial(self, size=None, n=1, p=0.5, ndim=None, dtype='int64', nstreams=None):
         if n != 1:
