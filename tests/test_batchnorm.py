@@ -220,10 +220,17 @@ def assert_same_np_random_state(a, b):
 
 # -- errors ---------------------------------------------------------------------------------
 @pytest.mark.parametrize('mode', [2, 3, -1, '0'])
-def test_unknown_mode_raises_value_error(mode):
-    with pytest.raises(ValueError, match=r"mode must be 0 \(featurewise\) or 1 \(samplewise\), got %s"
-                       % repr(mode)):
-        BatchNormalization((10, 10), mode=mode)
+def test_unknown_mode_is_accepted_at_construction_and_rejected_by_get_output_and_compile(mode):
+    # as in 2015, whose own test_setup constructs BatchNormalization((10, 10), mode=3)
+    message = r"mode must be 0 \(featurewise\) or 1 \(samplewise\), got %s" % repr(mode)
+    layer = BatchNormalization((10, 10), mode=mode)
+    assert layer.get_config()['mode'] == mode
+    with pytest.raises(ValueError, match=message):
+        layer.get_output(train=False)
+    model = Sequential()
+    model.add(BatchNormalization((10,), mode=mode))
+    with pytest.raises(ValueError, match=message):
+        model.compile(loss='mse', optimizer='sgd')
 
 
 @pytest.mark.parametrize('count', [0, 2, 3, 5])

@@ -21,10 +21,8 @@ class BatchNormalization(Layer):
 
     def __init__(self, input_shape, epsilon=1e-6, mode=0, momentum=0.9, weights=None):
         super(BatchNormalization, self).__init__()
-        if mode not in (0, 1):
-            # 2015 accepted any mode and then failed with a NameError in get_output
-            raise ValueError('BatchNormalization: mode must be 0 (featurewise) or 1 (samplewise), '
-                             'got %r' % (mode,))
+        # Any mode is accepted here, as in 2015 (whose own test_setup constructs mode=3);
+        # get_output, and so compile, rejects an unknown one.
         self.init = initializations.get("uniform")
         self.input_shape = (input_shape,) if np.isscalar(input_shape) else tuple(input_shape)
         self.epsilon = epsilon
@@ -58,10 +56,14 @@ class BatchNormalization(Layer):
         X = self.get_input(train)
         if self.mode == 0:
             X_normed = (X - self.running_mean) / (self.running_std + self.epsilon)
-        else:
+        elif self.mode == 1:
             m = X.mean(axis=-1, keepdims=True)
             std = X.std(axis=-1, keepdims=True)
             X_normed = (X - m) / (std + self.epsilon)
+        else:
+            # 2015 failed here with a NameError (X_normed undefined)
+            raise ValueError('BatchNormalization: mode must be 0 (featurewise) or 1 (samplewise), '
+                             'got %r' % (self.mode,))
         return self.gamma * X_normed + self.beta
 
     def get_config(self):
