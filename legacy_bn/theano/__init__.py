@@ -7,6 +7,7 @@ from .configparser import config                      # noqa: F401
 from .graph import shared, SharedVariable, Variable    # noqa: F401
 from .compile import function                        # noqa: F401
 from .gradient import grad                            # noqa: F401
+from .scan_module import scan                         # noqa: F401
 from .errors import MissingInputError, UnusedInputError, DisconnectedInputError  # noqa: F401
 from . import gradient, tensor                        # noqa: F401
 

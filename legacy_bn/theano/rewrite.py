@@ -19,6 +19,8 @@ def _freeze(value):
         return (type(value).__name__,) + tuple(_freeze(v) for v in value)
     if isinstance(value, slice):
         return ('slice', _freeze(value.start), _freeze(value.stop), _freeze(value.step))
+    if hasattr(value, 'merge_key'):          # e.g. a scan's step program
+        return value.merge_key
     if value is None or isinstance(value, (str, bool, int, float, complex, np.generic)):
         return (type(value).__name__, value)
     return ('object', id(value))     # e.g. a random stream set: equal only to itself

@@ -1,0 +1,522 @@
+"""`theano.scan`: a symbolic loop, one node in the graph.
+
+`scan(fn, sequences, outputs_info, non_sequences, ...)` calls `fn` ONCE, on
+fresh placeholder variables, and records the graph it returns as a step
+program. Everything that graph reads from outside (shared weights the step
+closes over, outer expressions) becomes an input of the scan node, so `T.grad`
+reaches it like any other input.
+
+At run time the scan node is one autograd primitive:
+  * forward: a Python loop of `n_steps` iterations, each evaluating the step
+    program on numpy arrays (one flat schedule of raw op implementations);
+  * backward (its VJP): back-propagation through time, each step running the
+    step program's own reverse schedule - the VJP rule of every op called
+    directly on the values saved in the forward loop, no per-step tracing.
+So the per-timestep Python cost is one pass over the step's ops each way.
+
+The results of the node are a tuple (one stacked array per output); the
+`scan_output` op picks one.
+"""
+from collections import OrderedDict
+
+import numpy as np
+from autograd import make_vjp
+from autograd.core import defvjp_argnums, primitive_vjps
+from autograd.extend import primitive
+from autograd.tracer import isbox
+
+from .graph import Variable, as_variable, depends_on, toposort
+from .ops import OPS, Op, raw_impl
+from .rewrite import PASSES, _freeze
+
+__all__ = ['scan']
+
+
+# -- the user-facing call ---------------------------------------------------------------
+def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
+         truncate_gradient=-1, go_backwards=False, mode=None, name=None, profile=False,
+         allow_gc=None, strict=False):
+    """theano.scan: apply `fn` over the leading axis of `sequences`.
+
+    `fn` receives, in order: the current slice of every sequence (one argument
+    per tap), the previous value(s) of every output fed back by `outputs_info`
+    (one per tap), then `non_sequences`. Returns `(outputs, updates)` with the
+    outputs stacked over time (a bare variable when there is one output) and
+    `updates` an empty OrderedDict.
+    """
+    seqs = [_sequence_entry(s) for s in _as_list(sequences)]
+    non_seqs = [as_variable(v) for v in _as_list(non_sequences)]
+    infos = None if outputs_info is None else [_output_entry(o) for o in _as_list(outputs_info)]
+
+    # placeholders the step function is traced on
+    args = []
+    for k, (seq, taps) in enumerate(seqs):
+        if seq.ndim < 1:
+            raise TypeError('scan: sequence %d, %s, is a scalar; a sequence needs a leading '
+                            'time axis' % (k, seq.describe()))
+        args += [_placeholder(seq.dtype, seq.ndim - 1, '%s[t%+d]' % (seq.name or 'seq%d' % k, tap))
+                 for tap in taps]
+    for k, entry in enumerate(infos or []):
+        if entry is not None:
+            init, taps = entry
+            ndim = init.ndim if taps == [-1] else init.ndim - 1
+            args += [_placeholder(init.dtype, ndim, 'out%d[t%d]' % (k, tap)) for tap in taps]
+    args += [_placeholder(v.dtype, v.ndim, v.name) for v in non_seqs]
+
+    outputs = _step_outputs(fn(*args))
+    if infos is None:
+        infos = [None] * len(outputs)
+    if len(infos) != len(outputs):
+        raise ValueError('scan: outputs_info has %d entries but the step function returned %d '
+                         'outputs' % (len(infos), len(outputs)))
+    _check_states(infos, outputs)
+
+    if n_steps is not None and not isinstance(n_steps, Variable):
+        n_steps = int(n_steps)
+    elif n_steps is None and not seqs:
+        raise ValueError('scan: no sequences and no n_steps: give n_steps, the number of '
+                         'steps to run')
+    spec = _ScanSpec(args, outputs, seqs, infos, len(non_seqs), truncate_gradient,
+                     go_backwards, n_steps)
+    outer = ([n_steps] if isinstance(n_steps, Variable) else []) + [s for s, _ in seqs] + \
+        [e[0] for e in infos if e is not None] + non_seqs + spec.free_nodes
+    first = outputs[0]
+    node = Variable('scan', outer, {'spec': spec}, first.dtype, first.ndim + 1, name=name)
+    stacked = [Variable('scan_output', (node,), {'index': k}, o.dtype, o.ndim + 1)
+               for k, o in enumerate(outputs)]
+    result = stacked[0] if len(stacked) == 1 else stacked
+    return result, OrderedDict()
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _sequence_entry(s):
+    if isinstance(s, dict):
+        taps = list(s.get('taps', [0]) or [0])
+        return as_variable(s['input']), taps
+    return as_variable(s), [0]
+
+
+def _output_entry(o):
+    """None (not fed back) or (initial, taps)."""
+    if o is None:
+        return None
+    if isinstance(o, dict):
+        if o.get('initial') is None:
+            return None
+        taps = list(o.get('taps', [-1]) or [-1])
+        if any(t >= 0 for t in taps):
+            raise ValueError('scan: an output can only be fed back from past steps; taps %s '
+                             'must all be negative' % taps)
+        return as_variable(o['initial']), taps
+    return as_variable(o), [-1]
+
+
+def _placeholder(dtype, ndim, name):
+    return Variable('input', dtype=dtype, ndim=ndim, name=name)
+
+
+def _step_outputs(result):
+    """What fn returned -> a list of output variables (updates must be empty)."""
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict):
+        if result[1]:
+            raise NotImplementedError('scan: updates returned by the step function are not '
+                                      'supported')
+        result = result[0]
+    elif isinstance(result, dict):
+        raise NotImplementedError('scan: a step function returning only updates is not supported')
+    outs = list(result) if isinstance(result, (list, tuple)) else [result]
+    if not outs:
+        raise ValueError('scan: the step function returned no outputs')
+    return [as_variable(o) for o in outs]
+
+
+def _check_states(infos, outputs):
+    for k, (entry, out) in enumerate(zip(infos, outputs)):
+        if entry is None:
+            continue
+        init, taps = entry
+        ndim = init.ndim if taps == [-1] else init.ndim - 1
+        if out.dtype != init.dtype:
+            raise TypeError('scan: output %d is fed back, but the step function returns %s '
+                            'while its initial state (outputs_info) is %s; this can happen when '
+                            'the step upcasts or downcasts - cast one of them'
+                            % (k, out.dtype, init.dtype))
+        if out.ndim != ndim:
+            raise TypeError('scan: output %d is fed back, but the step function returns %d '
+                            'dimensions while its initial state (outputs_info) gives %d'
+                            % (k, out.ndim, ndim))
+
+
+# -- the step program -------------------------------------------------------------------
+class _ScanSpec:
+    """Everything fixed about one scan node: the step program and the loop layout.
+
+    Outer inputs of the node: [n_steps if symbolic] + sequences + initial states
+    (fed-back outputs only) + non_sequences + free variables of the step.
+    """
+
+    def __init__(self, placeholders, outputs, seqs, infos, n_non_seqs, truncate_gradient,
+                 go_backwards, n_steps):
+        roots = list(outputs)
+        for rewrite in PASSES:
+            roots = rewrite(roots)
+        hit = depends_on(roots, placeholders)
+        nodes = toposort(roots)
+        # free variables: values from outside the step (shared weights, outer expressions)
+        self.free_nodes = []
+        free_ids = set()
+        ph_ids = set(map(id, placeholders))
+        for n in nodes:
+            consumers_inside = id(n) in hit
+            for i in (n.inputs if consumers_inside else ()):
+                if id(i) not in hit and i.op != 'constant' and id(i) not in free_ids:
+                    free_ids.add(id(i))
+                    self.free_nodes.append(i)
+        for r in roots:
+            if id(r) not in hit and r.op != 'constant' and id(r) not in free_ids:
+                free_ids.add(id(r))
+                self.free_nodes.append(r)
+        leaves = list(placeholders) + self.free_nodes
+        self.program = _StepProgram(leaves, roots, n_float=len(leaves))
+
+        self.seq_taps = [taps for _, taps in seqs]
+        self.n_seqs = len(seqs)
+        self.states = [(k, taps, taps == [-1]) for k, e in enumerate(infos) if e is not None
+                       for taps in [e[1]]]
+        self.fed = [e is not None for e in infos]
+        self.n_outputs = len(outputs)
+        self.out_types = [(o.dtype, o.ndim) for o in outputs]
+        self.n_params = n_non_seqs + len(self.free_nodes)
+        self.truncate = truncate_gradient
+        self.go_backwards = bool(go_backwards)
+        self.n_steps = n_steps if not isinstance(n_steps, Variable) else None
+        self.symbolic_n_steps = isinstance(n_steps, Variable)
+        self.merge_key = self._structure(placeholders, nodes, hit)
+
+    def _structure(self, placeholders, nodes, hit):
+        """A value key: two scans built from equal step graphs over the same inputs
+        merge (Keras builds a layer's output graph more than once)."""
+        index = {id(p): ('in', k) for k, p in enumerate(placeholders)}
+        index.update((id(f), ('free', k)) for k, f in enumerate(self.free_nodes))
+        key = []
+        for n in nodes:
+            if id(n) in index:
+                continue
+            if n.op == 'constant':
+                index[id(n)] = ('const', _freeze(n.attrs['value']), n.dtype)
+                continue
+            key.append((n.op, _freeze(n.attrs), n.dtype, n.ndim,
+                        tuple(index[id(i)] for i in n.inputs)))
+            index[id(n)] = ('node', len(key) - 1)
+        outs = tuple(index[id(r)] for r in self.program.roots)
+        return ('scan', tuple(key), outs, tuple(map(tuple, self.seq_taps)),
+                tuple((k, tuple(t)) for k, t, _ in self.states), self.n_outputs,
+                self.truncate, self.go_backwards, self.n_steps)
+
+    # -- the loop ----------------------------------------------------------------------
+    def split(self, args):
+        k = 0
+        n_steps = self.n_steps
+        if self.symbolic_n_steps:
+            n_steps, k = int(args[0]), 1
+        seqs = args[k:k + self.n_seqs]
+        k += self.n_seqs
+        inits = args[k:k + len(self.states)]
+        params = args[k + len(self.states):]
+        return n_steps, seqs, inits, params
+
+    def seq_windows(self, seqs):
+        """Per sequence and tap, the (start, stop) of the part that tap reads, as
+        Theano cut it: the window spans taps min(taps, 0) .. max(taps, 0)."""
+        windows = []
+        for s, taps in zip(seqs, self.seq_taps):
+            lo, hi = min(min(taps), 0), max(max(taps), 0)
+            windows.append([(tap - lo, len(s) - (hi - tap)) for tap in taps])
+        return windows
+
+    def count_steps(self, n_steps, windows):
+        lengths = [w[0][1] - w[0][0] for w in windows]
+        if n_steps is None:
+            return max(min(lengths), 0)
+        if n_steps < 0:
+            raise ValueError('scan: n_steps is %d; it must be >= 0' % n_steps)
+        if lengths and min(lengths) < n_steps:
+            raise ValueError('scan: n_steps is %d but a sequence only has enough entries for %d '
+                             'steps' % (n_steps, min(lengths)))
+        return n_steps
+
+    def seq_reads(self, windows):
+        """(sequence, first index, direction) for each sequence tap the step reads;
+        step t reads index first + direction * t."""
+        reads = []
+        for k, w in enumerate(windows):
+            for start, stop in w:
+                reads.append((k, stop - 1, -1) if self.go_backwards else (k, start, 1))
+        return reads
+
+    def forward(self, args, keep):
+        """Run the loop; returns (tuple of stacked outputs, tape or None)."""
+        n_steps, seqs, inits, params = self.split(args)
+        windows = self.seq_windows(seqs)
+        n = self.count_steps(n_steps, windows)
+        seq_reads = [(seqs[k], first, step) for k, first, step in self.seq_reads(windows)]
+        # history of each fed-back output: its initial values, then one entry per step
+        history = {}
+        for (k, taps, single), init in zip(self.states, inits):
+            history[k] = [init] if single else list(init[:-min(taps)])
+        outs = [None] * self.n_outputs
+        tapes = [] if keep else None
+        program = self.program
+        state_reads = [(k, taps, -min(taps)) for k, taps, _ in self.states]
+        params = list(params)
+        for t in range(n):
+            ins = [s[first + step * t] for s, first, step in seq_reads]
+            for k, taps, depth in state_reads:
+                h = history[k]
+                for tap in taps:
+                    ins.append(h[depth + t + tap])
+            ins += params
+            values = program.run(ins)
+            if keep:
+                tapes.append(values)
+            for k, slot in enumerate(program.out_slots):
+                v = values[slot]
+                if outs[k] is None:
+                    outs[k] = self._allocate(k, v, n, history.get(k))
+                if np.shape(v) != outs[k].shape[1:]:
+                    raise ValueError('scan: step %d returned output %d with shape %s, but %s '
+                                     'has shape %s; a scan output keeps its shape'
+                                     % (t, k, np.shape(v), 'its initial state' if k in history
+                                        else 'step 0', outs[k].shape[1:]))
+                outs[k][t] = v
+                if k in history:
+                    history[k].append(outs[k][t])
+        for k in range(self.n_outputs):
+            if outs[k] is None:          # zero steps
+                if k not in history:
+                    raise ValueError('scan: zero steps, so the shape of output %d (not fed '
+                                     'back) is unknown' % k)
+                first = history[k][0]
+                outs[k] = np.zeros((0,) + np.shape(first), dtype=self.out_types[k][0])
+        tape = (n, seqs, windows, inits, params, history, tapes) if keep else None
+        return tuple(outs), tape
+
+    def _allocate(self, k, v, n, history):
+        shape = np.shape(v) if history is None else np.shape(history[0])
+        return np.empty((n,) + shape, dtype=self.out_types[k][0])
+
+    def backward(self, tape, g_outs, argnums, args):
+        """Back-propagation through time; returns a gradient for each of argnums."""
+        n, seqs, windows, inits, params, history, tapes = tape
+        program = self.program
+        g_outs = [None if g is None else np.asarray(g) for g in g_outs]
+        # gradient of each fed-back output's history (initial entries, then steps)
+        g_hist = {}
+        for k, taps, _ in self.states:
+            depth = -min(taps)
+            g_hist[k] = [None] * depth + ([g_outs[k][t] for t in range(n)]
+                                          if g_outs[k] is not None else [None] * n)
+        g_seqs = [np.zeros(s.shape, dtype=s.dtype) if s.dtype.kind == 'f' else None for s in seqs]
+        g_params = [None] * len(params)
+        seq_reads = [(g_seqs[k], first, step) for k, first, step in self.seq_reads(windows)]
+        state_reads = [(k, taps, -min(taps)) for k, taps, _ in self.states]
+        start = 0 if self.truncate is None or self.truncate < 0 else max(0, n - self.truncate)
+        n_param_start = len(program.leaf_slots) - len(params)
+        for t in range(n - 1, start - 1, -1):
+            g_step = []
+            for k in range(self.n_outputs):
+                if k in g_hist:
+                    g_step.append(g_hist[k][-min(self.states_taps(k)) + t])
+                else:
+                    g_step.append(None if g_outs[k] is None else g_outs[k][t])
+            g_in = program.backward(tapes[t], g_step)
+            for j, (gs, first, step) in enumerate(seq_reads):
+                if gs is not None and g_in[j] is not None:
+                    gs[first + step * t] += g_in[j]
+            j = len(seq_reads)
+            for k, taps, depth in state_reads:
+                gh = g_hist[k]
+                for tap in taps:
+                    g = g_in[j]
+                    if g is not None:
+                        p = depth + t + tap
+                        gh[p] = g if gh[p] is None else gh[p] + g
+                    j += 1
+            for i in range(len(params)):
+                g = g_in[n_param_start + i]
+                if g is not None:
+                    g_params[i] = g.copy() if g_params[i] is None else _iadd(g_params[i], g)
+        # assemble in the order of the node's inputs
+        grads = []
+        if self.symbolic_n_steps:
+            grads.append(None)
+        grads += g_seqs
+        for ((k, taps, single), init) in zip(self.states, inits):
+            depth = -min(taps)
+            gh = g_hist[k][:depth]
+            if single:
+                grads.append(gh[0])
+            else:
+                full = np.zeros(np.shape(init), dtype=init.dtype)
+                for p, g in enumerate(gh):
+                    if g is not None:
+                        full[p] = g
+                grads.append(full)
+        grads += g_params
+        all_args = list(args)
+        result = []
+        for a in argnums:
+            g = grads[a]
+            x = all_args[a]
+            if g is None:
+                g = np.zeros(np.shape(x), dtype=getattr(x, 'dtype', np.float64))
+            elif getattr(x, 'dtype', None) is not None and g.dtype != x.dtype:
+                g = g.astype(x.dtype)
+            result.append(g)
+        return result
+
+    def states_taps(self, k):
+        for kk, taps, _ in self.states:
+            if kk == k:
+                return taps
+        raise KeyError(k)
+
+
+def _iadd(acc, g):
+    if acc.shape == np.shape(g):
+        acc += g
+        return acc
+    return acc + g
+
+
+class _StepProgram:
+    """The step graph as a flat schedule: `run` evaluates it on numpy values and
+    returns all slot values (the tape); `backward` walks it in reverse calling
+    each op's VJP rule on those values."""
+
+    def __init__(self, leaves, roots, n_float):
+        self.roots = roots
+        nodes = toposort(roots)
+        slot = {}
+        for n in leaves:
+            slot.setdefault(id(n), len(slot))
+        for n in nodes:
+            slot.setdefault(id(n), len(slot))
+        self.template = [None] * len(slot)
+        for n in nodes:
+            if n.op == 'constant':
+                self.template[slot[id(n)]] = n.attrs['value']
+        self.leaf_slots = [slot[id(n)] for n in leaves]
+        leaf_ids = set(map(id, leaves))
+        inside = depends_on(roots, leaves)     # not the ancestors of free variables
+        self.nodes = [n for n in nodes if id(n) in inside and id(n) not in leaf_ids]
+        self.steps = [(_bound(raw_impl(n.op), n.attrs), [slot[id(i)] for i in n.inputs],
+                       slot[id(n)]) for n in self.nodes]
+        self.out_slots = [slot[id(r)] for r in roots]
+        # reverse schedule: nodes on a differentiable path from a float leaf
+        float_leaves = [n for n in leaves if np.dtype(n.dtype).kind == 'f']
+        live = depends_on(roots, float_leaves)
+        self.reverse = []
+        for n in reversed(self.nodes):
+            if id(n) not in live or not OPS[n.op].differentiable:
+                continue
+            argnums = tuple(k for k, i in enumerate(n.inputs) if id(i) in live)
+            if argnums:
+                self.reverse.append((_vjp_maker(n), argnums, [slot[id(i)] for i in n.inputs],
+                                     slot[id(n)], n.attrs))
+        self.n_slots = len(slot)
+
+    def run(self, inputs):
+        values = list(self.template)
+        for s, v in zip(self.leaf_slots, inputs):
+            values[s] = v
+        for k, (fn, ins, out) in enumerate(self.steps):
+            try:
+                values[out] = fn(*[values[i] for i in ins])
+            except Exception as e:
+                from .compile import _explain
+                raise _explain(self.nodes[k], [values[i] for i in ins], e) from e
+        return values
+
+    def backward(self, values, g_outs):
+        grads = [None] * self.n_slots
+        for s, g in zip(self.out_slots, g_outs):
+            if g is not None:
+                grads[s] = g if grads[s] is None else grads[s] + g
+        for maker, argnums, ins, out, attrs in self.reverse:
+            g = grads[out]
+            if g is None:
+                continue
+            args = [values[i] for i in ins]
+            for a, ga in zip(argnums, maker(argnums, values[out], args, attrs)(g)):
+                s = ins[a]
+                dtype = getattr(args[a], 'dtype', None)
+                if dtype is not None and getattr(ga, 'dtype', dtype) != dtype:
+                    ga = np.asarray(ga, dtype=dtype)
+                grads[s] = ga if grads[s] is None else grads[s] + ga
+        return [grads[s] for s in self.leaf_slots]
+
+
+def _bound(fn, attrs):
+    if attrs:
+        return lambda *args: fn(*args, **attrs)
+    return fn
+
+
+def _vjp_maker(node):
+    """maker(argnums, ans, args, attrs) -> (g -> gradients for argnums)."""
+    impl = OPS[node.op].impl
+    maker = primitive_vjps.get(impl)
+    if maker is not None:
+        return maker
+    # an op written with autograd.numpy: trace this one node
+
+    def traced(argnums, ans, args, attrs):
+        def partial(diff):
+            full = list(args)
+            for a, v in zip(argnums, diff):
+                full[a] = v
+            return impl(*full, **attrs)
+        vjp, _ = make_vjp(partial, tuple(args[a] for a in argnums))
+        return vjp
+    return traced
+
+
+# -- the scan node in the op table -----------------------------------------------------
+_TAPES = {}
+
+
+@primitive
+def _scan_traced(*args, spec):
+    outs, tape = spec.forward(args, keep=True)
+    _TAPES[id(outs)] = tape
+    return outs
+
+
+def _scan_vjp(argnums, ans, args, kwargs):
+    tape = _TAPES.pop(id(ans))
+    spec = kwargs['spec']
+    return lambda g: spec.backward(tape, g, argnums, args)
+
+
+defvjp_argnums(_scan_traced, _scan_vjp)
+
+
+def _scan(*args, spec):
+    if any(isbox(a) for a in args):
+        return _scan_traced(*args, spec=spec)
+    return spec.forward(args, keep=False)[0]
+
+
+def _scan_output(outs, index):
+    return outs[index]
+
+
+# the scan rows of the op table (their types are given by scan() when it builds the nodes)
+OPS['scan'] = Op(_scan, None)
+OPS['scan_output'] = Op(_scan_output, None)
