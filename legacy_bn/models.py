@@ -6,6 +6,7 @@ import numpy as np
 
 from . import objectives, optimizers
 from . import theano
+from . import validation
 from .layers import containers
 from .layers.core import Activation, Dropout
 from .theano import tensor as T
@@ -17,6 +18,7 @@ from .training import (  # noqa: F401  (2015 keras.models exposes all these name
 
 class Sequential(Model, containers.Sequential):
     def compile(self, optimizer, loss, class_mode="categorical", theano_mode=None):
+        validation.check_layer_sizes('compile', self.layers)
         self.optimizer = optimizers.get(optimizer)
         self.loss = objectives.get(loss)
         weighted_loss = weighted_objective(self.loss)
@@ -75,11 +77,13 @@ class Sequential(Model, containers.Sequential):
                                               allow_input_downcast=True, mode=theano_mode)
 
     # -- checks that make bad data fail before any weight changes --------------------
-    def _check_data(self, where, X, y=None, sample_weight=None):
+    def _check_data(self, where, X, y=None, sample_weight=None, allow_empty=False):
         if not hasattr(self, '_train'):
             raise RuntimeError('%s: compile the model first' % where)
         X = [np.asarray(x) for x in X]
         n = len(X[0])
+        if not allow_empty:
+            validation.check_not_empty(where, X[0])
         first, expected = self._input_sample_shape()
         inputs = self.X_test if type(self.X_test) == list else [self.X_test]
         if len(X) != len(inputs):
@@ -143,13 +147,15 @@ class Sequential(Model, containers.Sequential):
         return self._test_with_acc(*ins) if accuracy else self._test(*ins)
 
     def predict_on_batch(self, X):
-        return self._predict(*self._check_data('predict_on_batch', standardize_X(X)))
+        return self._predict(*self._check_data('predict_on_batch', standardize_X(X), allow_empty=True))
 
     def fit(self, X, y, batch_size=128, nb_epoch=100, verbose=1, callbacks=[],
             validation_split=0., validation_data=None, shuffle=True, show_accuracy=False,
             class_weight=None, sample_weight=None):
+        validation.check_fit_arguments(batch_size, nb_epoch, validation_split)
         y = standardize_y(y)
         X = self._check_data('fit', standardize_X(X), y, sample_weight)
+        validation.check_finite('fit', validation.named_arrays(X, y, sample_weight))
 
         val_f = val_ins = None
         if validation_data or validation_split:
@@ -167,9 +173,11 @@ class Sequential(Model, containers.Sequential):
                 raise ValueError('fit: validation_data must be (X_val, y_val) or '
                                  '(X_val, y_val, sample_weight), got %d items' % len(validation_data))
             X_val = self._check_data('fit (validation_data)', standardize_X(X_val), y_val)
+            validation.check_finite('fit (validation_data)',
+                                    validation.named_arrays(X_val, y_val, sample_weight_val))
             val_ins = X_val + [y_val, sample_weight_val]
         elif 0 < validation_split < 1:
-            split_at = int(len(X[0]) * (1 - validation_split))
+            split_at = validation.split_point(len(X[0]), validation_split)
             X, X_val = (slice_X(X, 0, split_at), slice_X(X, split_at))
             y, y_val = (slice_X(y, 0, split_at), slice_X(y, split_at))
             if sample_weight is not None:
@@ -192,12 +200,13 @@ class Sequential(Model, containers.Sequential):
                          shuffle=shuffle, metrics=metrics)
 
     def predict(self, X, batch_size=128, verbose=0):
-        X = self._check_data('predict', standardize_X(X))
+        validation.check_batch_size('predict', batch_size)
+        X = self._check_data('predict', standardize_X(X), allow_empty=True)
         return self._predict_loop(self._predict, X, batch_size, verbose)[0]
 
     def predict_proba(self, X, batch_size=128, verbose=1):
         preds = self.predict(X, batch_size, verbose)
-        if preds.min() < 0 or preds.max() > 1:
+        if preds.size and (preds.min() < 0 or preds.max() > 1):
             warnings.warn("Network returning invalid probability values.")
         return preds
 
@@ -208,6 +217,7 @@ class Sequential(Model, containers.Sequential):
         return (proba > 0.5).astype('int32')
 
     def evaluate(self, X, y, batch_size=128, show_accuracy=False, verbose=1, sample_weight=None):
+        validation.check_batch_size('evaluate', batch_size)
         y = standardize_y(y)
         X = self._check_data('evaluate', standardize_X(X), y, sample_weight)
         sample_weight = standardize_weights(y, sample_weight=sample_weight)

@@ -7,9 +7,11 @@ all at once, so the updates are simultaneous. Each parameter's constraint is
 applied to its new value. Hyper-parameters that a schedule may change (`lr`,
 ...) live in floatX shared scalars, as in Keras.
 """
+import numpy as np
+
 import legacy_bn.theano as theano
 import legacy_bn.theano.tensor as T
-from .utils.theano_utils import shared_zeros, shared_scalar, floatX
+from .utils.theano_utils import shared_zeros, shared_scalar
 from .utils.generic_utils import get_from_module
 
 
@@ -37,11 +39,31 @@ class Optimizer(object):
         return [u[0].get_value() for u in self.updates]
 
     def set_state(self, value_list):
+        """Set every updated shared variable from `value_list` (as get_state returns it).
+
+        All counts, shapes and dtypes are checked before anything is set: 2015 assigned
+        one by one, so a bad array at position k left positions 0..k-1 changed, and an
+        array that merely broadcast to the right shape was accepted.
+        """
+        where = '%s.set_state' % self.__class__.__name__
+        value_list = list(value_list)
         if len(self.updates) != len(value_list):
-            raise ValueError('%s.set_state: expected %d arrays, got %d'
-                             % (self.__class__.__name__, len(self.updates), len(value_list)))
-        for u, v in zip(self.updates, value_list):
-            u[0].set_value(floatX(v))
+            raise ValueError('%s: expected %d arrays, got %d'
+                             % (where, len(self.updates), len(value_list)))
+        checked = []
+        for k, ((variable, _), value) in enumerate(zip(self.updates, value_list)):
+            value = np.asarray(value)
+            name = variable.name or 'state'
+            want = variable.get_value(borrow=True).shape
+            if value.dtype.kind not in 'biuf':
+                raise TypeError('%s: array %d (%s) has dtype %s, expected numbers (%s)'
+                                % (where, k, name, value.dtype, variable.dtype))
+            if value.shape != want:
+                raise ValueError('%s: array %d (%s) has shape %s, expected %s'
+                                 % (where, k, name, value.shape, want))
+            checked.append(value.astype(variable.dtype))   # floatX, as 2015 cast
+        for (variable, _), value in zip(self.updates, checked):
+            variable.set_value(value)
 
     def get_updates(self, params, constraints, loss):
         raise NotImplementedError

@@ -13,6 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 from . import callbacks as cbks
+from . import validation
 
 
 # -- data plumbing (as Keras 0.2) ---------------------------------------------------
@@ -85,6 +86,7 @@ def standardize_weights(y, sample_weight=None, class_weight=None):
             y_classes = np.reshape(y, y.shape[0])
         else:
             y_classes = y
+        validation.check_class_weight(class_weight, y_classes)
         class_weights = np.asarray([class_weight[cls] for cls in y_classes])
         return np.reshape(class_weights, yshape[:-1] + (1,))
     return np.ones(y.shape[:-1] + (1,))
@@ -105,7 +107,8 @@ class Model(object):
         index_array = np.arange(nb_train_sample)
 
         history = cbks.History()
-        callbacks = [history] + ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
+        callbacks = [history, validation.LossWatch()] + ([cbks.BaseLogger()] if verbose else []) \
+            + list(callbacks)
         callbacks = cbks.CallbackList(callbacks)
         callbacks._set_model(self)
         callbacks._set_params({'batch_size': batch_size, 'nb_epoch': nb_epoch,
@@ -149,7 +152,8 @@ class Model(object):
     def _predict_loop(self, f, ins, batch_size=128, verbose=0):
         nb_sample = len(ins[0])
         outs = []
-        batches = make_batches(nb_sample, batch_size)
+        # no samples: one empty batch still gives the outputs' shapes
+        batches = make_batches(nb_sample, batch_size) or [(0, 0)]
         bar = tqdm(total=nb_sample, disable=verbose != 1, file=sys.stdout)
         for batch_index, (batch_start, batch_end) in enumerate(batches):
             batch_outs = f(*slice_X(ins, batch_start, batch_end))
@@ -179,7 +183,7 @@ class Model(object):
                 outs[i] = outs[i] + np.float64(batch_out) * (batch_end - batch_start)
             bar.update(batch_end - batch_start)
         bar.close()
-        return [o / nb_sample for o in outs]
+        return [float(o / nb_sample) for o in outs]     # plain floats, as 2015 printed them
 
     def get_config(self, verbose=0):
         config = super(Model, self).get_config()

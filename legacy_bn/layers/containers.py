@@ -17,14 +17,26 @@ class Sequential(Layer):
         self.layers[0].previous = layer
 
     def add(self, layer):
-        self.layers.append(layer)
-        if len(self.layers) > 1:
-            self.layers[-1].set_previous(self.layers[-2])
-            if not hasattr(self.layers[0], 'input'):
-                self.set_input()
-        layer.init_updates()
-
-        params, regularizers, constraints, updates = layer.get_params()
+        """Append `layer`, connect it to the previous one and collect its params,
+        regularizers, constraints and updates. An add that raises leaves the model (and
+        the layer's and the first layer's attributes) as they were: 2015 kept the layer
+        in `layers` without its params, so it was silently never trained."""
+        count = len(self.layers)
+        touched = [layer] + self.layers[:1]
+        saved = [_snapshot(l) for l in touched]
+        try:
+            self.layers.append(layer)
+            if len(self.layers) > 1:
+                self.layers[-1].set_previous(self.layers[-2])
+                if not hasattr(self.layers[0], 'input'):
+                    self.set_input()
+            layer.init_updates()
+            params, regularizers, constraints, updates = layer.get_params()
+        except BaseException:
+            del self.layers[count:]
+            for l, attrs in zip(touched, saved):
+                _restore(l, attrs)
+            raise
         self.params += params
         self.regularizers += regularizers
         self.constraints += constraints
@@ -96,3 +108,18 @@ class Sequential(Layer):
 
     def count_params(self):
         return sum(layer.count_params() for layer in self.layers)
+
+
+def _snapshot(obj):
+    """obj's attributes, with a copy of the items of each list (set_previous and build
+    may append to a layer's lists in place)."""
+    return {k: (v, list(v) if type(v) is list else None) for k, v in vars(obj).items()}
+
+
+def _restore(obj, snapshot):
+    attrs = vars(obj)
+    attrs.clear()
+    for k, (v, items) in snapshot.items():
+        if items is not None:
+            v[:] = items
+        attrs[k] = v

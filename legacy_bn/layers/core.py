@@ -1,7 +1,7 @@
 """keras.layers.core as of Keras 4e1ec93c2f."""
 import numpy as np
 
-from .. import activations, constraints, initializations, regularizers
+from .. import activations, constraints, initializations, regularizers, validation
 from .. import theano
 from ..theano import tensor as T
 from ..theano.graph import Variable, as_variable
@@ -120,8 +120,8 @@ class Dense(Layer):
         super(Dense, self).__init__()
         self.init = initializations.get(init)
         self.activation = activations.get(activation)
-        self.input_dim = input_dim
-        self.output_dim = output_dim
+        self.input_dim = validation.positive_int('Dense', 'input_dim', input_dim)
+        self.output_dim = validation.positive_int('Dense', 'output_dim', output_dim)
         self.input = T.matrix()
         self.W = self.init((self.input_dim, self.output_dim))
         self.b = shared_zeros((self.output_dim))

@@ -1,7 +1,5 @@
 """keras.layers.normalization: the 2015 BatchNormalization, and LayerNormalization."""
-import numpy as np
-
-from .. import initializations
+from .. import initializations, validation
 from ..theano import tensor as T
 from ..utils.theano_utils import ndim_tensor, shared_ones, shared_zeros
 from .core import Layer
@@ -24,10 +22,10 @@ class BatchNormalization(Layer):
         # Any mode is accepted here, as in 2015 (whose own test_setup constructs mode=3);
         # get_output, and so compile, rejects an unknown one.
         self.init = initializations.get("uniform")
-        self.input_shape = (input_shape,) if np.isscalar(input_shape) else tuple(input_shape)
-        self.epsilon = epsilon
+        self.input_shape = validation.shape_tuple('BatchNormalization', 'input_shape', input_shape)
+        self.epsilon = validation.non_negative('BatchNormalization', 'epsilon', epsilon)
         self.mode = mode
-        self.momentum = momentum
+        self.momentum = validation.in_unit_interval('BatchNormalization', 'momentum', momentum)
         self.input = ndim_tensor(len(self.input_shape) + 1)
 
         self.gamma = self.init((self.input_shape))
@@ -86,13 +84,14 @@ class LayerNormalization(Layer):
         super(LayerNormalization, self).__init__()
         self.center = center
         self.scale = scale
-        self.epsilon = 1e-14 if epsilon is None else epsilon
+        self.epsilon = 1e-14 if epsilon is None else \
+            validation.non_negative('LayerNormalization', 'epsilon', epsilon)
         self.gamma_init = initializations.get(_init_name(gamma_initializer or gamma_init))
         self.beta_init = initializations.get(_init_name(beta_initializer or beta_init))
         self.initial_weights = weights
         self.input_shape = None
         if input_shape is not None:
-            self.build(tuple(input_shape) if not np.isscalar(input_shape) else (input_shape,))
+            self.build(validation.shape_tuple('LayerNormalization', 'input_shape', input_shape))
 
     def build(self, input_shape):
         self.input_shape = input_shape

@@ -91,6 +91,14 @@ class Function:
                                 'variable has %d; an update may change the shape but not the '
                                 'number of dimensions' % (shared_var.describe(), value.ndim,
                                                           shared_var.ndim))
+            if not _update_dtype_fits(value.dtype, shared_var.dtype):
+                # Theano raised this TypeError; storing would truncate (c + 0.7) or wrap
+                # (c / 0.0 -> INT64_MIN). Float updates into float variables are cast.
+                raise TypeError('function(): the update of %s has dtype %s, which cannot be '
+                                'stored in %s without loss; an update must have the type of '
+                                'its shared variable (cast it: T.cast(update, %r))'
+                                % (shared_var.describe(), value.dtype, shared_var.dtype,
+                                   shared_var.dtype))
             checked.append((shared_var, value))
         return checked
 
@@ -160,12 +168,7 @@ class Function:
     # -- a call -------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         if kwargs:
-            by_name = {v.name: i for i, v in enumerate(self.inputs)}
-            args = list(args) + [None] * (len(self.inputs) - len(args))
-            for key, val in kwargs.items():
-                if key not in by_name:
-                    raise TypeError('function call: unknown input name %r' % key)
-                args[by_name[key]] = val
+            args = self._merge_keywords(args, kwargs)
         if len(args) != len(self.inputs):
             raise TypeError('function call: expected %d argument(s) (%s), got %d'
                             % (len(self.inputs), ', '.join(v.describe() for v in self.inputs),
@@ -197,6 +200,34 @@ class Function:
         outputs = [np.array(o) if (leaf or not isinstance(o, np.ndarray) or o.base is not None) else o
                    for o, leaf in zip(outputs, self._output_is_leaf)]
         return outputs[0] if self.single_output else outputs
+
+    def _merge_keywords(self, args, kwargs):
+        """The positional arguments completed by the keyword ones (input names)."""
+        by_name = {v.name: i for i, v in enumerate(self.inputs)}
+        merged = list(args) + [_MISSING] * (len(self.inputs) - len(args))
+        for key, val in kwargs.items():
+            if key not in by_name:
+                raise TypeError('function call: unknown input name %r' % key)
+            k = by_name[key]
+            if k < len(args):
+                raise TypeError('function call: input %d, %s, is given both positionally and '
+                                'by keyword' % (k, self.inputs[k].describe()))
+            merged[k] = val
+        missing = ['%d, %s' % (k, self.inputs[k].describe())
+                   for k, val in enumerate(merged) if val is _MISSING]
+        if missing:
+            raise TypeError('function call: missing input %s' % '; '.join(missing))
+        return merged
+
+
+_MISSING = object()
+
+
+def _update_dtype_fits(update_dtype, shared_dtype):
+    """Integer and bool shared variables take only updates that cast to them safely;
+    float ones take any number (float64 -> float32 is the usual floatX downcast)."""
+    return np.dtype(shared_dtype).kind not in 'biu' or \
+        np.can_cast(update_dtype, shared_dtype, 'safe')
 
 
 def _visit(unit, deps, order, state):
@@ -335,11 +366,13 @@ def _explain(node, args, error):
         parts.append('%s with %s' % (var.describe(), _shape_text(val)))
     msg = ('error evaluating %s = %s(%s): %s'
            % (node.describe(), node.op, '; '.join(parts), error))
-    cls = type(error) if isinstance(error, (ValueError, TypeError, IndexError)) else ValueError
-    try:
-        return cls(msg)
-    except Exception:
-        return ValueError(msg)
+    # the same type (a MemoryError stays one), or its nearest base that takes a message
+    for cls in type(error).__mro__:
+        try:
+            return cls(msg)
+        except Exception:
+            continue
+    return ValueError(msg)
 
 
 def _shape_text(val):

@@ -264,22 +264,40 @@ def filter_value(data, var, allow_downcast, what):
     target = np.dtype(var.dtype)
     if isinstance(data, np.ndarray) and data.dtype == target:
         arr = data
-    elif allow_downcast:
-        arr = np.asarray(data, dtype=target)
-    elif isinstance(data, np.ndarray):
-        if not np.can_cast(data.dtype, target, 'safe'):
-            raise TypeError(_lossy(what, var, data.dtype))
-        arr = data.astype(target)
+    elif data is None:
+        raise TypeError('%s: %s is missing (got None)' % (what, var.describe()))
     elif type(data) is float and allow_downcast is None and target == config.floatX:
         arr = np.asarray(data, dtype=target)
     else:
-        original = np.asarray(data)
-        arr = original.astype(target)
-        if not np.array_equal(arr, original, equal_nan=original.dtype.kind == 'f'):
-            raise TypeError(_lossy(what, var, original.dtype))
+        original = data if isinstance(data, np.ndarray) else _as_array(data, var, what)
+        if original.dtype.kind == 'O':      # numbers in an object array: their own dtype
+            original = _as_array(original.tolist(), var, what)
+        if original.dtype.kind not in 'biufc':
+            raise TypeError('%s: %s needs numbers, got data of dtype %s'
+                            % (what, var.describe(), original.dtype))
+        if allow_downcast:
+            arr = original.astype(target)
+        elif isinstance(data, np.ndarray) and data.dtype.kind != 'O':
+            if not np.can_cast(data.dtype, target, 'safe'):
+                raise TypeError(_lossy(what, var, data.dtype))
+            arr = data.astype(target)
+        else:
+            arr = original.astype(target)
+            if not np.array_equal(arr, original, equal_nan=original.dtype.kind == 'f'):
+                raise TypeError(_lossy(what, var, original.dtype))
     if arr.ndim != var.ndim:
         raise TypeError('%s: %s needs %d dimensions, got data of shape %s'
                         % (what, var.describe(), var.ndim, arr.shape))
+    return arr
+
+
+def _as_array(data, var, what):
+    """np.asarray(data), or an error naming the input (ragged nested lists)."""
+    try:
+        arr = np.asarray(data)
+    except ValueError as e:
+        raise ValueError('%s: %s got nested lists that do not form an array (%s)'
+                         % (what, var.describe(), e)) from None
     return arr
 
 

@@ -1,0 +1,173 @@
+"""Checks that make bad arguments and data fail early, with a message naming the layer or
+argument, the expected and the actual value - never a half-trained model.
+
+Layers check their constructor arguments here; the training loop shared by the models
+checks fit's arguments and data once per call (not per batch), and watches the loss.
+"""
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+from .callbacks import Callback
+
+
+# -- layer arguments ------------------------------------------------------------------------
+def positive_int(owner, name, value):
+    """`value` as an int if it is an integer >= 1 (numpy ints too, not bools)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError('%s: %s must be a positive integer, got %r' % (owner, name, value))
+    return int(value)
+
+
+def shape_tuple(owner, name, value):
+    """A sample shape: an int or a tuple/list of positive ints, returned as a tuple."""
+    dims = value if isinstance(value, (tuple, list)) else (value,)
+    if not dims or any(isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1
+                       for d in dims):
+        raise ValueError('%s: %s must be a positive integer or a tuple of them (the shape of '
+                         'one sample, without the batch axis), got %r' % (owner, name, value))
+    return tuple(int(d) for d in dims)
+
+
+def in_unit_interval(owner, name, value):
+    if not _is_real(value) or not 0 <= value <= 1:
+        raise ValueError('%s: %s must be a number in [0, 1], got %r' % (owner, name, value))
+    return value
+
+
+def non_negative(owner, name, value):
+    if not _is_real(value) or not value >= 0:
+        raise ValueError('%s: %s must be a number >= 0, got %r' % (owner, name, value))
+    return value
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+# -- the model's structure ------------------------------------------------------------------
+def check_layer_sizes(where, layers):
+    """Each layer that knows its input shape must get it from the layer before (when that
+    one's output shape is known too). 2015 found out inside Theano, during the first step."""
+    for k in range(1, len(layers)):
+        expected = _known(getattr(layers[k], 'input_shape', None))
+        given = _known(layers[k - 1].output_shape)
+        if expected is not None and given is not None and expected != given:
+            raise ValueError('%s: layer %d (%s) outputs samples of shape %s, but layer %d (%s) '
+                             'expects input of shape %s'
+                             % (where, k - 1, layers[k - 1].label(), given, k,
+                                layers[k].label(), expected))
+
+
+def _known(shape):
+    if shape is None:
+        return None
+    shape = tuple(shape)
+    return shape if all(isinstance(d, numbers.Integral) and d >= 0 for d in shape) else None
+
+
+# -- fit's arguments ------------------------------------------------------------------------
+def check_batch_size(where, batch_size):
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) \
+            or batch_size < 1:
+        raise ValueError('%s: batch_size must be a positive integer, got %r'
+                         % (where, batch_size))
+
+
+def check_fit_arguments(batch_size, nb_epoch, validation_split):
+    check_batch_size('fit', batch_size)
+    if isinstance(nb_epoch, bool) or not isinstance(nb_epoch, numbers.Integral) or nb_epoch < 0:
+        raise ValueError('fit: nb_epoch must be an integer >= 0, got %r' % (nb_epoch,))
+    if not _is_real(validation_split) or not 0 <= validation_split < 1:
+        raise ValueError('fit: validation_split must be a number in [0, 1), got %r'
+                         % (validation_split,))
+
+
+def split_point(nb_sample, validation_split):
+    """Where validation_split cuts nb_sample samples: both parts must be non-empty."""
+    split_at = int(nb_sample * (1 - validation_split))
+    if split_at == 0 or split_at == nb_sample:
+        raise ValueError('fit: validation_split=%r of %d samples leaves %d for training and %d '
+                         'for validation; both need at least one'
+                         % (validation_split, nb_sample, split_at, nb_sample - split_at))
+    return split_at
+
+
+def check_not_empty(where, X):
+    """Training and losses need samples: an empty batch would make the loss 0/0 and
+    BatchNormalization's running statistics NaN for good."""
+    if len(X) == 0:
+        raise ValueError('%s: X has 0 samples (shape %s); at least one is needed'
+                         % (where, X.shape))
+
+
+def check_class_weight(class_weight, classes):
+    """Every class in `classes` (the labels of y) must have a weight."""
+    missing = [c for c in np.unique(classes) if c not in class_weight]
+    if missing:
+        raise ValueError('class_weight has no weight for class %s (y has classes %s; '
+                         'class_weight has %s)'
+                         % (_plain(missing[0]), ', '.join(str(_plain(c)) for c in np.unique(classes)),
+                            ', '.join(str(k) for k in sorted(class_weight, key=str))))
+
+
+# -- data -----------------------------------------------------------------------------------
+def check_finite(where, named_arrays, chunk=1 << 20):
+    """NaN or inf in the float arrays of [(name, array, weights)] -> ValueError naming the
+    array and the index of the first bad value. Reads each array once, a chunk at a time.
+    Where `weights` (broadcastable to the array, or None) is 0 a bad value is allowed: the
+    loss leaves zero-weight samples out, as 2015's did."""
+    for name, array, weights in named_arrays:
+        if array is None:
+            continue
+        array = np.asarray(array)
+        if array.dtype.kind not in 'fc':
+            continue
+        flat = array.reshape(-1)
+        for start in range(0, flat.size, chunk):
+            if not np.isfinite(flat[start:start + chunk]).all():
+                bad = ~np.isfinite(array)
+                if weights is not None:
+                    w = np.asarray(weights) != 0        # per sample (and time step)
+                    bad &= w.reshape(w.shape + (1,) * (array.ndim - w.ndim))
+                if bad.any():
+                    index = tuple(int(i) for i in np.argwhere(bad)[0])
+                    raise ValueError('%s: %s contains %s at index %s; training on it would make '
+                                     'the weights NaN' % (where, name, array[index], index))
+                break
+
+
+def named_arrays(X, y, sample_weight):
+    """(name, array, weights) of fit's data for check_finite: y may hold NaN where the
+    sample weight is 0 (the loss leaves those samples out)."""
+    names = ['X'] if len(X) == 1 else ['X[%d]' % k for k in range(len(X))]
+    weights = None if sample_weight is None else np.asarray(sample_weight)
+    return [(name, x, None) for name, x in zip(names, X)] + \
+        [('y', y, weights), ('sample_weight', sample_weight, None)]
+
+
+class LossWatch(Callback):
+    """Warns once per fit call when the training loss stops being finite."""
+
+    def on_train_begin(self, logs={}):
+        self.warned = False
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs={}):
+        self.epoch = epoch
+
+    def on_batch_end(self, batch, logs={}):
+        loss = logs.get('loss')
+        if not self.warned and loss is not None and not math.isfinite(loss):
+            self.warned = True
+            warnings.warn('fit: the training loss is %s at epoch %d/%d, batch %d; the weights '
+                          'are probably no longer finite (lower the learning rate, or look for '
+                          'extreme values in the data)'
+                          % (float(loss), self.epoch + 1, self.params['nb_epoch'], batch + 1),
+                          RuntimeWarning, stacklevel=2)
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value

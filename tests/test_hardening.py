@@ -1,0 +1,374 @@
+"""Issue 11: no half-applied calls, no poisoned state, every bad input named.
+
+One section per numbered item of the issue; each test failed before the fix."""
+import math
+import os
+import re
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import legacy_bn.theano as theano
+import legacy_bn.theano.tensor as T
+from legacy_bn import constraints, optimizers
+from legacy_bn.callbacks import Callback
+from legacy_bn.layers.core import Activation, Dense, Layer
+from legacy_bn.layers.normalization import BatchNormalization, LayerNormalization
+from legacy_bn.models import Sequential
+from legacy_bn.optimizers import SGD
+
+floatX = theano.config.floatX
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def bn_model(lr=0.1):
+    """Dense(3, 2) -> BatchNormalization -> softmax, deterministic weights."""
+    rng = np.random.RandomState(3)
+    model = Sequential()
+    model.add(Dense(3, 2, weights=[rng.normal(size=(3, 2)), np.zeros(2)]))
+    model.add(BatchNormalization((2,)))
+    model.add(Activation('softmax'))
+    model.compile(SGD(lr=lr), 'categorical_crossentropy')
+    return model
+
+
+def data(n=8, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 3))
+    y = np.eye(2)[rng.randint(0, 2, n)]
+    return X, y
+
+
+def assert_weights_unchanged(model, before):
+    after = model.get_weights()
+    assert len(after) == len(before)
+    for a, b in zip(after, before):
+        np.testing.assert_array_equal(a, b)
+
+
+# -- 1. a failed Sequential.add leaves the model exactly as before -------------------------------
+def model_state(model):
+    return ([id(l) for l in model.layers], [id(p) for p in model.params],
+            [id(r) for r in model.regularizers], [id(c) for c in model.constraints],
+            [(id(a), id(b)) for a, b in model.updates])
+
+
+def test_failed_add_of_a_badly_initialised_layer_leaves_the_model_as_before():
+    model = Sequential()
+    model.add(Dense(3, 4))
+    model.add(BatchNormalization((4,)))
+    before = model_state(model)
+    first = dict(vars(model.layers[0]))
+    bad = LayerNormalization(weights=[np.ones(5), np.zeros(5)])     # 4 features, not 5
+    with pytest.raises(ValueError, match=r'weights\[0\] \(gamma\) has shape \(5,\), expected \(4,\)'):
+        model.add(bad)
+    assert model_state(model) == before
+    assert vars(model.layers[0]) == first
+    assert not hasattr(bad, 'previous') and bad.input_shape is None
+    # the model still trains every parameter it has, and a good layer can follow
+    model.add(LayerNormalization())
+    model.add(Activation('softmax'))
+    model.compile(SGD(lr=0.1), 'categorical_crossentropy')
+    start = model.get_weights()
+    X, _ = data()
+    model.train_on_batch(X[:, :3], np.eye(4)[[0, 1, 2, 3, 0, 1, 2, 3]])
+    changed = [not np.array_equal(a, b) for a, b in zip(model.get_weights(), start)]
+    assert changed == [True] * len(changed)     # W, b, gamma, beta, running stats, gamma, beta
+
+
+class _BrokenUpdates(Layer):
+    def init_updates(self):
+        raise RuntimeError('cannot build updates')
+
+
+def test_failed_add_in_init_updates_leaves_the_model_as_before():
+    model = Sequential()
+    model.add(Dense(3, 2))
+    before = model_state(model)
+    with pytest.raises(RuntimeError, match='cannot build updates'):
+        model.add(_BrokenUpdates())
+    assert model_state(model) == before
+    # the first layer of an empty model: nothing of the failed layer stays behind
+    empty = Sequential()
+    with pytest.raises(RuntimeError):
+        empty.add(_BrokenUpdates())
+    assert model_state(empty) == ([], [], [], [], [])
+
+
+# -- 2. Optimizer.set_state validates everything, then assigns -----------------------------------
+def sgd_with_state():
+    opt = SGD(lr=0.1, momentum=0.9)
+    p1 = theano.shared(np.ones(3, dtype=floatX), name='p1')
+    p2 = theano.shared(np.ones((2, 2), dtype=floatX), name='p2')
+    loss = T.sum(p1 ** 2) + T.sum(p2 ** 2)
+    f = theano.function([], loss, updates=opt.get_updates([p1, p2], [constraints.identity()] * 2,
+                                                          loss))
+    f()
+    f()
+    return opt
+
+
+@pytest.mark.parametrize('position, value, error, message', [
+    (3, np.zeros((2, 2, 1)), ValueError, r'array 3 \(state\) has shape \(2, 2, 1\), expected \(2, 2\)'),
+    (3, np.zeros((1, 2)), ValueError, r'array 3 \(state\) has shape \(1, 2\), expected \(2, 2\)'),
+    (4, np.zeros(()), ValueError, r'array 4 \(p2\) has shape \(\), expected \(2, 2\)'),
+    (3, np.array([['a', 'b'], ['c', 'd']]), TypeError, r'array 3 \(state\) has dtype <U1'),
+])
+def test_set_state_rejects_a_bad_array_before_setting_any(position, value, error, message):
+    opt = sgd_with_state()
+    state = opt.get_state()         # iterations, m1, p1, m2, p2
+    new = [s + 1 for s in state]
+    new[position] = value
+    with pytest.raises(error, match='SGD.set_state: ' + message):
+        opt.set_state(new)
+    for now, before in zip(opt.get_state(), state):
+        np.testing.assert_array_equal(now, before)
+    opt.set_state([s + 1 for s in state])       # a good state still goes in, in floatX
+    assert [s.dtype for s in opt.get_state()] == [np.dtype(floatX)] * 5
+    np.testing.assert_array_equal(opt.get_state()[4], state[4] + 1)
+
+
+# -- 3. empty batches -------------------------------------------------------------------------
+@pytest.mark.parametrize('call', ['train_on_batch', 'test_on_batch', 'fit', 'evaluate'])
+def test_zero_rows_in_training_or_a_loss_is_an_error_that_changes_nothing(call):
+    model = bn_model()
+    before = model.get_weights()
+    X, y = data(0)
+    with pytest.raises(ValueError, match=r'^%s: X has 0 samples \(shape \(0, 3\)\); at least one '
+                                         r'is needed$' % call):
+        getattr(model, call)(X, y)
+    assert_weights_unchanged(model, before)
+    assert np.isfinite(model.layers[1].running_mean.get_value()).all()
+
+
+def test_predict_on_zero_rows_returns_an_empty_result():
+    model = bn_model()
+    X = np.zeros((0, 3))
+    for out in (model.predict(X), model.predict_on_batch(X), model.predict_proba(X, verbose=0)):
+        assert out.shape == (0, 2)
+    assert model.predict_classes(X, verbose=0).shape == (0,)
+
+
+# -- 4. updates an integer shared variable cannot hold ------------------------------------------
+@pytest.mark.parametrize('update', [lambda c: c + 0.7, lambda c: c / 0.0,
+                                    lambda c: c * np.float32(2)])
+def test_a_float_update_of_an_integer_shared_variable_is_a_type_error(update):
+    c = theano.shared(np.array(5, dtype=np.int64), name='c')
+    with pytest.raises(TypeError, match=r"the update of 'c' \(int64 scalar\) has dtype float\d\d, "
+                                        r"which cannot be stored in int64 without loss"):
+        theano.function([], [], updates=[(c, update(c))])
+    assert c.get_value() == 5
+
+
+def test_integer_updates_that_fit_are_still_allowed():
+    c = theano.shared(np.array(5, dtype=np.int64), name='c')
+    small = theano.shared(np.array(1, dtype=np.int32), name='small')
+    f = theano.function([], [], updates=[(c, c // 2 + small), (small, small + 1)])
+    f()
+    assert (c.get_value(), small.get_value()) == (3, 2)
+    with pytest.raises(TypeError, match="'small' .int32 scalar. has dtype int64"):
+        theano.function([], [], updates=[(small, small + c)])
+
+
+# -- 5. non-finite data and losses ------------------------------------------------------------
+@pytest.mark.parametrize('where, message', [
+    ('X', r"^fit: X contains nan at index \(5, 1\)"),
+    ('y', r"^fit: y contains inf at index \(2, 0\)"),
+    ('sample_weight', r"^fit: sample_weight contains nan at index \(4,\)"),
+    ('X_val', r"^fit \(validation_data\): X contains -inf at index \(1, 2\)"),
+])
+def test_non_finite_fit_data_is_named_with_the_first_bad_index(where, message):
+    model = bn_model()
+    before = model.get_weights()
+    X, y = data(8)
+    X_val, y_val = data(4, seed=1)
+    sample_weight = np.ones(8)
+    if where == 'X':
+        X[5, 1] = X[6, 0] = np.nan
+    elif where == 'y':
+        y[2, 0] = np.inf
+    elif where == 'sample_weight':
+        sample_weight[4] = np.nan
+    else:
+        X_val[1, 2] = -np.inf
+    with pytest.raises(ValueError, match=message):
+        model.fit(X, y, nb_epoch=1, verbose=0, sample_weight=sample_weight,
+                  validation_data=(X_val, y_val))
+    assert_weights_unchanged(model, before)
+
+
+def test_targets_of_zero_weight_samples_may_be_nan():
+    # the loss leaves zero-weight samples out (2015 did too), so their targets do not matter
+    model = bn_model()
+    X, y = data(8)
+    y[3] = np.nan
+    weights = np.ones(8)
+    weights[3] = 0
+    model.fit(X, y, batch_size=8, nb_epoch=2, verbose=0, sample_weight=weights, shuffle=False)
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+
+
+class _LossRecorder(Callback):
+    def on_train_begin(self, logs={}):
+        self.losses = []
+
+    def on_epoch_begin(self, epoch, logs={}):
+        self.epoch = epoch
+
+    def on_batch_end(self, batch, logs={}):
+        self.losses.append((self.epoch, batch, float(logs['loss'])))
+
+
+def test_a_non_finite_training_loss_is_reported_once_with_epoch_and_batch():
+    model = Sequential()
+    model.add(Dense(3, 2, weights=[np.ones((3, 2)), np.zeros(2)]))
+    model.compile(SGD(lr=1e30), 'mse')
+    X, y = data(8)
+    recorder = _LossRecorder()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        model.fit(X * 1e3, y, batch_size=2, nb_epoch=3, verbose=0, shuffle=False,
+                  callbacks=[recorder])
+    epoch, batch = next((e, b) for e, b, loss in recorder.losses if not math.isfinite(loss))
+    ours = [w for w in caught if 'training loss' in str(w.message)]
+    assert len(ours) == 1 and ours[0].category is RuntimeWarning
+    assert re.match(r'fit: the training loss is (inf|nan) at epoch %d/3, batch %d; ' %
+                    (epoch + 1, batch + 1), str(ours[0].message))
+
+
+# -- 6. fit's arguments -----------------------------------------------------------------------
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(batch_size=0), 'fit: batch_size must be a positive integer, got 0'),
+    (dict(batch_size=-4), 'fit: batch_size must be a positive integer, got -4'),
+    (dict(batch_size=2.5), 'fit: batch_size must be a positive integer, got 2.5'),
+    (dict(batch_size='32'), "fit: batch_size must be a positive integer, got '32'"),
+    (dict(nb_epoch=-1), 'fit: nb_epoch must be an integer >= 0, got -1'),
+    (dict(nb_epoch=1.5), 'fit: nb_epoch must be an integer >= 0, got 1.5'),
+    (dict(validation_split=1), r'fit: validation_split must be a number in \[0, 1\), got 1'),
+    (dict(validation_split=-0.2), r'fit: validation_split must be a number in \[0, 1\), got -0.2'),
+    (dict(validation_split=0.95), r'fit: validation_split=0.95 of 8 samples leaves 0 for '
+                                  r'training and 8 for validation; both need at least one'),
+    (dict(validation_split=1e-17), r'fit: validation_split=1e-17 of 8 samples leaves 8 for '
+                                   r'training and 0 for validation'),
+    (dict(class_weight={0: 1., 2: 3.}), r'class_weight has no weight for class 1 \(y has classes '
+                                        r'0, 1; class_weight has 0, 2\)'),
+])
+def test_bad_fit_arguments_are_named_before_any_step(kwargs, message):
+    model = bn_model()
+    before = model.get_weights()
+    with pytest.raises(ValueError, match='^' + message):
+        model.fit(*data(8), verbose=0, **dict(dict(nb_epoch=1), **kwargs))
+    assert_weights_unchanged(model, before)
+
+
+@pytest.mark.parametrize('call', ['evaluate', 'predict'])
+def test_bad_batch_size_of_evaluate_and_predict_is_named(call):
+    model = bn_model()
+    X, y = data(4)
+    args = (X, y) if call == 'evaluate' else (X,)
+    with pytest.raises(ValueError, match='^%s: batch_size must be a positive integer, got 0' % call):
+        getattr(model, call)(*args, batch_size=0, verbose=0)
+
+
+def test_nb_epoch_0_and_numpy_integers_are_accepted():
+    model = bn_model()
+    before = model.get_weights()
+    history = model.fit(*data(8), nb_epoch=0, verbose=0)
+    assert history.epoch == []
+    assert_weights_unchanged(model, before)
+    model.fit(*data(8), batch_size=np.int64(4), nb_epoch=np.int32(1), verbose=0,
+              validation_split=np.float64(0.25))
+
+
+# -- 7. layer hyper-parameters ------------------------------------------------------------------
+@pytest.mark.parametrize('build, message', [
+    (lambda: BatchNormalization((4,), momentum='0.9'),
+     r"BatchNormalization: momentum must be a number in \[0, 1\], got '0.9'"),
+    (lambda: BatchNormalization((4,), momentum=1.5),
+     r'BatchNormalization: momentum must be a number in \[0, 1\], got 1.5'),
+    (lambda: BatchNormalization((4,), momentum=-0.1), 'momentum must be a number in'),
+    (lambda: BatchNormalization((4,), epsilon=-1e-6),
+     'BatchNormalization: epsilon must be a number >= 0, got -1e-06'),
+    (lambda: BatchNormalization(0), 'BatchNormalization: input_shape must be a positive integer '
+                                    r'or a tuple of them .* got 0'),
+    (lambda: BatchNormalization((-3,)), r'input_shape .* got \(-3,\)'),
+    (lambda: BatchNormalization(('a',)), r"input_shape .* got \('a',\)"),
+    (lambda: BatchNormalization(3.5), 'input_shape .* got 3.5'),
+    (lambda: BatchNormalization(()), r'input_shape .* got \(\)'),
+    (lambda: LayerNormalization(epsilon=-1.), 'LayerNormalization: epsilon must be a number >= 0'),
+    (lambda: LayerNormalization(input_shape=(0,)), r'LayerNormalization: input_shape .* got \(0,\)'),
+    (lambda: Dense(784.0, 10), 'Dense: input_dim must be a positive integer, got 784.0'),
+    (lambda: Dense(0, 10), 'Dense: input_dim must be a positive integer, got 0'),
+    (lambda: Dense(3, -1), 'Dense: output_dim must be a positive integer, got -1'),
+    (lambda: Dense('3', 2), "Dense: input_dim must be a positive integer, got '3'"),
+])
+def test_bad_layer_arguments_name_the_layer_and_the_argument(build, message):
+    rng_state = np.random.get_state()[1].copy()
+    with pytest.raises(ValueError, match=message):
+        build()
+    np.testing.assert_array_equal(np.random.get_state()[1], rng_state)  # no weights were drawn
+
+
+def test_layer_arguments_2015_used_correctly_are_still_accepted():
+    assert BatchNormalization((4,), mode=True).mode == 1
+    for shape in (4, [4], (4,), np.int64(4), (np.int32(2), 3)):
+        bn = BatchNormalization(shape, momentum=0, epsilon=0)
+        assert all(type(d) is int for d in bn.input_shape)
+    BatchNormalization((4,), momentum=1)
+    assert Dense(np.int64(3), 2).input_shape == (3,)
+    LayerNormalization(epsilon=0, input_shape=4)
+
+
+# -- 8. compile checks consecutive sizes --------------------------------------------------------
+@pytest.mark.parametrize('layers, message', [
+    ([Dense(4, 3), Dense(5, 2)],
+     r'compile: layer 0 \(Dense\) outputs samples of shape \(3,\), but layer 1 \(Dense\) expects '
+     r'input of shape \(5,\)'),
+    ([Dense(4, 3), Activation('relu'), Dense(5, 2)],
+     r'compile: layer 1 \(Activation\) outputs samples of shape \(3,\), but layer 2 \(Dense\) expects'),
+    ([Dense(4, 3), BatchNormalization((6,)), Dense(6, 2)],
+     r'compile: layer 0 \(Dense\) outputs samples of shape \(3,\), but layer 1 \(BatchNormalization\) '
+     r'expects input of shape \(6,\)'),
+])
+def test_compile_names_both_layers_of_a_size_mismatch(layers, message):
+    model = Sequential()
+    for layer in layers:
+        model.add(layer)        # add stays as permissive as in 2015
+    with pytest.raises(ValueError, match='^' + message):
+        model.compile('sgd', 'mse')
+    assert not hasattr(model, '_train')
+
+
+# -- 10. errors of compiled functions that name the input ---------------------------------------
+def two_input_function():
+    x, w = T.dmatrix('x'), T.dvector('w')
+    return theano.function([x, w], T.dot(x, w))
+
+
+@pytest.mark.parametrize('args, kwargs, error, message', [
+    ([[['a', 'b']], [1., 2.]], {}, TypeError,
+     r"^input 0: 'x' \(float64 matrix\) needs numbers, got data of dtype <U1$"),
+    ([[[1., 2.], [3.]], [1., 2.]], {}, ValueError,
+     r"^input 0: 'x' \(float64 matrix\) got nested lists that do not form an array"),
+    ([None, [1., 2.]], {}, TypeError, r"^input 0: 'x' \(float64 matrix\) is missing \(got None\)$"),
+    ([np.ones((1, 2))], {}, TypeError, r'expected 2 argument\(s\)'),
+    ([], dict(x=np.ones((1, 2))), TypeError,
+     r"^function call: missing input 1, 'w' \(float64 vector\)$"),
+    ([np.ones((1, 2))], dict(x=np.ones((1, 2)), w=np.ones(2)), TypeError,
+     r"^function call: input 0, 'x' \(float64 matrix\), is given both positionally and by keyword$"),
+])
+def test_bad_call_arguments_name_the_input(args, kwargs, error, message):
+    f = two_input_function()
+    with pytest.raises(error, match=message):
+        f(*args, **kwargs)
+    np.testing.assert_array_equal(f(np.ones((1, 2)), w=np.ones(2)), [2.])
+
+
+def test_a_memory_error_inside_a_call_stays_a_memory_error():
+    n = T.lscalar('n')
+    f = theano.function([n], T.alloc(np.float64(0.), n, n))
+    with pytest.raises(MemoryError, match=r"error evaluating .* = alloc\(.*'n' \(int64 scalar\)"):
+        f(10 ** 8)
