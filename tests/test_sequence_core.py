@@ -93,3 +93,18 @@ def test_model_loss_uses_the_output_mask():
     # predictions 0 (masked), 2, 3 and 1, 0, 0 (masked): squared errors 25+4+9 and 1+0+0
     # over 3 unmasked timesteps
     assert model.test_on_batch(X, y) == (25 + 4 + 9 + 1) / 3.
+
+
+def test_dense_on_sequences_keeps_the_time_axis_in_its_output_shape(rng):
+    # 2015's addition_rnn puts a Dense on (nb_samples, timesteps, dim) and fits 3-D targets
+    model = Sequential()
+    model.add(Dense(3, 5))
+    model.add(RepeatVector(4))
+    model.add(Dense(5, 2))
+    model.add(Activation('softmax'))
+    assert model.layers[-1].output_shape == (4, 2)
+    model.compile(loss='categorical_crossentropy', optimizer='sgd')
+    y = np.eye(2)[rng.randint(2, size=(6, 4))]
+    model.fit(rng.normal(size=(6, 3)), y, nb_epoch=1, verbose=0)
+    with pytest.raises(ValueError, match=r'outputs samples of shape \(4, 2\), got y of shape \(6, 3, 2\)'):
+        model.fit(rng.normal(size=(6, 3)), y[:, :3], nb_epoch=1, verbose=0)

@@ -139,6 +139,10 @@ class Dense(Layer):
 
     @property
     def output_shape(self):
+        # on sequences (2015 let Dense take a 3-D input) the leading axes stay
+        shape = self.previous.output_shape if hasattr(self, 'previous') else None
+        if shape is not None and len(shape) > 1:
+            return tuple(shape[:-1]) + (self.output_dim,)
         return (self.output_dim,)
 
     def get_output(self, train=False):
