@@ -340,6 +340,14 @@ def test_dot(shapes):
     np.testing.assert_allclose(out32, np.dot(a, b), **F32)
 
 
+def test_dot_of_a_transposed_nd_tensor_with_a_matrix():
+    # the N-D x 2-D case runs as one 2-D product (numpy's N-D dot skips BLAS)
+    a, b = data((3, 2, 5, 4), seed=21), data((4, 6), seed=22)
+    x = T.tensor4()
+    out = theano.function([x], T.dot(x.dimshuffle(2, 0, 1, 3), T.constant(b)))(a)
+    np.testing.assert_allclose(out, np.einsum('ijkl,lm->kijm', a, b), **F64)
+
+
 # -- shapes: reshape, flatten, dimshuffle, .T, .shape -----------------------------------
 def test_reshape():
     a = np.arange(24.0).reshape(2, 3, 4)
