@@ -3,9 +3,9 @@ import copy
 import inspect
 
 from .. import constraints, regularizers
-from ..layers import containers, core, embeddings, normalization
+from ..layers import containers, core, embeddings, normalization, recurrent
 
-LAYER_MODULES = (core, normalization, embeddings)
+LAYER_MODULES = (core, normalization, embeddings, recurrent)
 
 
 def container_from_config(original_layer_dict, custom_layers={}):
