@@ -3,38 +3,44 @@ outputs and updates (Keras builds the forward graph twice, once for the loss and
 once for BatchNormalization's updates), and one reverse pass per distinct cost."""
 import numpy as np
 import pytest
-from autograd.extend import defvjp, primitive
+from autograd.core import primitive_vjps
+from autograd.extend import primitive
 
 import legacy_bn.theano as theano
-import legacy_bn.theano.compile as compile_module
 import legacy_bn.theano.tensor as T
-from legacy_bn.theano import primitives as P
+from legacy_bn.theano import fused
+from legacy_bn.theano.backprop import ReversePlan
 from legacy_bn.theano.ops import OPS, Op
 
 
 @pytest.fixture
 def dot_calls(monkeypatch):
-    """Count every evaluation of the dot op (traced or not)."""
+    """Count every evaluation of a matrix product: the dot op, and the fused dense op
+    the rewrites make of dot(x, W) + b (traced or not)."""
     calls = []
 
-    def counting_dot(a, b):
-        calls.append(a.shape)
-        return np.dot(a, b)
-    prim = primitive(counting_dot)
-    defvjp(prim, P._dot_vjp_a, P._dot_vjp_b)
-    monkeypatch.setitem(OPS, 'dot', Op(prim, OPS['dot'].infer))
+    def counting(op, fn):
+        def counted(a, *rest):
+            calls.append(a.shape)
+            return fn(a, *rest)
+        prim = primitive(counted)
+        primitive_vjps[prim] = primitive_vjps[OPS[op].impl]
+        monkeypatch.setitem(OPS, op, Op(prim, OPS[op].infer))
+    counting('dot', np.dot)
+    counting('dense', fused.dense.fun)
     return calls
 
 
 @pytest.fixture
 def reverse_passes(monkeypatch):
+    """The number of wrt variables of every reverse pass."""
     calls = []
-    real = compile_module.reverse_pass
+    real = ReversePlan.reverse
 
-    def counting(evaluate, values):
-        calls.append(len(values))
-        return real(evaluate, values)
-    monkeypatch.setattr(compile_module, 'reverse_pass', counting)
+    def counting(self, values, tapes):
+        calls.append(len(self.wrt_slots))
+        return real(self, values, tapes)
+    monkeypatch.setattr(ReversePlan, 'reverse', counting)
     return calls
 
 

@@ -15,11 +15,10 @@ updates and random-stream states at once.
 from collections import OrderedDict
 
 import numpy as np
-from autograd.tracer import getval
 
 from .errors import MissingInputError, UnusedInputError
 from .graph import SharedVariable, Variable, as_variable, depends_on, filter_value, toposort
-from .gradient import reverse_pass
+from .backprop import COMPOSITE, PLAIN, PRIMITIVE, STATEFUL, ReversePlan, is_primitive
 from .ops import OPS, raw_impl
 from .rewrite import passes_for
 
@@ -53,6 +52,7 @@ class Function:
             roots = rewrite(roots)
         outputs, update_values = roots[:len(outputs)], roots[len(outputs):]
         self.updates = [(sv, v) for (sv, _), v in zip(update_pairs, update_values)]
+        update_values, self._accumulates = _accumulating_updates(self.updates)
         self._build_schedule(outputs, update_values)
 
     # -- checks made once, when the function is built ---------------------------
@@ -127,7 +127,7 @@ class Function:
 
     # -- the schedule -----------------------------------------------------------
     def _build_schedule(self, outputs, update_values):
-        nodes = toposort(outputs + update_values)
+        nodes = self._nodes = toposort(outputs + update_values)
         slot = {id(n): i for i, n in enumerate(nodes)}
         self._template = [None] * len(nodes)
         self._input_slots = [slot.get(id(v)) for v in self.inputs]
@@ -140,8 +140,11 @@ class Function:
         self._output_slots = [slot[id(o)] for o in outputs]
         # a leaf output would hand out the caller's array or a shared value itself
         self._output_is_leaf = [o.op in ('input', 'shared', 'constant') for o in outputs]
-        self._update_slots = [(sv, slot[id(v)], v.op in ('input', 'shared', 'constant'))
-                              for sv, v in self.updates]
+        # (shared variable, slot of its new value - or of what is added to it in place -,
+        # whether that value must be copied: a leaf, or an array also handed out as an output)
+        self._update_slots = [(sv, slot[id(v)], v.op in ('input', 'shared', 'constant')
+                               or slot[id(v)] in self._output_slots)
+                              for (sv, _), v in zip(self.updates, update_values)]
 
         groups = _grad_groups(nodes)
         owner = {}                      # id(node) -> the group that produces its value
@@ -165,6 +168,11 @@ class Function:
                        for unit in order
                        if isinstance(unit, _GradGroup) or unit.op not in ('input', 'shared', 'constant')]
 
+    def toposort(self):
+        """The nodes this function evaluates, after the rewrites, each after its inputs
+        (Theano: f.maker.fgraph.toposort())."""
+        return list(self._nodes)
+
     # -- a call -------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         if kwargs:
@@ -183,22 +191,30 @@ class Function:
         pending = []
         for step in self._steps:
             step(values, pending)
-        outputs = [values[s] for s in self._output_slots]
+        # before the commit: an in-place update must not change what is handed out
+        outputs = [_handed_out(values[s], leaf)
+                   for s, leaf in zip(self._output_slots, self._output_is_leaf)]
         new_values = []
-        for sv, s, is_leaf in self._update_slots:
+        for (sv, s, copy), accumulate in zip(self._update_slots, self._accumulates):
             v = values[s]
+            if accumulate and _can_add_in_place(sv._value, v):
+                new_values.append(None)
+                continue
+            if accumulate:
+                v = sv._value + v
             if not isinstance(v, np.ndarray) or v.dtype != sv._value.dtype:
                 v = np.asarray(v, dtype=sv._value.dtype)
-            elif is_leaf or not v.flags.owndata:
+            elif copy or not v.flags.owndata:
                 v = v.copy()         # never alias an input, another shared value or a view
             new_values.append(v)
-        # Commit point: nothing above changed any state.
-        for (sv, _, _), v in zip(self._update_slots, new_values):
-            sv._value = v
+        # Commit point: nothing above changed any state, and nothing below can fail.
+        for (sv, s, _), v in zip(self._update_slots, new_values):
+            if v is None:
+                np.add(sv._value, values[s], out=sv._value)
+            else:
+                sv._value = v
         for holder, new_state in pending:
             holder.state = new_state
-        outputs = [np.array(o) if (leaf or not isinstance(o, np.ndarray) or o.base is not None) else o
-                   for o, leaf in zip(outputs, self._output_is_leaf)]
         return outputs[0] if self.single_output else outputs
 
     def _merge_keywords(self, args, kwargs):
@@ -228,6 +244,41 @@ def _update_dtype_fits(update_dtype, shared_dtype):
     float ones take any number (float64 -> float32 is the usual floatX downcast)."""
     return np.dtype(shared_dtype).kind not in 'biu' or \
         np.can_cast(update_dtype, shared_dtype, 'safe')
+
+
+def _handed_out(value, leaf):
+    """An output the caller may keep: never a leaf's array or a view of another array."""
+    if leaf or not isinstance(value, np.ndarray) or value.base is not None:
+        return np.array(value)
+    return value
+
+
+def _accumulating_updates(updates):
+    """Updates of the form p <- p + x (an optimizer's step) are committed as an in-place
+    add into p's array, with no new array and no second pass over p. Returns the node
+    each update needs evaluated (x for those, the new value for the others) and which
+    updates accumulate."""
+    roots, accumulates = [], []
+    for sv, value in updates:
+        step = None
+        if value.op == 'add' and value.dtype == sv.dtype:
+            a, b = value.inputs
+            step = b if a is sv else a if b is sv else None
+            if step is not None and (step.dtype != sv.dtype or step.ndim != sv.ndim):
+                step = None
+        roots.append(value if step is None else step)
+        accumulates.append(step is not None)
+    return roots, accumulates
+
+
+def _can_add_in_place(target, step):
+    """np.add(target, step, out=target) gives exactly target + step: same dtype, and
+    step broadcasts to target's shape. (Only the function writes into a shared array;
+    get_value(borrow=True) shares it, as in Theano.)"""
+    return (isinstance(step, np.ndarray) and step.dtype == target.dtype
+            and target.flags.writeable and
+            (step.shape == target.shape or
+             np.broadcast_shapes(step.shape, target.shape) == target.shape))
 
 
 def _visit(unit, deps, order, state):
@@ -310,44 +361,40 @@ class _GradGroup:
                     self.outside_inputs.append(i)
 
     def build_step(self, slot):
-        wrt_slots = [slot[id(w)] for w in self.wrts]
-        traced = [(n, _bound_impl(n, raw=not OPS[n.op].differentiable),
-                   [slot[id(i)] for i in n.inputs], slot[id(n)], _kind(n)) for n in self.traced]
-        cost_slot = slot[id(self.cost)]     # holds a box during the trace (even if a wrt)
+        carrying = set(slot[id(w)] for w in self.wrts)
+        steps = []
+        for n in self.traced:
+            kind = _kind(n)
+            if kind in (PRIMITIVE, COMPOSITE) and any(slot[id(i)] in carrying for i in n.inputs):
+                carrying.add(slot[id(n)])
+            steps.append((n, kind, _bound_impl(n, raw=kind != COMPOSITE),
+                          [slot[id(i)] for i in n.inputs], slot[id(n)]))
+        plan = ReversePlan(steps, [slot[id(w)] for w in self.wrts], slot[id(self.cost)],
+                           carrying, _evaluate_node)
         grad_slots = [(slot[id(g)], self.wrts.index(g.inputs[1])) for g in self.grad_nodes]
-
-        def evaluate(boxes, values, pending):
-            for s, b in zip(wrt_slots, boxes):
-                values[s] = b
-            for node, fn, ins, out, kind in traced:
-                if kind == TRACE:
-                    values[out] = _evaluate_node(node, fn, [values[i] for i in ins])
-                elif kind == PLAIN:
-                    values[out] = _evaluate_node(node, fn, [getval(values[i]) for i in ins])
-                else:
-                    values[out], commit = _evaluate_node(node, fn, [getval(values[i]) for i in ins])
-                    pending.append(commit)
-            return values[cost_slot]
+        wrts = [(slot[id(w)], np.dtype(w.dtype)) for w in self.wrts]
 
         def step(values, pending):
-            originals = [values[s] for s in wrt_slots]
-            _, grads = reverse_pass(lambda boxes: evaluate(boxes, values, pending), originals)
-            for s, v in zip(wrt_slots, originals):
-                values[s] = v
-            for _, _, _, out, _ in traced:       # unbox for the rest of the schedule
-                values[out] = getval(values[out])
+            grads = plan.run(values, pending)
+            for k, (s, dtype) in enumerate(wrts):
+                g = grads[k]
+                if g is None:
+                    g = np.zeros_like(values[s])
+                elif not isinstance(g, np.ndarray) or g.dtype != dtype:
+                    g = np.asarray(g, dtype=dtype)
+                grads[k] = g
             for s, k in grad_slots:
                 values[s] = grads[k]
         return step
 
 
-TRACE, PLAIN, STATEFUL = 0, 1, 2
-
-
 def _kind(node):
     if node.op in STATEFUL_OPS:
         return STATEFUL
-    return TRACE if OPS[node.op].differentiable else PLAIN
+    op = OPS[node.op]
+    if not op.differentiable:
+        return PLAIN
+    return PRIMITIVE if is_primitive(op.impl) else COMPOSITE
 
 
 def _grad_groups(nodes):

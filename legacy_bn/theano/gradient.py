@@ -2,9 +2,10 @@
 
 `grad(cost, wrt)` returns a 'grad' node per wrt variable. Nothing is
 differentiated then: `function()` groups the grad nodes of one cost and, on
-each call, traces the part of the graph between the wrt variables and the cost
-once with autograd boxes and runs one reverse pass for all of them
-(`reverse_pass`).
+each call, evaluates the part of the graph between the wrt variables and the
+cost once and runs one reverse pass for all of them (backprop.py), calling the
+primitives' VJPs directly and tracing composite ops with autograd
+(`trace_vjp`).
 """
 import numpy as np
 from autograd.core import VJPNode, add_outgrads
@@ -46,34 +47,31 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs='raise',
 
 
 
-def reverse_pass(evaluate, wrt_values):
-    """Trace `evaluate(boxed_wrt_values) -> cost` and return (cost, [d cost/d wrt]).
-
-    The multi-input form of autograd's make_vjp: one trace, one backward pass,
-    one gradient per wrt value, each cast to that value's dtype (autograd's own
-    rules can return float64 for float32 inputs under numpy 2).
-    """
+def trace_vjp(fn, args, argnums):
+    """Evaluate fn(*args) under an autograd trace of the arguments at `argnums`; return
+    (value, vjp) where vjp(g) gives d<fn, g>/d args[k] for each k in argnums (None
+    where the value does not depend on that argument). For composite ops, whose impl
+    makes several autograd calls; primitives are differentiated without tracing
+    (backprop.py)."""
     with trace_stack.new_trace() as trace:
-        roots = [VJPNode.new_root() for _ in wrt_values]
-        boxes = [new_box(v, trace, r) for v, r in zip(wrt_values, roots)]
-        end = evaluate(boxes)
-    grads = [None] * len(wrt_values)
-    if isbox(end) and end._trace == trace:
-        cost = end._value
+        roots = [VJPNode.new_root() for _ in argnums]
+        args = list(args)
+        for k, root in zip(argnums, roots):
+            args[k] = new_box(args[k], trace, root)
+        end = fn(*args)
+    if not (isbox(end) and end._trace == trace):
+        return end, lambda g: [None] * len(argnums)
+
+    def vjp(g):
+        grads = [None] * len(argnums)
         root_index = {r: i for i, r in enumerate(roots)}
-        outgrads = {end._node: (np.ones_like(cost), False)}
+        outgrads = {end._node: (g, False)}
         for node in autograd_toposort(end._node):
-            g = outgrads.pop(node)[0]
+            og = outgrads.pop(node)[0]
             if node in root_index:
-                grads[root_index[node]] = g
+                grads[root_index[node]] = og
                 continue
-            for parent, ingrad in zip(node.parents, node.vjp(g)):
+            for parent, ingrad in zip(node.parents, node.vjp(og)):
                 outgrads[parent] = add_outgrads(outgrads.get(parent), ingrad)
-    else:
-        cost = end
-    result = []
-    for v, g in zip(wrt_values, grads):
-        if g is None:
-            g = np.zeros_like(v)
-        result.append(np.asarray(g).astype(v.dtype, copy=False))
-    return cost, result
+        return grads
+    return end._value, vjp

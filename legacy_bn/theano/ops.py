@@ -15,6 +15,7 @@ from autograd.tracer import getval
 from . import conv_primitives as C
 from . import primitives as P
 from .configparser import config
+from .fused import FUSED
 from .graph import is_weak_scalar
 
 # differentiable=False: no gradient passes through (a grad group never traces it)
@@ -255,6 +256,10 @@ OPS = {
     'conv2d': Op(C.conv2d, None),
     'max_pool_2d': Op(C.max_pool_2d, same_as_first),
 }
+
+
+# fused ops: only the rewrite passes create them (fusion.py), typed like the node they replace
+OPS.update((name, Op(impl, None)) for name, impl in FUSED.items())
 
 
 def raw_impl(op):

@@ -49,7 +49,9 @@ def merge_identical(roots):
     return [replaced[id(r)] for r in roots]
 
 
-PASSES = [merge_identical]
+from .fusion import fuse  # noqa: E402  (fusion needs the op table, which needs nothing here)
+
+PASSES = [merge_identical, fuse]
 
 
 def passes_for(mode):

@@ -1,0 +1,234 @@
+"""Fused ops: what the rewrite passes (rewrite/) put in place of common subgraphs.
+
+Each computes in one step what several nodes computed, with a hand-derived VJP
+that applies the same rounding steps as the chain of primitive rules it replaces
+(so a rewritten graph agrees with the unrewritten one to the last bit, or within
+float tolerance where noted). One op per concept:
+
+  dense(x, W, b)                    dot(x, W) + b
+  keras_relu(x)                     (x + |x|) / 2, gradient 0.5 at 0 (Theano's abs'(0) = 0)
+  normalize_affine(x, m, d, g, b)   g * ((x - m) / d) + b   (BatchNormalization, LN)
+  batch_std(x, m, eps)              mean((x - m) ** 2 + eps, axis=0) ** 0.5
+  blend(a, x, c, y)                 a * x + c * y           (running averages)
+  sgd_velocity(m, g, mu, lr)        mu * m - lr * g         (Keras SGD's velocity)
+  clipped_crossentropy(p, y, lo, hi)  Keras's categorical cross-entropy after its clip
+                                      and renormalisation, per sample
+  take_rows(x, i)                   x[i] for an integer vector i (Theano's AdvancedSubtensor1)
+  weighted_mean(w, v)               sum(w * v) / sum(w)
+"""
+import numpy as np
+from autograd.extend import defvjp, primitive
+
+from .primitives import F32, unbroadcast
+
+
+# -- dense -----------------------------------------------------------------------------
+@primitive
+def dense(x, W, b):
+    out = np.dot(x, W)
+    if np.result_type(out, b) == out.dtype:
+        out += b                     # the product is ours: add the bias in place
+        return out
+    return out + b
+
+
+def _dense_vjp_x(ans, x, W, b):
+    def vjp(g):
+        if g.shape[0] <= 32:
+            # (W . g^T)^T: BLAS runs a small-batch product with a transposed operand
+            # about twice as slowly as this orientation
+            return unbroadcast(np.ascontiguousarray(np.dot(W, g.T).T), x)
+        return unbroadcast(np.dot(g, W.T), x)
+    return vjp
+
+
+defvjp(dense, _dense_vjp_x,
+       lambda ans, x, W, b: lambda g: unbroadcast(np.dot(x.T, g), W),
+       lambda ans, x, W, b: lambda g: unbroadcast(g, b))
+
+
+# -- activations ------------------------------------------------------------------------
+@primitive
+def keras_relu(x):
+    out = np.abs(x)
+    out += x
+    out /= 2
+    return out
+
+
+def _keras_relu_vjp(ans, x):
+    def vjp(g):
+        half = g / 2                 # the chain's rules: true_div, then add and abs
+        out = np.sign(x).astype(half.dtype, copy=False)
+        out *= half
+        out += half
+        return unbroadcast(out, x)
+    return vjp
+
+
+defvjp(keras_relu, _keras_relu_vjp)
+
+
+# -- normalization ---------------------------------------------------------------------
+def _normalized(x, m, d):
+    out = np.subtract(x, m)
+    out /= d
+    return out
+
+
+@primitive
+def normalize_affine(x, m, d, gamma, beta):
+    xn = _normalized(x, m, d)
+    if np.result_type(xn, gamma, beta) != xn.dtype or np.shape(xn) != np.broadcast_shapes(
+            np.shape(xn), np.shape(gamma), np.shape(beta)):
+        return gamma * xn + beta
+    np.multiply(gamma, xn, out=xn)
+    xn += beta
+    return xn
+
+
+def _scaled_grad(g, gamma, d):
+    return (g * gamma) / d           # mul's rule, then true_div's
+
+
+defvjp(normalize_affine,
+       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(_scaled_grad(g, gamma, d), x),
+       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(-_scaled_grad(g, gamma, d), m),
+       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(
+           -(g * gamma) * _normalized(x, m, d) / d, d),
+       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(g * _normalized(x, m, d), gamma),
+       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(g, beta))
+
+
+def batch_std(x, m, eps):
+    """Composite (autograd traces it if a gradient ever passes): the 2015 running-std
+    statistic, one step instead of six nodes."""
+    from . import primitives as P
+    return P.power(P.reduce_mean(P.add(P.power(P.subtract(x, m), 2), eps), axis=(0,)), 0.5)
+
+
+def blend(a, x, c, y):
+    from . import primitives as P
+    return P.add(P.multiply(a, x), P.multiply(c, y))
+
+
+def sgd_velocity(m, g, momentum, lr):
+    """momentum * m - lr * g. When momentum is 0 the product 0 * m is skipped: the
+    result differs only where m holds inf or NaN (a run that has already diverged)."""
+    from autograd.tracer import getval
+    from . import primitives as P
+    if getval(momentum) == 0 and not any(map(_is_box, (m, g, momentum, lr))):
+        out = np.multiply(g, -lr)
+        return out if out.dtype == np.result_type(m, g, momentum, lr) else \
+            out.astype(np.result_type(m, g, momentum, lr))
+    return P.subtract(P.multiply(momentum, m), P.multiply(lr, g))
+
+
+def _is_box(v):
+    from autograd.tracer import isbox
+    return isbox(v)
+
+
+# -- objectives ------------------------------------------------------------------------
+@primitive
+def clipped_crossentropy(p, y, lo, hi):
+    """-sum(y * log(q / sum(q))) over the last axis, q = clip(p, lo, hi)."""
+    q = np.clip(p, lo, hi)
+    r = q / _row_sum(q)
+    return _neg_row_sum(y * np.log(r))
+
+
+def _row_sum(q):
+    acc = np.float64 if q.dtype == F32 else None
+    return np.sum(q, axis=-1, keepdims=True, dtype=acc).astype(q.dtype, copy=False)
+
+
+def _neg_row_sum(t):
+    acc = np.float64 if t.dtype == F32 else None
+    return np.negative(np.sum(t, axis=-1, dtype=acc).astype(t.dtype, copy=False))
+
+
+def _clipped_ce_vjp_p(ans, p, y, lo, hi):
+    def vjp(g):
+        q = np.clip(p, lo, hi)
+        s = _row_sum(q)
+        r = q / s
+        # the unfused chain: cce -> true_div(q, s) -> sum -> clip
+        gr = np.reshape(-g, g.shape + (1,)) * y / r            # -g*y, then log's g / r
+        gq = gr / s                                           # true_div's rule for q
+        gs = np.sum(-gr * r / s, axis=-1, keepdims=True)      # ... and for s
+        gq = gq + gs.astype(gq.dtype, copy=False)             # sum's rule: broadcast back
+        return unbroadcast(gq * ((p >= lo) & (p <= hi)), p)   # Theano's clip rule
+    return vjp
+
+
+def _clipped_ce_vjp_y(ans, p, y, lo, hi):
+    def vjp(g):
+        q = np.clip(p, lo, hi)
+        return unbroadcast(np.reshape(-g, g.shape + (1,)) * np.log(q / _row_sum(q)), y)
+    return vjp
+
+
+defvjp(clipped_crossentropy, _clipped_ce_vjp_p, _clipped_ce_vjp_y)
+
+
+@primitive
+def take_rows(x, index):
+    return x[index]
+
+
+def _take_rows_vjp(ans, x, index):
+    def vjp(g):
+        out = np.zeros(x.shape, dtype=np.result_type(x, g) if x.dtype.kind == 'f' else g.dtype)
+        np.add.at(out, index, g)     # repeated rows add up, as Theano's AdvancedIncSubtensor1
+        return unbroadcast(out, x)
+    return vjp
+
+
+defvjp(take_rows, _take_rows_vjp, None)
+
+
+@primitive
+def weighted_mean(w, v):
+    acc = np.float64 if np.result_type(w, v) == F32 else None
+    dtype = np.result_type(w, v)
+    num = np.asarray(np.sum(w * v, dtype=acc)).astype(dtype, copy=False)
+    den = np.asarray(np.sum(w, dtype=acc)).astype(np.result_type(w), copy=False)
+    return np.true_divide(num, den)
+
+
+def _weighted_mean_vjp(argnum):
+    def maker(ans, w, v):
+        def vjp(g):
+            acc = np.float64 if np.result_type(w, v) == F32 else None
+            den = np.asarray(np.sum(w, dtype=acc)).astype(np.result_type(w), copy=False)
+            gnum = g / den
+            if argnum == 1:
+                return unbroadcast(np.broadcast_to(gnum, np.broadcast_shapes(w.shape, v.shape))
+                                   * w, v)
+            gden = -g * ans / den
+            return unbroadcast(gnum * v + gden, w)
+        return vjp
+    return maker
+
+
+defvjp(weighted_mean, _weighted_mean_vjp(0), _weighted_mean_vjp(1))
+
+
+def _same_as(k):
+    return lambda inputs, **_: (inputs[k].dtype, inputs[k].ndim)
+
+
+# name -> (impl, differentiable); the rewrite that creates a node gives it the type of
+# the node it replaces, so `infer` only serves direct `apply` calls in tests.
+FUSED = {
+    'dense': dense,
+    'keras_relu': keras_relu,
+    'normalize_affine': normalize_affine,
+    'batch_std': batch_std,
+    'blend': blend,
+    'sgd_velocity': sgd_velocity,
+    'clipped_crossentropy': clipped_crossentropy,
+    'take_rows': take_rows,
+    'weighted_mean': weighted_mean,
+}

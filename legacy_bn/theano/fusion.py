@@ -1,0 +1,228 @@
+"""Fusion rewrites: replace common subgraphs by the fused ops of fused.py, as Theano's
+graph optimizer replaced them by its fused Elemwise and GEMM ops.
+
+`fuse(roots)` is one pass of function()'s pass list. It visits every node once, each
+after its inputs, and offers it to the RULES in order; a rule looks at the node and
+the nodes just below it and returns a replacement node or None. A rule only absorbs
+an inner node that nothing else uses (otherwise the fused op would compute it a
+second time), and the replacement has the dtype and ndim of the node it replaces.
+Like every pass, it never mutates the caller's graph.
+"""
+from .graph import Variable, toposort
+from .ops import Slot
+
+LEAVES = ('input', 'shared', 'constant')
+
+
+def fuse(roots):
+    uses = {}
+    for node in toposort(roots):
+        for i in node.inputs:
+            uses[id(i)] = uses.get(id(i), 0) + 1
+    for r in roots:
+        uses[id(r)] = uses.get(id(r), 0) + 1
+    replaced, use = {}, {}
+    for node in toposort(roots):
+        if node.op in LEAVES:
+            replaced[id(node)] = node
+            use[id(node)] = uses.get(id(node), 0)
+            continue
+        inputs = tuple(replaced[id(i)] for i in node.inputs)
+        new = node if all(a is b for a, b in zip(inputs, node.inputs)) else \
+            Variable(node.op, inputs, node.attrs, node.dtype, node.ndim, node.name)
+        use[id(new)] = uses.get(id(node), 0)
+        ctx = Context(use)
+        for rule in RULES:
+            out = rule(new, ctx)
+            if out is not None:
+                new = Variable(out[0], out[1], out[2] if len(out) > 2 else {}, node.dtype,
+                               node.ndim, node.name)
+                use[id(new)] = uses.get(id(node), 0)
+                break
+        replaced[id(node)] = new
+    return [replaced[id(r)] for r in roots]
+
+
+class Context:
+    """What a rule may ask about the graph around a node."""
+
+    def __init__(self, use):
+        self._use = use
+
+    def only_used_here(self, node):
+        return self._use.get(id(node), 0) == 1
+
+
+def _is(node, op):
+    return node.op == op
+
+
+def _const(node, value):
+    """A constant node equal to `value` (Python number or 0-d array)."""
+    if node.op != 'constant':
+        return False
+    v = node.attrs['value']
+    try:
+        return v.shape == () and float(v) == value if hasattr(v, 'shape') else v == value
+    except TypeError:
+        return False
+
+
+def _scalar(node):
+    return node.ndim == 0
+
+
+def _float(node):
+    return node.dtype.startswith('float')
+
+
+def _pairs(node):
+    """The two inputs of a commutative node, in both orders."""
+    a, b = node.inputs
+    return ((a, b), (b, a))
+
+
+# -- the rules ----------------------------------------------------------------------------
+def dense(node, ctx):
+    """add(dot(x, W), b) -> dense(x, W, b): one step, the bias added into the product."""
+    if not _is(node, 'add'):
+        return None
+    for prod, b in _pairs(node):
+        if _is(prod, 'dot') and ctx.only_used_here(prod) and b.ndim == 1 and _float(node):
+            x, W = prod.inputs
+            if x.ndim == 2 and W.ndim == 2:
+                return 'dense', (x, W, b)
+    return None
+
+
+def keras_relu(node, ctx):
+    """true_div(add(x, abs(x)), 2) -> keras_relu(x): Keras 0.1's relu, kink gradient 0.5."""
+    if not (_is(node, 'true_div') and _const(node.inputs[1], 2) and _float(node)):
+        return None
+    total = node.inputs[0]
+    if not (_is(total, 'add') and ctx.only_used_here(total)):
+        return None
+    for x, a in _pairs(total):
+        if _is(a, 'abs') and a.inputs[0] is x and ctx.only_used_here(a) and x.dtype == node.dtype:
+            return 'keras_relu', (x,)
+    return None
+
+
+def normalize_affine(node, ctx):
+    """add(mul(gamma, true_div(sub(x, m), d)), beta) (either operand order) ->
+    normalize_affine(x, m, d, gamma, beta): BatchNormalization and LayerNormalization."""
+    if not (_is(node, 'add') and _float(node)):
+        return None
+    for scaled, beta in _pairs(node):
+        if not (_is(scaled, 'mul') and ctx.only_used_here(scaled)):
+            continue
+        for gamma, ratio in _pairs(scaled):
+            if _is(ratio, 'true_div') and ctx.only_used_here(ratio):
+                centred, d = ratio.inputs
+                if _is(centred, 'sub') and ctx.only_used_here(centred):
+                    x, m = centred.inputs
+                    if x.ndim == node.ndim:
+                        return 'normalize_affine', (x, m, d, gamma, beta)
+    return None
+
+
+def batch_std(node, ctx):
+    """pow(mean(add(pow(sub(x, m), 2), eps), axis=0), 0.5) -> batch_std(x, m, eps):
+    the 2015 BatchNormalization's running-std statistic."""
+    if not (_is(node, 'pow') and _const(node.inputs[1], 0.5)):
+        return None
+    mean = node.inputs[0]
+    if not (_is(mean, 'mean') and mean.attrs == {'axis': (0,), 'keepdims': False}
+            and ctx.only_used_here(mean)):
+        return None
+    shifted = mean.inputs[0]
+    if not (_is(shifted, 'add') and ctx.only_used_here(shifted)):
+        return None
+    square, eps = shifted.inputs
+    if not (_is(square, 'pow') and _const(square.inputs[1], 2) and ctx.only_used_here(square)
+            and _scalar(eps)):
+        return None
+    centred = square.inputs[0]
+    if _is(centred, 'sub') and ctx.only_used_here(centred) and _float(node):
+        x, m = centred.inputs
+        return 'batch_std', (x, m, eps)
+    return None
+
+
+def blend(node, ctx):
+    """add(mul(a, x), mul(c, y)) with scalar a, c -> blend(a, x, c, y): running averages."""
+    if not (_is(node, 'add') and _float(node)):
+        return None
+    left, right = node.inputs
+    if _is(left, 'mul') and _is(right, 'mul') and ctx.only_used_here(left) \
+            and ctx.only_used_here(right):
+        a, x = left.inputs
+        c, y = right.inputs
+        if _scalar(a) and _scalar(c) and not _scalar(x) and not _scalar(y):
+            return 'blend', (a, x, c, y)
+    return None
+
+
+def sgd_velocity(node, ctx):
+    """sub(mul(momentum, m), mul(lr, g)) with scalar momentum and lr -> sgd_velocity."""
+    if not (_is(node, 'sub') and _float(node)):
+        return None
+    left, right = node.inputs
+    if _is(left, 'mul') and _is(right, 'mul') and ctx.only_used_here(left) \
+            and ctx.only_used_here(right):
+        mu, m = left.inputs
+        lr, g = right.inputs
+        if _scalar(mu) and _scalar(lr) and m.ndim == g.ndim == node.ndim:
+            return 'sgd_velocity', (m, g, mu, lr)
+    return None
+
+
+def take_rows(node, ctx):
+    """subtensor(x, i) with index (i,) for an integer vector i -> take_rows(x, i)."""
+    index = node.attrs.get('index')
+    if _is(node, 'subtensor') and len(node.inputs) == 2 and len(index) == 1 \
+            and type(index[0]) is Slot:
+        index = node.inputs[1]
+        if index.ndim == 1 and index.dtype.startswith(('int', 'uint')):
+            return 'take_rows', node.inputs
+    return None
+
+
+def clipped_crossentropy(node, ctx):
+    """categorical_crossentropy(q / q.sum(-1, keepdims=True), y), q = clip(p, lo, hi) with
+    constant bounds -> clipped_crossentropy(p, y, lo, hi): Keras's objective."""
+    if not _is(node, 'categorical_crossentropy'):
+        return None
+    ratio, y = node.inputs
+    if not (_is(ratio, 'true_div') and ctx.only_used_here(ratio) and y.ndim == ratio.ndim):
+        return None
+    q, total = ratio.inputs
+    if not (_is(q, 'clip') and _is(total, 'sum') and total.inputs[0] is q
+            and total.attrs == {'axis': (q.ndim - 1,), 'keepdims': True}
+            and ctx.only_used_here(total) and ctx._use.get(id(q)) == 2):
+        return None
+    p, lo, hi = q.inputs
+    if lo.op == 'constant' and hi.op == 'constant' and _float(p):
+        return 'clipped_crossentropy', (p, y, lo, hi)
+    return None
+
+
+def weighted_mean(node, ctx):
+    """true_div(sum(mul(w, v)), sum(w)) (full sums) -> weighted_mean(w, v): the weighting
+    of Keras's objectives."""
+    if not (_is(node, 'true_div') and _float(node)):
+        return None
+    num, den = node.inputs
+    full = {'axis': None, 'keepdims': False}
+    if _is(num, 'sum') and _is(den, 'sum') and num.attrs == full and den.attrs == full \
+            and ctx.only_used_here(num) and ctx.only_used_here(den):
+        prod = num.inputs[0]
+        if _is(prod, 'mul') and ctx.only_used_here(prod) and prod.inputs[0] is den.inputs[0]:
+            w, v = prod.inputs
+            if w.ndim == v.ndim and _float(w) and _float(v):
+                return 'weighted_mean', (w, v)
+    return None
+
+
+RULES = [dense, keras_relu, normalize_affine, batch_std, blend, sgd_velocity, take_rows,
+         clipped_crossentropy, weighted_mean]
