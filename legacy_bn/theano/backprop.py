@@ -15,7 +15,7 @@ summing each node's incoming gradients (a gradient used once is passed on as it 
 never added to a zero-filled accumulator).
 """
 import numpy as np
-from autograd.core import primitive_vjps
+from autograd.core import primitive_vjps, vspace
 
 from .gradient import trace_vjp
 
@@ -73,11 +73,15 @@ class ReversePlan:
                 ingrads = vjp_maker(needs, values[out], [values[i] for i in ins], node.attrs)(g)
             for k, ingrad in zip(needs, ingrads):
                 slot = ins[k]
-                if slot in grads:
-                    grads[slot] = grads[slot] + ingrad
-                else:
-                    grads[slot] = ingrad
+                grads[slot] = _sum(grads[slot], ingrad) if slot in grads else ingrad
         return [grads.get(s) for s in self.wrt_slots]
+
+
+def _sum(a, b):
+    """Two gradients of one value; tuples (a scan node's outputs) add elementwise."""
+    if isinstance(a, np.ndarray) or np.isscalar(a):
+        return a + b
+    return vspace(a).add(a, b)
 
 
 def node_impl(node):

@@ -13,7 +13,7 @@ float tolerance where noted). One op per concept:
   sgd_velocity(m, g, mu, lr)        mu * m - lr * g         (Keras SGD's velocity)
   clipped_crossentropy(p, y, lo, hi)  Keras's categorical cross-entropy after its clip
                                       and renormalisation, per sample
-  take_rows(x, i)                   x[i] for an integer vector i (Theano's AdvancedSubtensor1)
+  advanced_subtensor1(x, i)                   x[i] for an integer vector i (Theano's AdvancedSubtensor1)
   weighted_mean(w, v)               sum(w * v) / sum(w)
 """
 import numpy as np
@@ -173,11 +173,11 @@ defvjp(clipped_crossentropy, _clipped_ce_vjp_p, _clipped_ce_vjp_y)
 
 
 @primitive
-def take_rows(x, index):
+def advanced_subtensor1(x, index):
     return x[index]
 
 
-def _take_rows_vjp(ans, x, index):
+def _advanced_subtensor1_vjp(ans, x, index):
     def vjp(g):
         out = np.zeros(x.shape, dtype=np.result_type(x, g) if x.dtype.kind == 'f' else g.dtype)
         np.add.at(out, index, g)     # repeated rows add up, as Theano's AdvancedIncSubtensor1
@@ -185,7 +185,7 @@ def _take_rows_vjp(ans, x, index):
     return vjp
 
 
-defvjp(take_rows, _take_rows_vjp, None)
+defvjp(advanced_subtensor1, _advanced_subtensor1_vjp, None)
 
 
 @primitive
@@ -229,6 +229,6 @@ FUSED = {
     'blend': blend,
     'sgd_velocity': sgd_velocity,
     'clipped_crossentropy': clipped_crossentropy,
-    'take_rows': take_rows,
+    'advanced_subtensor1': advanced_subtensor1,
     'weighted_mean': weighted_mean,
 }

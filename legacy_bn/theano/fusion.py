@@ -177,14 +177,14 @@ def sgd_velocity(node, ctx):
     return None
 
 
-def take_rows(node, ctx):
-    """subtensor(x, i) with index (i,) for an integer vector i -> take_rows(x, i)."""
+def advanced_subtensor1(node, ctx):
+    """subtensor(x, i) with index (i,) for an integer vector i -> advanced_subtensor1(x, i)."""
     index = node.attrs.get('index')
     if _is(node, 'subtensor') and len(node.inputs) == 2 and len(index) == 1 \
             and type(index[0]) is Slot:
         index = node.inputs[1]
         if index.ndim == 1 and index.dtype.startswith(('int', 'uint')):
-            return 'take_rows', node.inputs
+            return 'advanced_subtensor1', node.inputs
     return None
 
 
@@ -224,5 +224,5 @@ def weighted_mean(node, ctx):
     return None
 
 
-RULES = [dense, keras_relu, normalize_affine, batch_std, blend, sgd_velocity, take_rows,
+RULES = [dense, keras_relu, normalize_affine, batch_std, blend, sgd_velocity, advanced_subtensor1,
          clipped_crossentropy, weighted_mean]
