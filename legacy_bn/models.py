@@ -13,7 +13,7 @@ from .theano import tensor as T
 from .utils.theano_utils import ndim_tensor
 from .training import (  # noqa: F401  (2015 keras.models exposes all these names)
     Model, standardize_y, standardize_X, batch_shuffle, make_batches, slice_X, weighted_objective,
-    standardize_weights, get_function_name, import_h5py, write_weights_file)
+    standardize_weights, get_function_name, import_h5py, write_weights_file, read_weights_file)
 
 
 class Sequential(Model, containers.Sequential):
@@ -242,20 +242,16 @@ class Sequential(Model, containers.Sequential):
 
     def load_weights(self, filepath):
         """Read every layer's arrays and check them all before setting any."""
-        h5py = import_h5py()
-        with h5py.File(filepath, 'r') as f:
-            nb_layers = int(f.attrs['nb_layers'])
-            if nb_layers != len(self.layers):
-                raise ValueError('load_weights(%s): the file has %d layers, the model has %d'
-                                 % (filepath, nb_layers, len(self.layers)))
-            per_layer = []
-            for k, layer in enumerate(self.layers):
-                g = f['layer_{}'.format(k)]
-                weights = [g['param_{}'.format(p)][()] for p in range(int(g.attrs['nb_params']))]
-                try:
-                    per_layer.append((layer, layer.check_weights(weights)))
-                except ValueError as e:
-                    raise ValueError('load_weights(%s): layer %d: %s' % (filepath, k, e))
+        per_file = read_weights_file(filepath)
+        if len(per_file) != len(self.layers):
+            raise ValueError('load_weights(%s): the file has %d layers, the model has %d'
+                             % (filepath, len(per_file), len(self.layers)))
+        per_layer = []
+        for k, (layer, weights) in enumerate(zip(self.layers, per_file)):
+            try:
+                per_layer.append((layer, layer.check_weights(weights)))
+            except ValueError as e:
+                raise ValueError('load_weights(%s): layer %d: %s' % (filepath, k, e))
         for layer, weights in per_layer:
             layer.set_weights(weights)
 

