@@ -108,3 +108,10 @@ def test_dense_on_sequences_keeps_the_time_axis_in_its_output_shape(rng):
     model.fit(rng.normal(size=(6, 3)), y, nb_epoch=1, verbose=0)
     with pytest.raises(ValueError, match=r'outputs samples of shape \(4, 2\), got y of shape \(6, 3, 2\)'):
         model.fit(rng.normal(size=(6, 3)), y[:, :3], nb_epoch=1, verbose=0)
+    wrong = Sequential()
+    wrong.add(Dense(3, 5))
+    wrong.add(RepeatVector(4))
+    wrong.add(Dense(6, 2))
+    with pytest.raises(ValueError, match=r'RepeatVector\) outputs samples of shape \(4, 5\), but '
+                                         r'layer 2 \(Dense\) expects input of shape \(4, 6\)'):
+        wrong.compile(loss='mse', optimizer='sgd')

@@ -135,15 +135,17 @@ class Dense(Layer):
 
     @property
     def input_shape(self):
-        return (self.input_dim,)
+        return self._leading_axes() + (self.input_dim,)
 
     @property
     def output_shape(self):
-        # on sequences (2015 let Dense take a 3-D input) the leading axes stay
+        return self._leading_axes() + (self.output_dim,)
+
+    def _leading_axes(self):
+        """2015 let Dense take sequences (nb_samples, timesteps, dim): the axes before the
+        last come from the previous layer."""
         shape = self.previous.output_shape if hasattr(self, 'previous') else None
-        if shape is not None and len(shape) > 1:
-            return tuple(shape[:-1]) + (self.output_dim,)
-        return (self.output_dim,)
+        return tuple(shape[:-1]) if shape is not None and len(shape) > 1 else ()
 
     def get_output(self, train=False):
         X = self.get_input(train)
