@@ -50,22 +50,24 @@ def _is_real(value):
 # -- the model's structure ------------------------------------------------------------------
 def check_layer_sizes(where, layers):
     """Each layer that knows its input shape must get it from the layer before (when that
-    one's output shape is known too). 2015 found out inside Theano, during the first step."""
+    one's output shape is known too). 2015 found out inside Theano, during the first step.
+    Only the trailing axes both shapes have are compared, and only sizes both know: a Dense
+    on sequences takes (timesteps, input_dim) for its (input_dim,)."""
     for k in range(1, len(layers)):
-        expected = _known(getattr(layers[k], 'input_shape', None))
-        given = _known(layers[k - 1].output_shape)
-        if expected is not None and given is not None and expected != given:
+        expected = getattr(layers[k], 'input_shape', None)
+        given = layers[k - 1].output_shape
+        if expected is None or given is None:
+            continue
+        if any(_known(e) and _known(g) and e != g
+               for e, g in zip(reversed(tuple(expected)), reversed(tuple(given)))):
             raise ValueError('%s: layer %d (%s) outputs samples of shape %s, but layer %d (%s) '
                              'expects input of shape %s'
-                             % (where, k - 1, layers[k - 1].label(), given, k,
-                                layers[k].label(), expected))
+                             % (where, k - 1, layers[k - 1].label(), tuple(given), k,
+                                layers[k].label(), tuple(expected)))
 
 
-def _known(shape):
-    if shape is None:
-        return None
-    shape = tuple(shape)
-    return shape if all(isinstance(d, numbers.Integral) and d >= 0 for d in shape) else None
+def _known(size):
+    return isinstance(size, numbers.Integral) and size >= 0
 
 
 # -- fit's arguments ------------------------------------------------------------------------
