@@ -13,7 +13,8 @@ from .theano import tensor as T
 from .utils.theano_utils import ndim_tensor
 from .training import (  # noqa: F401  (2015 keras.models exposes all these names)
     Model, standardize_y, standardize_X, batch_shuffle, make_batches, slice_X, weighted_objective,
-    standardize_weights, get_function_name, import_h5py, write_weights_file, read_weights_file)
+    standardize_weights, get_function_name, import_h5py, write_weights_file, write_weights_group,
+    read_weights_file)
 
 
 class Sequential(Model, containers.Sequential):
@@ -233,11 +234,7 @@ class Sequential(Model, containers.Sequential):
         def fill(f):
             f.attrs['nb_layers'] = len(self.layers)
             for k, layer in enumerate(self.layers):
-                g = f.create_group('layer_{}'.format(k))
-                weights = layer.get_weights()
-                g.attrs['nb_params'] = len(weights)
-                for n, param in enumerate(weights):
-                    g.create_dataset('param_{}'.format(n), data=param)
+                write_weights_group(f.create_group('layer_{}'.format(k)), layer.get_weights())
         write_weights_file(filepath, overwrite, fill)
 
     def load_weights(self, filepath):
@@ -256,22 +253,260 @@ class Sequential(Model, containers.Sequential):
             layer.set_weights(weights)
 
 
+class Graph(Model, containers.Graph):
+    """A containers.Graph with compile/fit/evaluate/predict. Data is a dict keyed by input
+    and output names; `loss`, `sample_weight` and `class_weight` are dicts keyed by output
+    names. The loss is the sum of every output's weighted loss."""
+
+    def compile(self, optimizer, loss, theano_mode=None):
+        loss = self._per_output('compile', 'loss', loss, required=True)
+        if not self.outputs:
+            raise ValueError('Graph.compile: the graph has no outputs (add_output)')
+        self._check_node_sizes()
+        ys, ys_test, weights = [], [], []
+        train_loss = test_loss = None
+        for name in self.output_order:
+            output = self.outputs[name]
+            y_train = output.get_output(True)
+            y_test = output.get_output(False)
+            y = ndim_tensor(y_test.ndim)
+            y.name = name
+            weight = ndim_tensor(y_test.ndim)
+            weight.name = 'sample_weight_' + name
+            mask = output.get_output_mask() if hasattr(output, 'get_output_mask') else None
+            weighted_loss = weighted_objective(objectives.get(loss[name]))
+            train_part = weighted_loss(y, y_train, weight, mask)
+            test_part = weighted_loss(y, y_test, weight, mask)
+            train_loss = train_part if train_loss is None else train_loss + train_part
+            test_loss = test_part if test_loss is None else test_loss + test_part
+            ys.append(y)
+            ys_test.append(y_test)
+            weights.append(weight)
+        train_loss.name = 'train_loss'
+        test_loss.name = 'test_loss'
+
+        ins = [self.inputs[name].input for name in self.input_order]
+        for r in self.regularizers:
+            train_loss = r(train_loss)
+        self.optimizer = optimizers.get(optimizer)
+        updates = self.optimizer.get_updates(self.params, self.constraints, train_loss)
+        updates += self.updates
+        self.theano_mode = theano_mode
+        self.loss = loss
+
+        self._train = theano.function(ins + ys + weights, train_loss, updates=updates,
+                                      allow_input_downcast=True, mode=theano_mode)
+        self._test = theano.function(ins + ys + weights, test_loss,
+                                     allow_input_downcast=True, mode=theano_mode)
+        self._predict = theano.function(ins, ys_test, allow_input_downcast=True, mode=theano_mode)
+
+    def _check_node_sizes(self):
+        """A node that knows its input shape must get it from what feeds it, when that is
+        known too (2015 found out inside Theano, at the first step)."""
+        for config in self.node_config:
+            node = self.nodes[config['name']]
+            expected = getattr(node, 'input_shape', None)
+            given = node.previous.output_shape if hasattr(node, 'previous') else None
+            if expected is None or given is None or None in tuple(expected) + tuple(given):
+                continue
+            if tuple(expected) != tuple(given):
+                source = ('%r' % config['input']) if config['input'] and not config['inputs'] \
+                    else 'the %s merge of %s' % (config['merge_mode'],
+                                                 ', '.join(map(repr, config['inputs'])))
+                raise ValueError('Graph.compile: node %r (%s) expects input of shape %s, but %s '
+                                 'gives %s' % (config['name'], node.label(), tuple(expected),
+                                               source, tuple(given)))
+
+    # -- data: dicts of arrays -> the functions' argument lists -------------------------
+    def _per_output(self, where, what, values, required=False):
+        """A dict keyed by output names; unknown names are an error (2015 ignored them)."""
+        if values is None:
+            values = {}
+        if not isinstance(values, dict):
+            raise ValueError('Graph.%s: %s must be a dict {output name: ...}, got %s'
+                             % (where, what, type(values).__name__))
+        unknown = [k for k in values if k not in self.outputs]
+        if unknown:
+            raise ValueError('Graph.%s: %s names %s, which %s not an output (outputs: %s)'
+                             % (where, what, ', '.join(map(repr, unknown)),
+                                'is' if len(unknown) == 1 else 'are',
+                                ', '.join(map(repr, self.output_order))))
+        missing = [k for k in self.output_order if k not in values]
+        if required and missing:
+            raise ValueError('Graph.%s: %s has no entry for output %s'
+                             % (where, what, ', '.join(map(repr, missing))))
+        return values
+
+    def _arrays(self, where, data, names, kind):
+        if not hasattr(self, '_train'):
+            raise RuntimeError('Graph.%s: compile the graph first' % where)
+        if not isinstance(data, dict):
+            raise ValueError('Graph.%s: data must be a dict {input or output name: array}, '
+                             'got %s' % (where, type(data).__name__))
+        missing = [n for n in names if n not in data]
+        if missing:
+            raise ValueError('Graph.%s: data has no array for %s %s (data has: %s)'
+                             % (where, kind, ', '.join(map(repr, missing)),
+                                ', '.join(map(repr, data)) or 'nothing'))
+        return [np.asarray(data[n]) for n in names]
+
+    def _inputs(self, where, data, allow_empty=False):
+        X = self._arrays(where, data, self.input_order, 'input')
+        for name, x in zip(self.input_order, X):
+            placeholder = self.inputs[name]
+            if x.ndim != placeholder.input.ndim:
+                raise ValueError('Graph.%s: input %r has %d dimensions (batch axis included), '
+                                 'got an array of shape %s'
+                                 % (where, name, placeholder.input.ndim, x.shape))
+            if len(x) == 0 and not allow_empty:
+                raise ValueError('Graph.%s: input %r has 0 samples (shape %s); at least one is '
+                                 'needed' % (where, name, x.shape))
+            for node_name in self._fed_by(placeholder):
+                node = self.nodes[node_name]
+                expected = getattr(node, 'input_shape', None)
+                if expected is not None and not _shape_matches(x.shape[1:], expected):
+                    raise ValueError('Graph.%s: node %r (%s) expects samples of shape %s, got '
+                                     'input %r of shape %s' % (where, node_name, node.label(),
+                                                               tuple(expected), name, x.shape))
+                if hasattr(node, 'check_input_data'):      # Embedding's index range
+                    node.check_input_data(x, 'Graph.%s (input %r)' % (where, name))
+        return X
+
+    def _fed_by(self, placeholder):
+        return [c['name'] for c in self.node_config
+                if getattr(self.nodes[c['name']], 'previous', None) is placeholder]
+
+    def _targets(self, where, data):
+        ys = [standardize_y(y) for y in self._arrays(where, data, self.output_order, 'output')]
+        for name, y in zip(self.output_order, ys):
+            shape = self.outputs[name].output_shape
+            if shape is not None and not _shape_matches(y.shape[1:], shape):
+                raise ValueError('Graph.%s: output %r gives samples of shape %s, got an array '
+                                 'of shape %s' % (where, name, tuple(shape), y.shape))
+        return ys
+
+    def _same_count(self, where, named_arrays):
+        counts = [(name, len(a)) for name, a in named_arrays if a is not None]
+        if len(set(n for _, n in counts)) > 1:
+            raise ValueError('Graph.%s: arrays have different numbers of samples: %s'
+                             % (where, ', '.join('%s %d' % c for c in counts)))
+
+    def _check_finite(self, where, X, ys, sws):
+        """NaN/inf in the data, named (a target may hold anything where its weight is 0)."""
+        sws = sws or [None] * len(ys)
+        validation.check_finite('Graph.' + where, [
+            ('input %r' % n, x, None) for n, x in zip(self.input_order, X)] + [
+            ('output %r' % n, y, w) for n, y, w in zip(self.output_order, ys, sws)] + [
+            ('sample_weight[%r]' % n, w, None) for n, w in zip(self.output_order, sws)])
+
+    def _ins(self, where, data, sample_weight=None, class_weight=None):
+        """[inputs..., targets..., sample weights...] as the train/test functions take them."""
+        sample_weight = self._per_output(where, 'sample_weight', sample_weight)
+        class_weight = self._per_output(where, 'class_weight', class_weight)
+        X = self._inputs(where, data)
+        ys = self._targets(where, data)
+        self._same_count(where, list(zip(self.input_order, X)) + list(zip(self.output_order, ys))
+                         + [('sample_weight[%r]' % k, v) for k, v in sample_weight.items()])
+        weights = [standardize_weights(y, sample_weight=sample_weight.get(name),
+                                       class_weight=class_weight.get(name))
+                   for name, y in zip(self.output_order, ys)]
+        return X + ys + weights
+
+    # -- the 2015 API --------------------------------------------------------------------
+    def train_on_batch(self, data, class_weight={}, sample_weight={}):
+        return self._train(*self._ins('train_on_batch', data, sample_weight, class_weight))
+
+    def test_on_batch(self, data, sample_weight={}):
+        return self._test(*self._ins('test_on_batch', data, sample_weight))
+
+    def predict_on_batch(self, data):
+        """A list of arrays, one per output in output_order (as 2015)."""
+        return self._predict(*self._inputs('predict_on_batch', data, allow_empty=True))
+
+    def fit(self, data, batch_size=128, nb_epoch=100, verbose=1, callbacks=[],
+            validation_split=0., validation_data=None, shuffle=True, class_weight={},
+            sample_weight={}):
+        validation.check_fit_arguments(batch_size, nb_epoch, validation_split)
+        sample_weight = self._per_output('fit', 'sample_weight', sample_weight)
+        class_weight = self._per_output('fit', 'class_weight', class_weight)
+        X = self._inputs('fit', data)
+        ys = self._targets('fit', data)
+        sws = [sample_weight.get(name) for name in self.output_order]
+        self._same_count('fit', list(zip(self.input_order, X)) + list(zip(self.output_order, ys))
+                         + [('sample_weight[%r]' % k, v) for k, v in sample_weight.items()])
+        self._check_finite('fit', X, ys, sws)
+
+        val_ins = None
+        if validation_data:
+            # sample weights of validation data are all 1, as in 2015
+            val_ins = self._ins('fit (validation_data)', validation_data)
+            n_in = len(self.input_order)
+            self._check_finite('fit (validation_data)', val_ins[:n_in],
+                               val_ins[n_in:n_in + len(self.output_order)], sws=None)
+        elif 0 < validation_split < 1:
+            split_at = validation.split_point(len(X[0]), validation_split)
+            X, X_val = slice_X(X, 0, split_at), slice_X(X, split_at)
+            ys, ys_val = slice_X(ys, 0, split_at), slice_X(ys, split_at)
+            sws, sws_val = ([None if w is None else w[:split_at] for w in sws],
+                            [None if w is None else w[split_at:] for w in sws])
+            val_ins = X_val + ys_val + [standardize_weights(y, sample_weight=w)
+                                        for y, w in zip(ys_val, sws_val)]
+        # weights from the standardized targets, class weights included (2015 ignored
+        # class_weight here and failed on 1-D targets: docs/compat.md)
+        weights = [standardize_weights(y, sample_weight=w, class_weight=class_weight.get(name))
+                   for name, y, w in zip(self.output_order, ys, sws)]
+        return self._fit(self._train, X + ys + weights, out_labels=['loss'],
+                         batch_size=batch_size, nb_epoch=nb_epoch, verbose=verbose,
+                         callbacks=callbacks, val_f=self._test if val_ins else None,
+                         val_ins=val_ins, shuffle=shuffle, metrics=['loss', 'val_loss'])
+
+    def evaluate(self, data, batch_size=128, verbose=0, sample_weight={}):
+        validation.check_batch_size('evaluate', batch_size)
+        ins = self._ins('evaluate', data, sample_weight)
+        return self._test_loop(self._test, ins, batch_size, verbose)[0]
+
+    def predict(self, data, batch_size=128, verbose=0):
+        """A dict {output name: array}."""
+        validation.check_batch_size('predict', batch_size)
+        outs = self._predict_loop(self._predict, self._inputs('predict', data, allow_empty=True),
+                                  batch_size, verbose)
+        return dict(zip(self.output_order, outs))
+
+    # -- weights files: group 'graph', attr nb_params, datasets param_{n} (2015 layout) -----
+    def save_weights(self, filepath, overwrite=False):
+        write_weights_file(filepath, overwrite,
+                           lambda f: write_weights_group(f.create_group('graph'), self.get_weights()))
+
+    def load_weights(self, filepath):
+        """Every array is read and checked (count and shapes) before any is set."""
+        weights = read_weights_file(filepath, graph=True)
+        try:
+            self.set_weights(weights)
+        except ValueError as e:
+            raise ValueError('load_weights(%s): %s' % (filepath, e))
+
+
 def model_from_json(json_string, custom_layers={}):
     return model_from_config(json.loads(json_string), custom_layers=custom_layers)
 
 
 def model_from_config(config, custom_layers={}):
     from .utils.layer_utils import container_from_config
-    if config.get('name') != 'Sequential':
+    model_class = {'Sequential': Sequential, 'Graph': Graph}.get(config.get('name'))
+    if model_class is None:
         raise ValueError('model_from_config: unrecognized model %r' % config.get('name'))
     model = container_from_config(config, custom_layers=custom_layers)
-    model.__class__ = Sequential
+    model.__class__ = model_class
     if 'optimizer' in config:
         optimizer_params = dict(config['optimizer'])
         optimizer = optimizers.get(optimizer_params.pop('name'), optimizer_params)
-        model.compile(loss=config.get('loss'), optimizer=optimizer,
-                      class_mode=config.get('class_mode', 'categorical'),
-                      theano_mode=config.get('theano_mode'))
+        if model_class is Graph:
+            model.compile(loss=config.get('loss'), optimizer=optimizer,
+                          theano_mode=config.get('theano_mode'))
+        else:
+            model.compile(loss=config.get('loss'), optimizer=optimizer,
+                          class_mode=config.get('class_mode', 'categorical'),
+                          theano_mode=config.get('theano_mode'))
     return model
 
 

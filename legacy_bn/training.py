@@ -193,7 +193,10 @@ class Model(object):
         if hasattr(self, 'optimizer'):
             config['optimizer'] = self.optimizer.get_config()
         if hasattr(self, 'loss'):
-            config['loss'] = get_function_name(self.loss)
+            if isinstance(self.loss, dict):     # Graph: one loss per output
+                config['loss'] = dict((k, get_function_name(v)) for k, v in self.loss.items())
+            else:
+                config['loss'] = get_function_name(self.loss)
         if verbose:
             print(json.dumps(config, indent=4, default=_json_default))
         return config
@@ -219,6 +222,13 @@ def import_h5py():
     return h5py
 
 
+def write_weights_group(group, weights):
+    """One HDF5 group of a weights file: attr nb_params, datasets param_{n} (2015 layout)."""
+    group.attrs['nb_params'] = len(weights)
+    for n, param in enumerate(weights):
+        group.create_dataset('param_{}'.format(n), data=param)
+
+
 def write_weights_file(filepath, overwrite, fill):
     """fill(h5py.File) writes a weights file into a temporary file in the same directory, which
     is then renamed: an interrupted save never leaves a truncated file (and the next save
@@ -242,10 +252,12 @@ def write_weights_file(filepath, overwrite, fill):
             fill(f)
 
 
-def read_weights_file(filepath):
-    """[[param_0, param_1, ...] of layer_0, of layer_1, ...] from a file in the 2015 layout.
-    A missing file, bytes that are not HDF5, and a missing nb_layers, layer_k, nb_params or
-    param_n are errors naming the file and what is missing."""
+def read_weights_file(filepath, graph=False):
+    """[[param_0, param_1, ...] of layer_0, of layer_1, ...] from a file in the 2015 layout
+    of Sequential models; with graph=True, the one list [param_0, ...] of group `graph` (the
+    layout of Graph models). A missing file, bytes that are not HDF5, and a missing
+    nb_layers, layer_k, graph, nb_params or param_n are errors naming the file and what is
+    missing."""
     h5py = import_h5py()
     where = 'load_weights(%r)' % (filepath,)
     if not os.path.isfile(filepath):
@@ -256,15 +268,19 @@ def read_weights_file(filepath):
         raise ValueError('%s: not an HDF5 weights file (%s)' % (where, e)) from None
     with f:
         try:
-            layers = []
-            for k in range(int(_weights_entry(f.attrs, 'nb_layers', where, 'the file'))):
-                g = _weights_entry(f, 'layer_%d' % k, where, 'the file')
-                count = int(_weights_entry(g.attrs, 'nb_params', where, 'group layer_%d' % k))
-                layers.append([_weights_entry(g, 'param_%d' % n, where, 'group layer_%d' % k)[()]
-                               for n in range(count)])
+            if graph:
+                return _read_group(_weights_entry(f, 'graph', where, 'the file'), where, 'graph')
+            return [_read_group(_weights_entry(f, 'layer_%d' % k, where, 'the file'), where,
+                                'layer_%d' % k)
+                    for k in range(int(_weights_entry(f.attrs, 'nb_layers', where, 'the file')))]
         except (OSError, KeyError, TypeError) as e:      # damaged after a valid header
             raise ValueError('%s: the file is damaged (%s)' % (where, e)) from None
-    return layers
+
+
+def _read_group(group, where, name):
+    what = 'group ' + name
+    count = int(_weights_entry(group.attrs, 'nb_params', where, what))
+    return [_weights_entry(group, 'param_%d' % n, where, what)[()] for n in range(count)]
 
 
 def _weights_entry(container, key, where, what):

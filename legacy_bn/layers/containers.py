@@ -1,6 +1,17 @@
-"""keras.layers.containers: Sequential as a layer (a linear stack)."""
+"""keras.layers.containers: Sequential (a linear stack) and Graph (named inputs, nodes and
+outputs) as layers."""
 from ..utils.theano_utils import ndim_tensor
-from .core import Layer
+from ..theano import tensor as T
+from .core import Layer, Merge
+
+
+def gather(container, layer):
+    """Add a layer's parameters, regularizers, constraints and updates to a container's."""
+    params, regularizers, constraints, updates = layer.get_params()
+    container.params += params
+    container.regularizers += regularizers
+    container.constraints += constraints
+    container.updates += updates
 
 
 class Sequential(Layer):
@@ -123,3 +134,177 @@ def _restore(obj, snapshot):
         if items is not None:
             v[:] = items
         attrs[k] = v
+
+
+class Graph(Layer):
+    """Layers wired as a directed acyclic graph: named inputs (add_input), nodes
+    (add_node: a layer fed by one node or input, or by several merged) and outputs
+    (add_output). Names are unique among inputs and nodes; outputs have their own names.
+
+    Inside a Sequential model (used as a layer) it needs exactly one input and one output.
+    Weights: every node's get_weights(), in the order the nodes were added.
+    """
+
+    def __init__(self):
+        self.namespace = set()   # input and node names
+        self.nodes = {}
+        self.inputs = {}         # name -> placeholder Layer holding the symbolic input
+        self.input_order = []
+        self.outputs = {}
+        self.output_order = []
+        self.input_config = []
+        self.node_config = []
+        self.output_config = []
+        self.params = []
+        self.regularizers = []
+        self.constraints = []
+        self.updates = []
+
+    @property
+    def nb_input(self):
+        return len(self.inputs)
+
+    @property
+    def nb_output(self):
+        return len(self.outputs)
+
+    # -- building ----------------------------------------------------------------------
+    def add_input(self, name, ndim=2, dtype='float'):
+        self._check_new(name, 'add_input')
+        layer = Layer()
+        if dtype == 'float':
+            layer.input = ndim_tensor(ndim)
+        elif ndim == 2:
+            layer.input = T.imatrix()
+        else:
+            raise ValueError('Graph.add_input(%r): dtype %r needs ndim=2 (integer inputs feed '
+                             'an Embedding), got ndim=%r' % (name, dtype, ndim))
+        layer.input.name = name
+        self.namespace.add(name)
+        self.input_order.append(name)
+        self.inputs[name] = layer
+        self.input_config.append({'name': name, 'ndim': ndim, 'dtype': dtype})
+
+    def add_node(self, layer, name, input=None, inputs=[], merge_mode='concat',
+                 create_output=False):
+        self._check_new(name, 'add_node')
+        where = 'add_node(%r)' % name
+        # every name is looked up before the layer is touched
+        previous = self._lookup(input, where) if input else None
+        merged = self._merge(inputs, merge_mode, where) if inputs else None
+        for source in (previous, merged):
+            if source is not None:
+                layer.set_previous(source)
+        if hasattr(layer, 'set_name'):
+            layer.set_name(name)
+        self.namespace.add(name)
+        self.nodes[name] = layer
+        self.node_config.append({'name': name, 'input': input, 'inputs': inputs,
+                                 'merge_mode': merge_mode})
+        layer.init_updates()
+        gather(self, layer)
+        if create_output:
+            self.add_output(name, input=name)
+
+    def add_output(self, name, input=None, inputs=[], merge_mode='concat'):
+        if name in self.output_order:
+            raise ValueError('Graph.add_output: duplicate output name %r (outputs so far: %s)'
+                             % (name, ', '.join(map(repr, self.output_order))))
+        where = 'add_output(%r)' % name
+        if inputs:
+            self.outputs[name] = self._merge(inputs, merge_mode, where)
+        elif input:
+            self.outputs[name] = self._lookup(input, where)
+        else:
+            # 2015 recorded the name and failed with a KeyError at compile
+            raise ValueError('Graph.%s: give input= (a node or input name) or inputs= '
+                             '(several, merged)' % where)
+        self.output_order.append(name)
+        self.output_config.append({'name': name, 'input': input, 'inputs': inputs,
+                                   'merge_mode': merge_mode})
+
+    def _check_new(self, name, where):
+        if name in self.namespace:
+            raise ValueError('Graph.%s: duplicate name %r (inputs and nodes so far: %s)'
+                             % (where, name, self._names()))
+
+    def _names(self):
+        names = self.input_order + [c['name'] for c in self.node_config]
+        return ', '.join(map(repr, names)) or 'none'
+
+    def _lookup(self, name, where):
+        if name in self.nodes:
+            return self.nodes[name]
+        if name in self.inputs:
+            return self.inputs[name]
+        raise ValueError('Graph.%s: unknown node or input %r (known: %s)'
+                         % (where, name, self._names()))
+
+    def _merge(self, names, mode, where):
+        return Merge([self._lookup(n, where) for n in names], mode=mode)
+
+    # -- as a layer --------------------------------------------------------------------
+    def set_previous(self, layer, connection_map={}):
+        nb_output = getattr(layer, 'nb_output', 1)
+        if self.nb_input != nb_output:
+            raise ValueError('Graph.set_previous: the graph has %d inputs but %s gives %d outputs'
+                             % (self.nb_input, layer.label(), nb_output))
+        if self.nb_input == 1:
+            self.inputs[self.input_order[0]].set_previous(layer)
+            return
+        if not connection_map:
+            raise ValueError('Graph.set_previous: a graph with %d inputs needs a connection_map '
+                             '{input name: output name of %s}' % (self.nb_input, layer.label()))
+        for k, v in connection_map.items():
+            if k not in self.inputs or v not in layer.outputs:
+                raise ValueError('Graph.set_previous: connection_map entry %r: %r must be an '
+                                 'input of the graph and %r an output of %s'
+                                 % (k, k, v, layer.label()))
+            self.inputs[k].set_previous(layer.outputs[v])
+
+    def init_updates(self):
+        """Called by Sequential.add after set_previous: the nodes' updates are built again,
+        since those built by add_node read the graph's own input placeholders. (2015 inherited
+        Layer.init_updates, which dropped them: a BatchNormalization node inside a Sequential
+        model never updated its running statistics.)"""
+        self.updates = []
+        for config in self.node_config:
+            layer = self.nodes[config['name']]
+            layer.init_updates()
+            self.updates += layer.get_params()[3]
+
+    def _one_or_dict(self, layers, order, method, train):
+        """As a layer (one input, one output): a tensor; otherwise a dict by name."""
+        if len(self.inputs) == len(self.outputs) == 1:
+            return getattr(layers[order[0]], method)(train)
+        return dict((k, getattr(v, method)(train)) for k, v in layers.items())
+
+    def get_input(self, train=False):
+        return self._one_or_dict(self.inputs, self.input_order, 'get_input', train)
+
+    @property
+    def input(self):
+        return self.get_input()
+
+    def get_output(self, train=False):
+        return self._one_or_dict(self.outputs, self.output_order, 'get_output', train)
+
+    @property
+    def output_shape(self):
+        if len(self.outputs) != 1:
+            return None
+        return self.outputs[self.output_order[0]].output_shape
+
+    def weight_variables(self):
+        # 2015 used self.params: BatchNormalization's running statistics were not saved
+        return [v for c in self.node_config for v in self.nodes[c['name']].weight_variables()]
+
+    def get_config(self):
+        return {"name": self.__class__.__name__,
+                "input_config": self.input_config,
+                "node_config": self.node_config,
+                "output_config": self.output_config,
+                "input_order": self.input_order,
+                "output_order": self.output_order,
+                "nodes": dict((c["name"], self.nodes[c["name"]].get_config())
+                              for c in self.node_config)}

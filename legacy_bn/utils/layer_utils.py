@@ -14,6 +14,8 @@ def container_from_config(original_layer_dict, custom_layers={}):
     if name == 'Sequential':
         return containers.Sequential([container_from_config(layer, custom_layers)
                                       for layer in layer_dict.get('layers')])
+    if name == 'Graph':
+        return _graph_from_config(layer_dict, custom_layers)
     for k, v in list(layer_dict.items()):
         # nested dicts are regularizer and constraint configs
         if isinstance(v, dict):
@@ -31,6 +33,18 @@ def container_from_config(original_layer_dict, custom_layers={}):
                 return cls(*layer_dict['dims'])
             return cls(**layer_dict)
     raise ValueError('model_from_config: unknown layer %r' % name)
+
+
+def _graph_from_config(layer_dict, custom_layers):
+    graph = containers.Graph()
+    for input_config in layer_dict.get('input_config', []):
+        graph.add_input(**input_config)
+    for node_config in layer_dict.get('node_config', []):
+        layer = container_from_config(layer_dict['nodes'][node_config['name']], custom_layers)
+        graph.add_node(layer, **node_config)
+    for output_config in layer_dict.get('output_config', []):
+        graph.add_output(**output_config)
+    return graph
 
 
 def _class_names(module):
