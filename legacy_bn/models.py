@@ -307,9 +307,7 @@ class Graph(Model, containers.Graph):
             node = self.nodes[config['name']]
             expected = getattr(node, 'input_shape', None)
             given = node.previous.output_shape if hasattr(node, 'previous') else None
-            if expected is None or given is None or None in tuple(expected) + tuple(given):
-                continue
-            if tuple(expected) != tuple(given):
+            if validation.shapes_conflict(expected, given):
                 source = ('%r' % config['input']) if config['input'] and not config['inputs'] \
                     else 'the %s merge of %s' % (config['merge_mode'],
                                                  ', '.join(map(repr, config['inputs'])))

@@ -56,14 +56,20 @@ def check_layer_sizes(where, layers):
     for k in range(1, len(layers)):
         expected = getattr(layers[k], 'input_shape', None)
         given = layers[k - 1].output_shape
-        if expected is None or given is None:
-            continue
-        if any(_known(e) and _known(g) and e != g
-               for e, g in zip(reversed(tuple(expected)), reversed(tuple(given)))):
+        if shapes_conflict(expected, given):
             raise ValueError('%s: layer %d (%s) outputs samples of shape %s, but layer %d (%s) '
                              'expects input of shape %s'
                              % (where, k - 1, layers[k - 1].label(), tuple(given), k,
                                 layers[k].label(), tuple(expected)))
+
+
+def shapes_conflict(expected, given):
+    """Whether an input shape a layer expects and the output shape that feeds it disagree:
+    only the trailing axes both have, and only sizes both know, are compared."""
+    if expected is None or given is None:
+        return False
+    return any(_known(e) and _known(g) and e != g
+               for e, g in zip(reversed(tuple(expected)), reversed(tuple(given))))
 
 
 def _known(size):
