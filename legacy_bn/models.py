@@ -488,6 +488,11 @@ def model_from_json(json_string, custom_layers={}):
     return model_from_config(json.loads(json_string), custom_layers=custom_layers)
 
 
+def model_from_yaml(yaml_string, custom_layers={}):
+    from .utils import yaml_utils
+    return model_from_config(yaml_utils.load(yaml_string), custom_layers=custom_layers)
+
+
 def model_from_config(config, custom_layers={}):
     from .utils.layer_utils import container_from_config
     model_class = {'Sequential': Sequential, 'Graph': Graph}.get(config.get('name'))

@@ -204,6 +204,10 @@ class Model(object):
     def to_json(self, **kwargs):
         return json.dumps(self.get_config(), default=_json_default, **kwargs)
 
+    def to_yaml(self):
+        from .utils import yaml_utils
+        return yaml_utils.dump(self.get_config())
+
 
 def _json_default(o):
     if isinstance(o, np.generic):

@@ -1,11 +1,16 @@
-"""Rebuilding layers and containers from get_config() dicts (model_from_json)."""
+"""Rebuilding layers and containers from get_config() dicts (model_from_json/yaml);
+layers by name; printing a model's shapes."""
 import copy
 import inspect
 
-from .. import constraints, regularizers
-from ..layers import containers, core, embeddings, normalization, recurrent
+import numpy as np
 
-LAYER_MODULES = (core, normalization, embeddings, recurrent)
+from .. import constraints, regularizers
+from .generic_utils import get_from_module
+from ..layers import (advanced_activations, containers, core, embeddings, noise, normalization,
+                      recurrent)
+
+LAYER_MODULES = (core, normalization, embeddings, recurrent, advanced_activations, noise)
 
 
 def container_from_config(original_layer_dict, custom_layers={}):
@@ -16,6 +21,14 @@ def container_from_config(original_layer_dict, custom_layers={}):
                                       for layer in layer_dict.get('layers')])
     if name == 'Graph':
         return _graph_from_config(layer_dict, custom_layers)
+    if name == 'Merge':
+        return core.Merge([container_from_config(layer, custom_layers)
+                           for layer in layer_dict.get('layers')], layer_dict.get('mode'))
+    if name == 'AutoEncoder':
+        kwargs = {k: layer_dict[k] for k in ('output_reconstruction', 'weights') if k in layer_dict}
+        return core.AutoEncoder(container_from_config(layer_dict['encoder_config'], custom_layers),
+                                container_from_config(layer_dict['decoder_config'], custom_layers),
+                                **kwargs)
     for k, v in list(layer_dict.items()):
         # nested dicts are regularizer and constraint configs
         if isinstance(v, dict):
@@ -49,3 +62,35 @@ def _graph_from_config(layer_dict, custom_layers):
 
 def _class_names(module):
     return [x for x, _ in inspect.getmembers(module, predicate=inspect.isclass)]
+
+
+def get_layer(identifier, kwargs=None):
+    """The layer class named `identifier`, instantiated (with `kwargs` if given)."""
+    classes = {}
+    for module in (containers,) + LAYER_MODULES:
+        classes.update((n, c) for n, c in vars(module).items()
+                       if inspect.isclass(c) and issubclass(c, core.Layer))
+    return get_from_module(identifier, classes, 'layer', instantiate=True, kwargs=kwargs)
+
+
+def print_layer_shapes(model, input_shapes):
+    """Print the output shape after each layer for inputs of the given shapes:
+    a tuple (Sequential), a list of tuples (a Merge first), a dict name -> tuple (Graph)."""
+    from .. import theano
+    if type(model).__name__ == 'Graph':
+        inputs = [model.inputs[name].input for name in model.input_order]
+        dummies = [np.zeros(input_shapes[name], dtype=theano.config.floatX)
+                   for name in model.input_order]
+        layers = [model.nodes[c['name']] for c in model.node_config]
+    else:
+        if not isinstance(input_shapes[0], tuple):
+            input_shapes = [input_shapes]
+        inputs = model.get_input(train=False)
+        inputs = inputs if isinstance(inputs, list) else [inputs]
+        dummies = [np.zeros(shape, dtype=theano.config.floatX) for shape in input_shapes]
+        layers = model.layers
+    print("input shapes : ", input_shapes)
+    for layer in layers:
+        shape = theano.function(inputs, layer.get_output(train=False).shape,
+                                on_unused_input='ignore')(*dummies)
+        print('shape after %s: %s' % (layer.get_config()['name'], tuple(int(s) for s in shape)))
