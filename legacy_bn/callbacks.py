@@ -14,6 +14,8 @@ from collections import deque
 import numpy as np
 from tqdm import tqdm
 
+from .utils import generic_utils
+
 
 class CallbackList(object):
     """Calls each of `callbacks` in order; warns when callbacks are slow next to the batch."""
@@ -122,10 +124,13 @@ class BaseLogger(Callback):
     """Progress output of fit: verbose=1 a tqdm bar per epoch showing the running
     (batch-size-weighted) loss and accuracy; verbose=2 one line per epoch,
     'Epoch 1/3 - 0s - loss: 0.6931 - val_loss: 0.6930' (metrics in
-    params['metrics'] order)."""
+    params['metrics'] order). verbose=1 with stdout not a terminal (a log file, a pipe)
+    prints the verbose=2 lines: a bar there would leave every redraw in the file."""
 
     def on_train_begin(self, logs={}):
         self.verbose = self.params['verbose']
+        if self.verbose == 1 and not generic_utils.on_terminal():
+            self.verbose = 2
         self.nb_epoch = self.params['nb_epoch']
 
     def on_epoch_begin(self, epoch, logs={}):
@@ -172,7 +177,8 @@ class History(Callback):
 
     Batch logs are averaged over the epoch weighted by batch size; epoch logs
     ('val_loss', ...) are recorded as given. As in Keras, every batch log key is
-    averaged, so the bookkeeping keys 'batch' and 'size' appear too.
+    averaged, so the bookkeeping keys 'batch' and 'size' appear too. Numbers are kept
+    as plain Python floats (print shows 0.25, not np.float64(0.25)).
     """
 
     def on_train_begin(self, logs={}):
@@ -189,9 +195,16 @@ class History(Callback):
     def on_epoch_end(self, epoch, logs={}):
         self.epoch.append(epoch)
         for k, v in self.totals.items():
-            self.history.setdefault(k, []).append(v / self.seen)
+            self.history.setdefault(k, []).append(_plain(v / self.seen))
         for k, v in logs.items():
-            self.history.setdefault(k, []).append(v)
+            self.history.setdefault(k, []).append(_plain(v))
+
+
+def _plain(value):
+    """A numpy scalar (or 0-d array) as the Python number it holds; anything else as is."""
+    if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
+        return value.item()
+    return value
 
 
 class ModelCheckpoint(Callback):

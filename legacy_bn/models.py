@@ -18,7 +18,37 @@ from .training import (  # noqa: F401  (2015 keras.models exposes all these name
 
 
 class Sequential(Model, containers.Sequential):
+    """A linear stack of layers, trained as in Keras 0.1:
+
+        model = Sequential()
+        model.add(Dense(784, 256))
+        model.add(BatchNormalization((256,)))
+        model.add(Activation('relu'))
+        model.add(Dense(256, 10))
+        model.add(Activation('softmax'))
+        model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=0.01))
+        history = model.fit(X_train, Y_train, batch_size=128, nb_epoch=10)
+        loss, acc = model.evaluate(X_test, Y_test, show_accuracy=True)
+
+    `add(layer)` connects a layer to the previous one (a failed add changes nothing);
+    `compile` builds the training, test and predict functions; then `fit`, `evaluate`,
+    `predict` (and `train_on_batch`, `test_on_batch`, `predict_on_batch` for one batch),
+    `get_weights`/`set_weights`, `save_weights`/`load_weights` (HDF5) and `to_json`.
+    """
+
     def compile(self, optimizer, loss, class_mode="categorical", theano_mode=None):
+        """Build the model's compiled functions; call it after the last `add`.
+
+        optimizer: an optimizer object (`SGD(lr=0.01, momentum=0.9)`) or its name ('sgd',
+            'rmsprop', 'adagrad', 'adadelta', 'adam') for the defaults.
+        loss: an objective's name ('categorical_crossentropy', 'mse', ...) or a function
+            f(y_true, y_pred) of symbolic tensors returning the loss per sample.
+        class_mode: "categorical" (accuracy compares argmaxes) or "binary" (accuracy
+            compares rounded outputs); used by show_accuracy and predict_classes.
+        theano_mode: accepted for 2015 scripts (Theano's compilation mode); no effect.
+
+        Consecutive layers whose sizes are known and disagree are named here (ValueError).
+        """
         validation.check_layer_sizes('compile', self.layers)
         self.optimizer = optimizers.get(optimizer)
         self.loss = objectives.get(loss)
@@ -153,6 +183,30 @@ class Sequential(Model, containers.Sequential):
     def fit(self, X, y, batch_size=128, nb_epoch=100, verbose=1, callbacks=[],
             validation_split=0., validation_data=None, shuffle=True, show_accuracy=False,
             class_weight=None, sample_weight=None):
+        """Train for nb_epoch epochs of mini-batch steps; returns a History callback
+        whose `history` maps 'loss' (and 'acc', 'val_loss', 'val_acc') to per-epoch lists.
+
+        X: array of samples (batch axis first); y: targets, e.g. one-hot rows
+            (np_utils.to_categorical).
+        batch_size (int >= 1): samples per step; the last batch of an epoch may be smaller.
+        nb_epoch (int >= 0): passes over the data.
+        verbose: 0 silent, 1 a progress bar per epoch (one line per epoch when stdout is
+            not a terminal), 2 one line per epoch.
+        callbacks: Callback objects (EarlyStopping, ModelCheckpoint, ...).
+        validation_split (in [0, 1)): the fraction of the samples, taken from the end before
+            shuffling, held out and evaluated after each epoch.
+        validation_data: (X_val, y_val) or (X_val, y_val, sample_weight_val) to evaluate
+            after each epoch instead.
+        shuffle: True reshuffles the samples every epoch (np.random), 'batch' shuffles
+            whole batches, False keeps the order.
+        show_accuracy: also report accuracy ('acc', 'val_acc').
+        class_weight: {class: weight} for every class in y, scaling each sample's loss.
+        sample_weight: one weight per sample (0 leaves a sample out of the loss).
+
+        Bad arguments, data of the wrong shape, and NaN or inf in the data are reported
+        (ValueError) before the first step; a loss that becomes NaN or inf during training
+        is reported once (RuntimeWarning, with the epoch and batch).
+        """
         validation.check_fit_arguments(batch_size, nb_epoch, validation_split)
         y = standardize_y(y)
         X = self._check_data('fit', standardize_X(X), y, sample_weight)
@@ -201,6 +255,9 @@ class Sequential(Model, containers.Sequential):
                          shuffle=shuffle, metrics=metrics)
 
     def predict(self, X, batch_size=128, verbose=0):
+        """The model's test-time output for every sample of X, as one float64 array (the
+        first axis is the sample; 0 samples give an empty array). batch_size: samples per
+        call; verbose=1 shows progress."""
         validation.check_batch_size('predict', batch_size)
         X = self._check_data('predict', standardize_X(X), allow_empty=True)
         return self._predict_loop(self._predict, X, batch_size, verbose)[0]
@@ -218,6 +275,10 @@ class Sequential(Model, containers.Sequential):
         return (proba > 0.5).astype('int32')
 
     def evaluate(self, X, y, batch_size=128, show_accuracy=False, verbose=1, sample_weight=None):
+        """The test-time loss over all of X, y (the mean of the batches' losses weighted by
+        their sizes) as a Python float; with show_accuracy, [loss, accuracy].
+        batch_size: samples per call; verbose=1 shows progress; sample_weight: one weight
+        per sample, as in fit."""
         validation.check_batch_size('evaluate', batch_size)
         y = standardize_y(y)
         X = self._check_data('evaluate', standardize_X(X), y, sample_weight)
@@ -485,6 +546,9 @@ class Graph(Model, containers.Graph):
 
 
 def model_from_json(json_string, custom_layers={}):
+    """The Sequential model that `model.to_json()` described, with new initial weights
+    (load them with load_weights); compiled again if the JSON names an optimizer and a loss.
+    custom_layers: {class name: class} for layers that legacy_bn does not define."""
     return model_from_config(json.loads(json_string), custom_layers=custom_layers)
 
 

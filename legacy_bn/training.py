@@ -9,10 +9,10 @@ import os
 import sys
 
 import numpy as np
-from tqdm import tqdm
 
 from . import callbacks as cbks
 from . import validation
+from .utils.generic_utils import sample_progress
 from .utils.io_utils import atomic_file
 
 
@@ -154,7 +154,7 @@ class Model(object):
         outs = []
         # no samples: one empty batch still gives the outputs' shapes
         batches = make_batches(nb_sample, batch_size) or [(0, 0)]
-        bar = tqdm(total=nb_sample, disable=verbose != 1, file=sys.stdout)
+        bar = sample_progress(nb_sample, 'predict', verbose)
         for batch_index, (batch_start, batch_end) in enumerate(batches):
             batch_outs = f(*slice_X(ins, batch_start, batch_end))
             if type(batch_outs) != list:
@@ -172,7 +172,7 @@ class Model(object):
         """Batch-size-weighted mean of f's outputs over all batches."""
         nb_sample = len(ins[0])
         outs = []
-        bar = tqdm(total=nb_sample, disable=verbose != 1, file=sys.stdout)
+        bar = sample_progress(nb_sample, 'evaluate', verbose)
         for batch_index, (batch_start, batch_end) in enumerate(make_batches(nb_sample, batch_size)):
             batch_outs = f(*slice_X(ins, batch_start, batch_end))
             if type(batch_outs) != list:

@@ -143,16 +143,19 @@ def build_model(variant, hidden, lr, momentum):
 
 
 def make_progress_callback(description):
-    """A Keras callback: one tqdm bar per run, and the training seconds of each epoch."""
+    """A Keras callback: one tqdm bar per run (one line per epoch when stderr is not a
+    terminal), and the training seconds of each epoch."""
     from tqdm import tqdm
     from legacy_bn.callbacks import Callback
+    from legacy_bn.utils.generic_utils import on_terminal
 
     class Progress(Callback):
         def on_train_begin(self, logs={}):
             p = self.params
             per_epoch = (p['nb_sample'] + p['batch_size'] - 1) // p['batch_size']
+            self.lines = not on_terminal(sys.stderr)
             self.bar = tqdm(total=p['nb_epoch'] * per_epoch, desc=description, unit='batch',
-                            file=sys.stderr, dynamic_ncols=True)
+                            file=sys.stderr, dynamic_ncols=True, disable=self.lines)
             self.train_seconds = []
 
         def on_epoch_begin(self, epoch, logs={}):
@@ -165,6 +168,10 @@ def make_progress_callback(description):
         def on_epoch_end(self, epoch, logs={}):
             self.train_seconds.append(self.last_batch_end - self.started)
             self.bar.set_postfix_str('epoch %d test acc %.4f' % (epoch + 1, logs['val_acc']))
+            if self.lines:
+                print('%s epoch %d/%d test acc %.4f (%.1f s)'
+                      % (description, epoch + 1, self.params['nb_epoch'], logs['val_acc'],
+                         self.train_seconds[-1]), file=sys.stderr, flush=True)
 
         def on_train_end(self, logs={}):
             self.bar.close()

@@ -121,7 +121,7 @@ def test_base_logger_is_silent_at_verbose_0(capsys):
                                            ('val_loss', 0.3), ('val_acc', 0.75)]
 
 
-def test_base_logger_draws_a_progress_bar_at_verbose_1(capsys):
+def test_base_logger_draws_a_progress_bar_at_verbose_1(capsys, terminal):
     fit([cbks.BaseLogger()], verbose=1)
     out = capsys.readouterr().out
     # one tqdm bar per epoch, over nb_sample samples, ending with the epoch's metrics

@@ -617,3 +617,118 @@ def test_a_damaged_cache_that_nobody_replaced_is_still_moved_aside(mnist_cache):
         with pytest.raises(mnist.MNISTDownloadError):
             mnist.load_data()
     assert os.listdir(str(mnist_cache)) == ['mnist.npz.corrupt']
+
+
+# -- 13. progress output: one line per epoch outside a terminal; labelled evaluate/predict ------
+def test_fit_verbose_1_outside_a_terminal_prints_one_line_per_epoch(capsys):
+    model = bn_model()
+    model.fit(*data(8), batch_size=2, nb_epoch=3, verbose=1, show_accuracy=True)
+    out = capsys.readouterr().out
+    assert '\r' not in out
+    lines = out.splitlines()
+    assert len(lines) == 3
+    for k, line in enumerate(lines):
+        assert re.fullmatch(r'Epoch %d/3 - \d+s - loss: \d\.\d{4} - acc: \d\.\d{4}' % (k + 1), line)
+
+
+@pytest.mark.parametrize('call', ['evaluate', 'predict'])
+def test_evaluate_and_predict_progress_is_labelled(call, capsys, monkeypatch):
+    model = bn_model()
+    X, y = data(8)
+    args = (X, y) if call == 'evaluate' else (X,)
+    getattr(model, call)(*args, batch_size=3, verbose=1)
+    out = capsys.readouterr().out
+    assert re.fullmatch(r'%s: 8/8 samples - \d+s\n' % call, out)
+    from legacy_bn.utils import generic_utils
+    monkeypatch.setattr(generic_utils, 'on_terminal', lambda stream=None: True)
+    getattr(model, call)(*args, batch_size=3, verbose=1)
+    out = capsys.readouterr().out
+    assert '\r%s: ' % call in out and '8/8' in out          # a tqdm bar, labelled
+
+
+def test_train_mnist_progress_outside_a_terminal_prints_one_line_per_epoch(capsys):
+    script = load_train_mnist()
+    progress = script.make_progress_callback('none bs 8 ')
+    progress._set_params({'nb_sample': 10, 'batch_size': 8, 'nb_epoch': 2})
+    progress.on_train_begin()
+    for epoch in range(2):
+        progress.on_epoch_begin(epoch)
+        for batch in range(2):
+            progress.on_batch_end(batch)
+        progress.on_epoch_end(epoch, {'val_acc': 0.5 + epoch / 4})
+    progress.on_train_end()
+    err = capsys.readouterr().err
+    assert '\r' not in err
+    assert [re.sub(r'\(.*\)', '()', line) for line in err.splitlines()] == \
+        ['none bs 8  epoch 1/2 test acc 0.5000 ()', 'none bs 8  epoch 2/2 test acc 0.7500 ()']
+
+
+# -- 15. the README says how to pin BLAS threads; importing legacy_bn changes none --------------
+THREAD_VARIABLES = ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')
+
+
+def test_readme_says_how_to_pin_blas_threads():
+    with open(os.path.join(ROOT, 'README.md')) as f:
+        readme = f.read()
+    assert '--threads N' in readme and 'A plain `import legacy_bn` never changes them' in readme
+    for variable in THREAD_VARIABLES:
+        assert variable in readme
+
+
+def test_importing_legacy_bn_leaves_thread_settings_alone():
+    code = ('import os; before = dict(os.environ); import legacy_bn, legacy_bn.models, '
+            'legacy_bn.theano; print(sorted(k for k in set(os.environ) | set(before) '
+            'if os.environ.get(k) != before.get(k)))')
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    env['PYTHONPATH'] = ROOT
+    out = subprocess.run([sys.executable, '-c', code], env=env, stdout=subprocess.PIPE,
+                         universal_newlines=True, check=True).stdout
+    assert out.strip() == '[]'
+
+
+# -- 16. evaluate and History give plain Python floats ------------------------------------------
+def test_evaluate_and_history_values_are_plain_floats():
+    model = bn_model()
+    X, y = data(8)
+    history = model.fit(X, y, batch_size=3, nb_epoch=2, verbose=0, show_accuracy=True,
+                        validation_data=data(4, seed=1))
+    for key in ('loss', 'acc', 'val_loss', 'val_acc'):
+        assert [type(v) for v in history.history[key]] == [float, float], key
+    assert type(model.evaluate(X, y, verbose=0)) is float
+    loss, acc = model.evaluate(X, y, verbose=0, show_accuracy=True)
+    assert (type(loss), type(acc)) == (float, float)
+    assert 'np.float' not in repr(history.history)
+
+
+# -- 17. the public API is documented ------------------------------------------------------------
+def documented_parameters():
+    from legacy_bn import models
+    return [(models.Sequential, []), (models.Sequential.compile, None),
+            (models.Sequential.fit, None), (models.Sequential.evaluate, None),
+            (models.Sequential.predict, None), (models.model_from_json, ['custom_layers']),
+            (theano.function, ['inputs', 'outputs', 'updates', 'givens', 'allow_input_downcast',
+                               'mode', 'on_unused_input']),
+            (BatchNormalization, ['input_shape', 'epsilon', 'momentum', 'weights'])]
+
+
+@pytest.mark.parametrize('obj, names', documented_parameters())
+def test_public_api_docstrings_describe_every_parameter(obj, names):
+    import inspect
+    doc = inspect.getdoc(obj)
+    assert doc and len(doc) > 150, obj
+    if names is None:
+        names = [n for n in inspect.signature(obj).parameters if n != 'self']
+    for name in names:
+        assert re.search(r'\b%s\b' % name, doc), (obj, name)
+
+
+def test_batchnormalization_docstring_explains_momentum():
+    doc = BatchNormalization.__doc__
+    assert 'running_mean = momentum * running_mean + (1 - momentum) * batch mean' in doc
+    assert 'momentum=0 keeps only the last batch' in doc
+
+
+def test_on_unused_input_warn_warns():
+    x, unused = T.dvector('x'), T.dvector('unused')
+    with pytest.warns(UserWarning, match="input 1, 'unused' .* is not used"):
+        theano.function([x, unused], x * 2, on_unused_input='warn')

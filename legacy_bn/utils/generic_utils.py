@@ -3,6 +3,7 @@ import sys
 import time
 
 import numpy as np
+from tqdm import tqdm
 
 
 def get_from_module(identifier, module_params, module_name, instantiate=False, kwargs=None):
@@ -127,3 +128,37 @@ class Progbar(object):
 
     def add(self, n, values=[]):
         self.update(self.seen_so_far + n, values)
+
+
+def on_terminal(stream=None):
+    """Whether `stream` (sys.stdout by default, looked up now) is a terminal. Progress bars
+    redraw themselves with carriage returns only there: in a log file every redraw stays."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):    # no isatty, or a closed file
+        return False
+
+
+def sample_progress(total, desc, verbose):
+    """Progress over `total` samples on stdout at verbose=1 (evaluate, predict): a tqdm bar
+    labelled `desc` on a terminal, else one line when done."""
+    if verbose != 1:
+        return tqdm(total=total, disable=True)
+    if on_terminal():
+        return tqdm(total=total, desc=desc, unit='sample', file=sys.stdout)
+    return _DoneLine(total, desc)
+
+
+class _DoneLine(object):
+    """The tqdm calls the loops make; prints 'evaluate: 10000/10000 samples - 1s' at close."""
+
+    def __init__(self, total, desc):
+        self.total, self.desc, self.n, self.start = total, desc, 0, time.time()
+
+    def update(self, n):
+        self.n += n
+
+    def close(self):
+        print('%s: %d/%d samples - %ds' % (self.desc, self.n, self.total, time.time() - self.start))
+        sys.stdout.flush()
