@@ -1,13 +1,16 @@
 """python -m legacy_bn: run an unmodified 2015 Keras/Theano script or module on legacy_bn.
 
-    python -m legacy_bn [--threads N] SCRIPT.py [ARGS...]
+    python -m legacy_bn [--threads N] [--py3] SCRIPT.py [ARGS...]
     python -m legacy_bn [--threads N] -m MODULE [ARGS...]     (e.g. -m pytest OLD_TESTS/)
-    python -m legacy_bn [--threads N] -c CODE [ARGS...]
+    python -m legacy_bn [--threads N] [--py3] -c CODE [ARGS...]
 
 `keras[.x]` imports legacy_bn[.x], `theano[.x]` imports legacy_bn.theano[.x] and
 `keras_layer_normalization` imports legacy_bn.layers.normalization (see aliases.py). The
 script sees the sys.argv, `__name__ == '__main__'`, sys.path[0], exit code and traceback it
 would see under `python`.
+
+The script (or -c code) runs with Python 2's integer division and builtins (xrange, ...),
+as 2015 scripts expect (py2compat.py); --py3 runs it with plain Python 3 semantics.
 
 --threads N pins the BLAS/OpenMP thread pools to N threads (environment variables set before
 numpy loads; threadpoolctl, when installed, if numpy is already loaded). On a busy machine
@@ -28,8 +31,8 @@ def fail(message, code=2):
 
 
 def parse(argv):
-    """-> (threads or None, kind 'script'|'module'|'code', target, args)."""
-    threads = None
+    """-> (threads or None, py2 semantics?, kind 'script'|'module'|'code', target, args)."""
+    threads, py2 = None, True
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -47,15 +50,17 @@ def parse(argv):
             if not value.isdigit() or int(value) < 1:
                 fail('--threads must be a positive integer, got %r' % value)
             threads = int(value)
+        elif arg == '--py3':
+            py2 = False
         elif arg in ('-m', '-c'):
             if i + 1 == len(argv):
                 fail('%s needs an argument\nusage:\n%s' % (arg, USAGE))
             kind = 'module' if arg == '-m' else 'code'
-            return threads, kind, argv[i + 1], argv[i + 2:]
+            return threads, py2, kind, argv[i + 1], argv[i + 2:]
         elif arg.startswith('-') and arg != '-':
             fail('unknown option %r (options go before the script)\nusage:\n%s' % (arg, USAGE))
         else:
-            return threads, 'script', arg, argv[i + 1:]
+            return threads, py2, 'script', arg, argv[i + 1:]
         i += 1
     fail('no script given\nusage:\n%s' % USAGE)
 
@@ -89,12 +94,17 @@ def new_main_module(filename):
     return module
 
 
-def run_code(source, filename, args0, args):
+def run_code(source, filename, args0, args, py2):
     """Run code as the __main__ module. On an exception, print the traceback from the code's
     own frames on (as `python` would) and exit 1; SystemExit and KeyboardInterrupt pass on."""
     sys.argv = [args0] + args
     module = new_main_module(filename)
-    code = compile(source, filename, 'exec')
+    if py2:
+        from . import py2compat
+        code = py2compat.compile_py2(source, filename)
+        py2compat.install(module.__dict__)
+    else:
+        code = compile(source, filename, 'exec', dont_inherit=True)
     try:
         exec(code, module.__dict__)
     except Exception as error:
@@ -120,7 +130,7 @@ def run_module(name, args):
 
 
 def main(argv=None):
-    threads, kind, target, args = parse(sys.argv[1:] if argv is None else argv)
+    threads, py2, kind, target, args = parse(sys.argv[1:] if argv is None else argv)
     if threads is not None:
         pin_threads(threads)
     from .aliases import install_aliases
@@ -140,7 +150,7 @@ def main(argv=None):
         except OSError as error:
             fail("can't open file %r: [Errno %d] %s" % (path, error.errno, error.strerror))
         sys.path[0] = os.path.dirname(path)
-        run_code(source, path, target, args)
+        run_code(source, path, target, args, py2)
     elif kind == 'module':
         import importlib.util
         try:
@@ -153,7 +163,7 @@ def main(argv=None):
             fail(why, code=1)
         run_module(target, args)
     else:
-        run_code(target, '<string>', '-c', args)
+        run_code(target, '<string>', '-c', args, py2)
 
 if __name__ == '__main__':
     main()

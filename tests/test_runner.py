@@ -238,3 +238,42 @@ def test_threads_option_pins_blas_and_plain_import_changes_nothing(tmp_path):
     assert plain.returncode == 0, plain.stderr
     threads, unchanged, _ = plain.stdout.split(' ', 2)
     assert (threads, unchanged) == ('None', 'True')
+
+
+PY2_SCRIPT = """
+    import numpy as np
+    n = np.arange(10)
+    X = np.ones((50, 2), dtype='float32')
+    X /= 4
+    k = np.int64(7)
+    k /= 2
+    rows = X[:len(X) - len(X) / 10]
+    print(7 / 2, -7 / 2, 7.0 / 2, 7 / np.int32(2), (n / 3)[-1], (n / 2.0)[-1], k, X.dtype, X[0, 0],
+          rows.shape, sum(i for i in xrange(4)), reduce(lambda a, b: a * b, [2, 3]))
+"""
+
+
+def test_scripts_run_with_python2_division_and_builtins(tmp_path):
+    out = runner(tmp_path, PY2_SCRIPT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == '3 -4 3.5 3 3 4.5 3 float32 0.25 (45, 2) 6 6\n'
+    # a script that asked for true division keeps it; --py3 gives plain Python 3
+    out = runner(tmp_path, 'from __future__ import division\nprint(7 / 2, xrange(2))\n')
+    assert (out.returncode, out.stdout) == (0, '3.5 range(0, 2)\n'), out.stderr
+    out = runner(tmp_path, 'print(7 / 2)\nxrange\n', options=['--py3'])
+    assert out.stdout == '3.5\n' and out.returncode == 1
+    assert "NameError: name 'xrange' is not defined" in out.stderr
+
+
+def test_python2_division_keeps_in_place_updates_and_symbolic_division():
+    import numpy as np
+    from legacy_bn import py2compat
+    import legacy_bn.theano.tensor as T
+    namespace = {}
+    py2compat.install(namespace)
+    code = py2compat.compile_py2('a = x\nx /= 2\ny = v / 2\nz = [1, 2, 3][5 / 2]\n', '<test>')
+    x = np.arange(4)
+    namespace.update(x=x, v=T.vector())
+    exec(code, namespace)
+    assert namespace['a'] is namespace['x'] and x.tolist() == [0, 0, 1, 1]   # in place, floored
+    assert namespace['y'].ndim == 1 and namespace['z'] == 3      # a graph variable keeps `/`
