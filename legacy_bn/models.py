@@ -112,6 +112,10 @@ class Sequential(Model, containers.Sequential):
         if not hasattr(self, '_train'):
             raise RuntimeError('%s: compile the model first' % where)
         X = [np.asarray(x) for x in X]
+        for k, x in enumerate(X):
+            validation.check_array(where, 'X' if len(X) == 1 else 'X[%d]' % k, x)
+        if y is not None:
+            validation.check_array(where, 'y', y)
         n = len(X[0])
         if not allow_empty:
             validation.check_not_empty(where, X[0])

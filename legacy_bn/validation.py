@@ -103,6 +103,14 @@ def split_point(nb_sample, validation_split):
     return split_at
 
 
+def check_array(where, name, x):
+    """`x` (np.asarray of the user's data) must be an array of samples of numbers."""
+    if x.ndim == 0:
+        raise ValueError('%s: %s must be an array of samples, got %r' % (where, name, x[()]))
+    if x.dtype.kind not in 'biuf':
+        raise TypeError('%s: %s holds %s, not numbers' % (where, name, x.dtype))
+
+
 def check_not_empty(where, X):
     """Training and losses need samples: an empty batch would make the loss 0/0 and
     BatchNormalization's running statistics NaN for good."""

@@ -367,6 +367,28 @@ def test_bad_call_arguments_name_the_input(args, kwargs, error, message):
     np.testing.assert_array_equal(f(np.ones((1, 2)), w=np.ones(2)), [2.])
 
 
+@pytest.mark.parametrize('X, y, error, message', [
+    (np.array([['a', 'b', 'c']] * 8), None, TypeError, r'^fit: X holds <U1, not numbers$'),
+    (None, None, ValueError, r'^fit: X must be an array of samples, got None$'),
+    (None, 'labels', TypeError, r'^fit: y holds <U6, not numbers$'),
+])
+def test_fit_names_data_that_is_not_an_array_of_numbers(X, y, error, message):
+    model = bn_model()
+    before = model.get_weights()
+    good_X, good_y = data(8)
+    with pytest.raises(error, match=message):
+        model.fit(good_X if X is None and y is not None else X,
+                  good_y if y is None else np.array([y] * 8), nb_epoch=1, verbose=0)
+    assert_weights_unchanged(model, before)
+
+
+def test_unnamed_inputs_are_called_so_in_errors():
+    x = T.dmatrix()
+    f = theano.function([x], x.sum())
+    with pytest.raises(TypeError, match=r'^input 0: an unnamed input \(float64 matrix\) is missing'):
+        f(None)
+
+
 def test_a_memory_error_inside_a_call_stays_a_memory_error():
     n = T.lscalar('n')
     f = theano.function([n], T.alloc(np.float64(0.), n, n))

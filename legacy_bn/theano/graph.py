@@ -36,7 +36,8 @@ class Variable:
     def describe(self):
         """How error messages refer to this variable: its name, or op and type."""
         kind = {0: 'scalar', 1: 'vector', 2: 'matrix'}.get(self.ndim, '%dd tensor' % self.ndim)
-        label = ("'%s'" % self.name) if self.name else 'a %s result' % self.op
+        label = ("'%s'" % self.name) if self.name else \
+            'an unnamed input' if self.op == 'input' else 'a %s result' % self.op
         return '%s (%s %s)' % (label, self.dtype, kind)
 
     def __bool__(self):
