@@ -21,9 +21,9 @@ from collections import OrderedDict
 
 import numpy as np
 from autograd import make_vjp
-from autograd.core import defvjp_argnums, primitive_vjps
+from autograd.builtins import SequenceBox, TupleVSpace
+from autograd.core import defvjp, defvjp_argnums, primitive_vjps
 from autograd.extend import primitive
-from autograd.tracer import isbox
 
 from .graph import Variable, as_variable, depends_on, toposort
 from .ops import OPS, Op, raw_impl
@@ -182,7 +182,7 @@ class _ScanSpec:
                 free_ids.add(id(r))
                 self.free_nodes.append(r)
         leaves = list(placeholders) + self.free_nodes
-        self.program = _StepProgram(leaves, roots, n_float=len(leaves))
+        self.program = _StepProgram(leaves, roots, n_invariant=n_non_seqs + len(self.free_nodes))
 
         self.seq_taps = [taps for _, taps in seqs]
         self.n_seqs = len(seqs)
@@ -259,8 +259,8 @@ class _ScanSpec:
                 reads.append((k, stop - 1, -1) if self.go_backwards else (k, start, 1))
         return reads
 
-    def forward(self, args, keep):
-        """Run the loop; returns (tuple of stacked outputs, tape or None)."""
+    def forward(self, args):
+        """Run the loop; returns (tuple of stacked outputs, tape)."""
         n_steps, seqs, inits, params = self.split(args)
         windows = self.seq_windows(seqs)
         n = self.count_steps(n_steps, windows)
@@ -270,7 +270,7 @@ class _ScanSpec:
         for (k, taps, single), init in zip(self.states, inits):
             history[k] = [init] if single else list(init[:-min(taps)])
         outs = [None] * self.n_outputs
-        tapes = [] if keep else None
+        tapes = []
         program = self.program
         state_reads = [(k, taps, -min(taps)) for k, taps, _ in self.states]
         params = list(params)
@@ -282,8 +282,7 @@ class _ScanSpec:
                     ins.append(h[depth + t + tap])
             ins += params
             values = program.run(ins)
-            if keep:
-                tapes.append(values)
+            tapes.append(values)
             for k, slot in enumerate(program.out_slots):
                 v = values[slot]
                 if outs[k] is None:
@@ -303,17 +302,35 @@ class _ScanSpec:
                                      'back) is unknown' % k)
                 first = history[k][0]
                 outs[k] = np.zeros((0,) + np.shape(first), dtype=self.out_types[k][0])
-        tape = (n, seqs, windows, inits, params, history, tapes) if keep else None
-        return tuple(outs), tape
+        return tuple(outs), (n, seqs, windows, inits, params, history, tapes)
 
     def _allocate(self, k, v, n, history):
         shape = np.shape(v) if history is None else np.shape(history[0])
         return np.empty((n,) + shape, dtype=self.out_types[k][0])
 
+    def leaves_of(self, argnums):
+        """The step program's leaves whose gradients the outer args `argnums` need
+        (fed-back states always: the gradient flows back through them)."""
+        per_arg = []
+        k = 0
+        if self.symbolic_n_steps:
+            per_arg.append([])
+        for taps in self.seq_taps:
+            per_arg.append(list(range(k, k + len(taps))))
+            k += len(taps)
+        states = []
+        for _, taps, _ in self.states:
+            per_arg.append(list(range(k, k + len(taps))))
+            states += per_arg[-1]
+            k += len(taps)
+        per_arg += [[k + i] for i in range(self.n_params)]
+        return frozenset(states + [leaf for a in argnums for leaf in per_arg[a]])
+
     def backward(self, tape, g_outs, argnums, args):
         """Back-propagation through time; returns a gradient for each of argnums."""
         n, seqs, windows, inits, params, history, tapes = tape
         program = self.program
+        plan = program.plan(self.leaves_of(argnums))
         g_outs = [None if g is None else np.asarray(g) for g in g_outs]
         # gradient of each fed-back output's history (initial entries, then steps)
         g_hist = {}
@@ -325,16 +342,15 @@ class _ScanSpec:
         g_params = [None] * len(params)
         seq_reads = [(g_seqs[k], first, step) for k, first, step in self.seq_reads(windows)]
         state_reads = [(k, taps, -min(taps)) for k, taps, _ in self.states]
+        step_reads = [(k, -min(taps)) if k in g_hist else (k, None) for k in range(self.n_outputs)
+                      for taps in [self.states_taps(k) if k in g_hist else None]]
         start = 0 if self.truncate is None or self.truncate < 0 else max(0, n - self.truncate)
         n_param_start = len(program.leaf_slots) - len(params)
+        deferred = plan.new_records()
         for t in range(n - 1, start - 1, -1):
-            g_step = []
-            for k in range(self.n_outputs):
-                if k in g_hist:
-                    g_step.append(g_hist[k][-min(self.states_taps(k)) + t])
-                else:
-                    g_step.append(None if g_outs[k] is None else g_outs[k][t])
-            g_in = program.backward(tapes[t], g_step)
+            g_step = [g_hist[k][depth + t] if depth is not None else
+                      None if g_outs[k] is None else g_outs[k][t] for k, depth in step_reads]
+            g_in = program.backward(tapes[t], g_step, plan, deferred)
             for j, (gs, first, step) in enumerate(seq_reads):
                 if gs is not None and g_in[j] is not None:
                     gs[first + step * t] += g_in[j]
@@ -351,6 +367,9 @@ class _ScanSpec:
                 g = g_in[n_param_start + i]
                 if g is not None:
                     g_params[i] = g.copy() if g_params[i] is None else _iadd(g_params[i], g)
+        for leaf, g in plan.finish(deferred):
+            i = leaf - n_param_start
+            g_params[i] = g if g_params[i] is None else _iadd(g_params[i], g)
         # assemble in the order of the node's inputs
         grads = []
         if self.symbolic_n_steps:
@@ -396,40 +415,35 @@ def _iadd(acc, g):
 
 class _StepProgram:
     """The step graph as a flat schedule: `run` evaluates it on numpy values and
-    returns all slot values (the tape); `backward` walks it in reverse calling
-    each op's VJP rule on those values."""
+    returns all slot values (the tape); `backward` walks a reverse plan calling
+    each op's VJP rule on those values. The last `n_invariant` leaves are the
+    same at every step (non_sequences, free variables)."""
 
-    def __init__(self, leaves, roots, n_float):
+    def __init__(self, leaves, roots, n_invariant):
         self.roots = roots
+        self.leaves = list(leaves)
         nodes = toposort(roots)
         slot = {}
         for n in leaves:
             slot.setdefault(id(n), len(slot))
         for n in nodes:
             slot.setdefault(id(n), len(slot))
+        self.slot = slot
         self.template = [None] * len(slot)
         for n in nodes:
             if n.op == 'constant':
                 self.template[slot[id(n)]] = n.attrs['value']
         self.leaf_slots = [slot[id(n)] for n in leaves]
+        self.invariant = {slot[id(n)]: k for k, n in enumerate(leaves)
+                          if k >= len(leaves) - n_invariant}
         leaf_ids = set(map(id, leaves))
         inside = depends_on(roots, leaves)     # not the ancestors of free variables
         self.nodes = [n for n in nodes if id(n) in inside and id(n) not in leaf_ids]
         self.steps = [(_bound(raw_impl(n.op), n.attrs), [slot[id(i)] for i in n.inputs],
                        slot[id(n)]) for n in self.nodes]
         self.out_slots = [slot[id(r)] for r in roots]
-        # reverse schedule: nodes on a differentiable path from a float leaf
-        float_leaves = [n for n in leaves if np.dtype(n.dtype).kind == 'f']
-        live = depends_on(roots, float_leaves)
-        self.reverse = []
-        for n in reversed(self.nodes):
-            if id(n) not in live or not OPS[n.op].differentiable:
-                continue
-            argnums = tuple(k for k, i in enumerate(n.inputs) if id(i) in live)
-            if argnums:
-                self.reverse.append((_vjp_maker(n), argnums, [slot[id(i)] for i in n.inputs],
-                                     slot[id(n)], n.attrs))
         self.n_slots = len(slot)
+        self._plans = {}
 
     def run(self, inputs):
         values = list(self.template)
@@ -443,14 +457,24 @@ class _StepProgram:
                 raise _explain(self.nodes[k], [values[i] for i in ins], e) from e
         return values
 
-    def backward(self, values, g_outs):
+    def plan(self, needed):
+        """The reverse schedule for the gradients of the leaves in `needed` (cached)."""
+        if needed not in self._plans:
+            self._plans[needed] = _ReversePlan(self, needed)
+        return self._plans[needed]
+
+    def backward(self, values, g_outs, plan, deferred):
         grads = [None] * self.n_slots
         for s, g in zip(self.out_slots, g_outs):
             if g is not None:
                 grads[s] = g if grads[s] is None else grads[s] + g
-        for maker, argnums, ins, out, attrs in self.reverse:
+        for maker, argnums, ins, out, attrs, defer in plan.entries:
             g = grads[out]
             if g is None:
+                continue
+            if defer is not None:
+                deferred[defer].append((values[ins[0]], g))
+            if not argnums:
                 continue
             args = [values[i] for i in ins]
             for a, ga in zip(argnums, maker(argnums, values[out], args, attrs)(g)):
@@ -460,6 +484,44 @@ class _StepProgram:
                     ga = np.asarray(ga, dtype=dtype)
                 grads[s] = ga if grads[s] is None else grads[s] + ga
         return [grads[s] for s in self.leaf_slots]
+
+
+class _ReversePlan:
+    """Nodes on a differentiable path from the needed leaves, last first.
+
+    A `dot(a, P)` with P a loop-invariant matrix does not form its gradient
+    a_t.T @ g_t at every step: the pairs are recorded and `finish` forms the sum
+    over steps as one product of the stacked a's and g's (one BLAS call instead
+    of one per step)."""
+
+    def __init__(self, program, needed):
+        slot = program.slot
+        live = depends_on(program.roots, [program.leaves[k] for k in needed])
+        self.entries = []
+        self.deferred_leaf = []
+        for n in reversed(program.nodes):
+            if id(n) not in live or not OPS[n.op].differentiable:
+                continue
+            argnums = tuple(k for k, i in enumerate(n.inputs) if id(i) in live)
+            ins = [slot[id(i)] for i in n.inputs]
+            defer = None
+            if n.op == 'dot' and 1 in argnums and ins[1] in program.invariant \
+                    and n.inputs[0].ndim == 2 and n.inputs[1].ndim == 2:
+                defer = len(self.deferred_leaf)
+                self.deferred_leaf.append(program.invariant[ins[1]])
+                argnums = tuple(a for a in argnums if a != 1)
+            self.entries.append((_vjp_maker(n), argnums, ins, slot[id(n)], n.attrs, defer))
+
+    def new_records(self):
+        return [[] for _ in self.deferred_leaf]
+
+    def finish(self, records):
+        """(leaf index, summed gradient) for each deferred product."""
+        for leaf, pairs in zip(self.deferred_leaf, records):
+            if pairs:
+                a = np.concatenate([p[0] for p in pairs])
+                g = np.concatenate([p[1] for p in pairs])
+                yield leaf, np.dot(a.T, g)
 
 
 def _bound(fn, attrs):
@@ -488,34 +550,41 @@ def _vjp_maker(node):
 
 
 # -- the scan node in the op table -----------------------------------------------------
-_TAPES = {}
+class _ScanResult(tuple):
+    """The stacked outputs of one scan call, carrying the tape of that call (every
+    step's values) to the VJP; dropped with the result when no gradient is taken."""
+
+
+SequenceBox.register(_ScanResult)
+TupleVSpace.register(_ScanResult)
 
 
 @primitive
-def _scan_traced(*args, spec):
-    outs, tape = spec.forward(args, keep=True)
-    _TAPES[id(outs)] = tape
-    return outs
-
-
-def _scan_vjp(argnums, ans, args, kwargs):
-    tape = _TAPES.pop(id(ans))
-    spec = kwargs['spec']
-    return lambda g: spec.backward(tape, g, argnums, args)
-
-
-defvjp_argnums(_scan_traced, _scan_vjp)
-
-
 def _scan(*args, spec):
-    if any(isbox(a) for a in args):
-        return _scan_traced(*args, spec=spec)
-    return spec.forward(args, keep=False)[0]
+    outs, tape = spec.forward(args)
+    result = _ScanResult(outs)
+    result.tape = tape
+    return result
 
 
+defvjp_argnums(_scan, lambda argnums, ans, args, kwargs:
+               lambda g: kwargs['spec'].backward(ans.tape, g, argnums, args))
+
+
+@primitive
 def _scan_output(outs, index):
     return outs[index]
 
+
+def _scan_output_vjp(ans, outs, index):
+    # the other outputs get a zero that costs nothing (a broadcast view)
+    def vjp(g):
+        return tuple(g if k == index else np.broadcast_to(np.zeros((), o.dtype), o.shape)
+                     for k, o in enumerate(outs))
+    return vjp
+
+
+defvjp(_scan_output, _scan_output_vjp)
 
 # the scan rows of the op table (their types are given by scan() when it builds the nodes)
 OPS['scan'] = Op(_scan, None)
