@@ -66,6 +66,7 @@ class Case:
     one PyTorch training step. `data` makes a pool of batches as numpy arrays (X, y);
     `to_torch` converts one of them for the PyTorch side."""
     name = title = None
+    relative_steps = 1.0            # a slow case times this fraction of --steps
 
     def data(self, np, floatX, batch, n_batches=8):
         """MNIST-shaped by default: pixels in [0, 1), one-hot labels of 10 classes."""
@@ -129,6 +130,46 @@ class MLP(Case):
             n_in = n_out
         net = nn.Sequential(*layers, nn.Linear(n_in, 10)).to(dtype)
         return torch_sgd_step(torch, net, nn.CrossEntropyLoss(), self.lr)
+
+
+@register
+class LSTMCase(Case):
+    name = 'lstm'
+    title = ('2015 Keras LSTM(128) over 28 rows of 28 pixels (hard_sigmoid gates, masks) -> '
+             'Dense 10 softmax, SGD lr=0.01 (PyTorch: nn.LSTM, last output, Linear)')
+    lr = 0.01
+    relative_steps = 0.25          # an LSTM step costs several MLP steps
+
+    def data(self, np, floatX, batch, n_batches=8):
+        rng = np.random.RandomState(SEED + batch)
+        return [(rng.uniform(0, 1, (batch, 28, 28)).astype(floatX),
+                 np.eye(10, dtype=floatX)[rng.randint(0, 10, batch)]) for _ in range(n_batches)]
+
+    def keras_model(self, theano_mode=None):
+        from legacy_bn.layers.core import Activation, Dense
+        from legacy_bn.layers.recurrent import LSTM
+        from legacy_bn.models import Sequential
+        from legacy_bn.optimizers import SGD
+        model = Sequential()
+        model.add(LSTM(28, 128))
+        model.add(Dense(128, 10))
+        model.add(Activation('softmax'))
+        model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=self.lr),
+                      theano_mode=theano_mode)
+        return model
+
+    def torch_step(self, torch, dtype):
+        nn = torch.nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = nn.LSTM(28, 128, batch_first=True)
+                self.dense = nn.Linear(128, 10)
+
+            def forward(self, X):
+                return self.dense(self.lstm(X)[0][:, -1])
+        return torch_sgd_step(torch, Net().to(dtype), nn.CrossEntropyLoss(), self.lr)
 
 
 # ---------------------------------------------------------------------------------------
@@ -261,8 +302,9 @@ def worker(args):
             pool = case.data(np, floatX, batch)
             agree, dtypes_ok = first_step_agreement(np, case, *pool[0])
             tpool = [case.to_torch(torch, *b) for b in pool] if torch else None
+            steps = max(1, int(round(args.steps * case.relative_steps)))
             rate_l, rate_t, ratio = time_pair(model.train_on_batch, tstep, (pool, tpool), batch,
-                                              args.reps, args.steps)
+                                              args.reps, steps)
             rows.append(dict(case=name, floatX=floatX, batch=batch, legacy=rate_l, torch=rate_t,
                              ratio=ratio, agree=agree,
                              ok=bool(dtypes_ok and agree <= AGREE_TOL[floatX])))
@@ -316,7 +358,9 @@ def report(results, args):
     print('%d reps x %d steps at batch 128 (x16 steps at batch 8), medians; legacy/torch > 1: '
           'legacy_bn faster' % (args.reps, args.steps))
     for name in args.case:
-        print('%s: %s' % (name, CASES[name].title))
+        fraction = CASES[name].relative_steps
+        print('%s: %s%s' % (name, CASES[name].title,
+                            '' if fraction == 1 else ' [%g of the steps]' % fraction))
     print()
     header = ('case', 'floatX', 'batch', 'legacy samples/s', 'torch samples/s', 'legacy/torch',
               'first step agrees')
