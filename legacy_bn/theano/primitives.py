@@ -56,6 +56,7 @@ def _elementwise(fn, *rules):
             return None
         return lambda ans, *args: lambda g: unbroadcast(rule(g, ans, *args), args[argnum])
     defvjp(p, *[make(k, r) for k, r in enumerate(rules)])
+    p.rules = rules                  # for callers that unbroadcast themselves (scan's BPTT)
     return p
 
 

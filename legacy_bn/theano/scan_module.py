@@ -27,6 +27,7 @@ from autograd.extend import primitive
 
 from .graph import Variable, as_variable, depends_on, toposort
 from .ops import OPS, Op, raw_impl
+from .primitives import unbroadcast
 from .rewrite import PASSES, _freeze
 
 __all__ = ['scan']
@@ -468,7 +469,7 @@ class _StepProgram:
         for s, g in zip(self.out_slots, g_outs):
             if g is not None:
                 grads[s] = g if grads[s] is None else grads[s] + g
-        for maker, argnums, ins, out, attrs, defer in plan.entries:
+        for rules, maker, argnums, ins, out, attrs, defer in plan.entries:
             g = grads[out]
             if g is None:
                 continue
@@ -477,6 +478,17 @@ class _StepProgram:
             if not argnums:
                 continue
             args = [values[i] for i in ins]
+            if rules is not None:
+                # an elementwise primitive's own rules, called directly
+                ans = values[out]
+                for a, rule in zip(argnums, rules):
+                    ga = rule(g, ans, *args)
+                    x = args[a]
+                    if ga.shape != x.shape or ga.dtype != x.dtype:
+                        ga = unbroadcast(ga, x)
+                    s = ins[a]
+                    grads[s] = ga if grads[s] is None else grads[s] + ga
+                continue
             for a, ga in zip(argnums, maker(argnums, values[out], args, attrs)(g)):
                 s = ins[a]
                 dtype = getattr(args[a], 'dtype', None)
@@ -510,7 +522,13 @@ class _ReversePlan:
                 defer = len(self.deferred_leaf)
                 self.deferred_leaf.append(program.invariant[ins[1]])
                 argnums = tuple(a for a in argnums if a != 1)
-            self.entries.append((_vjp_maker(n), argnums, ins, slot[id(n)], n.attrs, defer))
+            rules = getattr(OPS[n.op].impl, 'rules', None)
+            if rules is not None and not n.attrs:
+                rules = [rules[a] for a in argnums]
+            else:
+                rules = None
+            self.entries.append((rules, _vjp_maker(n), argnums, ins, slot[id(n)], n.attrs,
+                                 defer))
 
     def new_records(self):
         return [[] for _ in self.deferred_leaf]
