@@ -282,3 +282,42 @@ class LearningRateScheduler(Callback):
     def on_epoch_begin(self, epoch, logs={}):
         lr = self.model.optimizer.lr
         lr.set_value(np.asarray(self.schedule(epoch), dtype=lr.dtype))
+
+
+class RemoteMonitor(Callback):
+    """At each epoch end, POST the epoch's mean batch logs and its epoch logs as JSON (form
+    field `data`) to `root + '/publish/epoch/end/'` (2015's hualos dashboard protocol).
+
+    2015 used `requests` without a timeout; this uses the standard library with one, so an
+    unreachable server costs at most `timeout` seconds and a printed warning, as in 2015."""
+
+    def __init__(self, root='http://localhost:9000', timeout=5.0):
+        super(RemoteMonitor, self).__init__()
+        self.root = root
+        self.timeout = timeout
+
+    def on_epoch_begin(self, epoch, logs={}):
+        self.seen = 0
+        self.totals = {}
+
+    def on_batch_end(self, batch, logs={}):
+        batch_size = logs.get('size', 0)
+        self.seen += batch_size
+        for k, v in logs.items():
+            self.totals[k] = self.totals.get(k, 0) + v * batch_size
+
+    def on_epoch_end(self, epoch, logs={}):
+        import json
+        import urllib.parse
+        import urllib.request
+        send = {'epoch': epoch}
+        for k, v in self.totals.items():
+            send[k] = float(v / self.seen)
+        for k, v in logs.items():
+            send[k] = float(v)
+        body = urllib.parse.urlencode({'data': json.dumps(send)}).encode('ascii')
+        try:
+            urllib.request.urlopen(self.root + '/publish/epoch/end/', body,
+                                   timeout=self.timeout).close()
+        except (OSError, ValueError):
+            print('Warning: could not reach RemoteMonitor root server at ' + str(self.root))
