@@ -21,6 +21,15 @@ def positive_int(owner, name, value):
     return int(value)
 
 
+def layer_size(owner, name, value):
+    """positive_int, also taking an integral float as its int: under Python 3 the 2015
+    examples' size arithmetic (`nb_filters * (shapex / nb_pool) * ...`) gives 6272.0, and
+    2015's numpy accepted float sizes."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        value = int(value)
+    return positive_int(owner, name, value)
+
+
 def shape_tuple(owner, name, value):
     """A sample shape: an int or a tuple/list of positive ints, returned as a tuple."""
     dims = value if isinstance(value, (tuple, list)) else (value,)

@@ -300,7 +300,7 @@ def test_nb_epoch_0_and_numpy_integers_are_accepted():
     (lambda: BatchNormalization(()), r'input_shape .* got \(\)'),
     (lambda: LayerNormalization(epsilon=-1.), 'LayerNormalization: epsilon must be a number >= 0'),
     (lambda: LayerNormalization(input_shape=(0,)), r'LayerNormalization: input_shape .* got \(0,\)'),
-    (lambda: Dense(784.0, 10), 'Dense: input_dim must be a positive integer, got 784.0'),
+    (lambda: Dense(784.5, 10), 'Dense: input_dim must be a positive integer, got 784.5'),
     (lambda: Dense(0, 10), 'Dense: input_dim must be a positive integer, got 0'),
     (lambda: Dense(3, -1), 'Dense: output_dim must be a positive integer, got -1'),
     (lambda: Dense('3', 2), "Dense: input_dim must be a positive integer, got '3'"),

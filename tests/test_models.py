@@ -495,8 +495,8 @@ def test_an_uncompiled_model_is_rebuilt_uncompiled():
 def test_model_from_json_rejects_unknown_names():
     with pytest.raises(ValueError, match="unrecognized model 'Funnel'"):
         model_from_json('{"name": "Funnel"}')
-    with pytest.raises(ValueError, match="unknown layer 'Convolution2D'"):
-        model_from_json('{"name": "Sequential", "layers": [{"name": "Convolution2D"}]}')
+    with pytest.raises(ValueError, match="unknown layer 'Convolution3D'"):
+        model_from_json('{"name": "Sequential", "layers": [{"name": "Convolution3D"}]}')
 
 
 # -- progress output ----------------------------------------------------------------------------

@@ -118,3 +118,17 @@ def test_repeat_symbolic_count_and_float32():
         T.extra_ops.repeat(x, T.ivector(), axis=0)
     with pytest.raises(ValueError, match='out of range'):
         T.extra_ops.repeat(x, 2, axis=4)
+
+
+def test_python_floats_get_theanos_dtypes():
+    # Theano 0.8 (floatX=float64) made a Python float float32 when exact in float32, else
+    # float64: LRN2D's T.alloc(0., ...) is float32 there, and alpha * it is float64 again.
+    x = T.ftensor4('x')
+    assert (x * 0.5).dtype == 'float32' and (x * 0.01).dtype == 'float64'
+    assert T.alloc(0., 2, 3).dtype == 'float32' and T.alloc(0.01, 2).dtype == 'float64'
+    a = np.full((1, 1, 1, 1), 3, np.float32)
+    half, hundredth = theano.function([x], [x * 0.5, x * 0.01])(a)
+    assert half.dtype == np.float32 and hundredth.dtype == np.float64
+    assert hundredth.item() == 3 * 0.01          # the float64 constant, not float32(0.01)
+    stored = theano.function([x], T.set_subtensor(T.alloc(0., 1, 1, 1, 2)[..., :1], x.astype('float64') / 3))(a)
+    assert stored.dtype == np.float32 and stored[0, 0, 0, 0] == np.float32(1.0)

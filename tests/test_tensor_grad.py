@@ -365,7 +365,10 @@ FLOAT32_COSTS = [
 
 
 @pytest.mark.parametrize('name,cost', FLOAT32_COSTS, ids=[c[0] for c in FLOAT32_COSTS])
-def test_float32_gradient_stays_float32(name, cost):
+def test_float32_gradient_stays_float32(name, cost, monkeypatch):
+    # a float32 run: with floatX=float64, Theano made 0.01 or 0.1 float64 constants
+    # (tests/test_subtensor_ops.py::test_python_floats_get_theanos_dtypes)
+    monkeypatch.setattr(theano.config, 'floatX', 'float32')
     x = T.matrix('x', dtype='float32')
     c = cost(x)
     assert c.dtype == 'float32'

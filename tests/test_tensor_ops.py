@@ -77,7 +77,9 @@ def test_unary_float64(name, build, reference, domain, shape):
 
 
 @pytest.mark.parametrize('name,build,reference,domain', UNARY, ids=[u[0] for u in UNARY])
-def test_unary_float32_stays_float32(name, build, reference, domain):
+def test_unary_float32_stays_float32(name, build, reference, domain, monkeypatch):
+    # a float32 run (with floatX=float64, Theano made hard_sigmoid's 0.2 a float64 constant)
+    monkeypatch.setattr(theano.config, 'floatX', 'float32')
     a = data((3, 4), *domain).astype(np.float32)
     out = run(build, a)
     assert out.dtype == np.float32, '%s turned float32 into %s' % (name, out.dtype)
@@ -205,11 +207,13 @@ def test_comparison_times_float_is_a_float_mask():
 
 
 # -- clip, switch, cast -----------------------------------------------------------------
-def test_clip():
+def test_clip(monkeypatch):
     a = np.array([[-2.0, 0.0, 0.3], [1.0, 1.5, -0.0]])
     np.testing.assert_array_equal(run(lambda x: T.clip(x, 0, 1), a), np.clip(a, 0, 1))
     lo, hi = np.full((2, 3), -0.5), np.array([0.2, 0.5, 1.2])
     np.testing.assert_array_equal(run(T.clip, a, lo, hi), np.clip(a, lo, hi))
+    assert run(lambda x: T.clip(x, 0.25, 0.5), a.astype(np.float32)).dtype == np.float32
+    monkeypatch.setattr(theano.config, 'floatX', 'float32')   # 1e-7 is float32 only there
     assert run(lambda x: T.clip(x, 1e-7, 1 - 1e-7), a.astype(np.float32)).dtype == np.float32
 
 

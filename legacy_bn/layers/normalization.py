@@ -2,7 +2,7 @@
 from .. import initializations, validation
 from ..theano import tensor as T
 from ..utils.theano_utils import ndim_tensor, shared_ones, shared_zeros
-from .core import Layer
+from .core import Layer, check_ndim
 
 WEIGHT_NAMES = ['gamma', 'beta', 'running_mean', 'running_std']
 
@@ -26,10 +26,16 @@ class BatchNormalization(Layer):
         so momentum=0 keeps only the last batch and momentum=1 never changes them; with
         the default 0.9 a batch's weight halves about every 7 steps. (2015's get_config
         leaves momentum out: a model rebuilt from JSON has the default.)
-    weights: [gamma, beta, running_mean, running_std], each of input_shape.
+    weights: [gamma, beta, running_mean, running_std], each of input_shape (of
+        (input_shape[axis - 1],) with axis).
+    axis: None (2015): on images (input_shape=(channels, rows, cols)) one statistic,
+        gamma and beta per element, the mean over the batch axis only. axis=1 (not in
+        2015; mode 0 only) gives the per-feature-map normalization of the paper instead:
+        one gamma, beta and running mean/std per channel, statistics over the batch and
+        all other axes (for a 2-d input it is the same as the default).
     """
 
-    def __init__(self, input_shape, epsilon=1e-6, mode=0, momentum=0.9, weights=None):
+    def __init__(self, input_shape, epsilon=1e-6, mode=0, momentum=0.9, weights=None, axis=None):
         super(BatchNormalization, self).__init__()
         # Any mode is accepted here, as in 2015 (whose own test_setup constructs mode=3);
         # get_output, and so compile, rejects an unknown one.
@@ -38,22 +44,46 @@ class BatchNormalization(Layer):
         self.epsilon = validation.non_negative('BatchNormalization', 'epsilon', epsilon)
         self.mode = mode
         self.momentum = validation.in_unit_interval('BatchNormalization', 'momentum', momentum)
+        self.axis = self._check_axis(axis)
         self.input = ndim_tensor(len(self.input_shape) + 1)
 
-        self.gamma = self.init((self.input_shape))
-        self.beta = shared_zeros(self.input_shape)
+        param_shape = self.input_shape if axis is None else (self.input_shape[axis - 1],)
+        self.gamma = self.init(param_shape)
+        self.beta = shared_zeros(param_shape)
         self.params = [self.gamma, self.beta]
-        self.running_mean = shared_zeros(self.input_shape)
-        self.running_std = shared_ones((self.input_shape))
+        self.running_mean = shared_zeros(param_shape)
+        self.running_std = shared_ones(param_shape)
         for var, name in zip(self.weight_variables(), WEIGHT_NAMES):
             var.name = name
         if weights is not None:
             self.set_weights(weights)
 
+    def _check_axis(self, axis):
+        if axis is None:
+            return None
+        if self.mode != 0:
+            raise ValueError('BatchNormalization: axis=%r needs mode=0 (mode 1 normalizes each '
+                             'sample over its last axis)' % (axis,))
+        if axis not in range(1, len(self.input_shape) + 1):
+            raise ValueError('BatchNormalization: axis must be one of the input\'s axes after the '
+                             'batch axis (1..%d for input_shape=%s), got %r'
+                             % (len(self.input_shape), self.input_shape, axis))
+        return axis
+
+    def _statistic_axes(self):
+        """The axes the statistics are taken over, and how a parameter broadcasts to X."""
+        ndim = len(self.input_shape) + 1
+        if self.axis is None:
+            return 0, lambda p: p
+        pattern = ['x'] * ndim
+        pattern[self.axis] = 0
+        return tuple(a for a in range(ndim) if a != self.axis), lambda p: p.dimshuffle(*pattern)
+
     def init_updates(self):
         X = self.get_input(train=True)
-        m = X.mean(axis=0)
-        std = T.mean((X - m) ** 2 + self.epsilon, axis=0) ** 0.5
+        axes, spread = self._statistic_axes()
+        m = X.mean(axis=axes)
+        std = T.mean((X - spread(m)) ** 2 + self.epsilon, axis=axes) ** 0.5
         mean_update = self.momentum * self.running_mean + (1 - self.momentum) * m
         std_update = self.momentum * self.running_std + (1 - self.momentum) * std
         self.updates = [(self.running_mean, mean_update), (self.running_std, std_update)]
@@ -64,8 +94,9 @@ class BatchNormalization(Layer):
 
     def get_output(self, train=False):
         X = self.get_input(train)
+        _, spread = self._statistic_axes()
         if self.mode == 0:
-            X_normed = (X - self.running_mean) / (self.running_std + self.epsilon)
+            X_normed = (X - spread(self.running_mean)) / (spread(self.running_std) + self.epsilon)
         elif self.mode == 1:
             m = X.mean(axis=-1, keepdims=True)
             std = X.std(axis=-1, keepdims=True)
@@ -74,13 +105,16 @@ class BatchNormalization(Layer):
             # 2015 failed here with a NameError (X_normed undefined)
             raise ValueError('BatchNormalization: mode must be 0 (featurewise) or 1 (samplewise), '
                              'got %r' % (self.mode,))
-        return self.gamma * X_normed + self.beta
+        return spread(self.gamma) * X_normed + spread(self.beta)
 
     def get_config(self):
-        return {"name": self.__class__.__name__,
-                "input_shape": self.input_shape,
-                "epsilon": self.epsilon,
-                "mode": self.mode}
+        config = {"name": self.__class__.__name__,
+                  "input_shape": self.input_shape,
+                  "epsilon": self.epsilon,
+                  "mode": self.mode}
+        if self.axis is not None:      # 2015 configs stay as they were
+            config["axis"] = self.axis
+        return config
 
 
 class LayerNormalization(Layer):
@@ -158,3 +192,35 @@ class LayerNormalization(Layer):
 def _init_name(name):
     """Accept the modern Keras spellings ('ones', 'zeros') used by the package."""
     return {'ones': 'one', 'zeros': 'zero'}.get(name, name) if isinstance(name, str) else name
+
+
+class LRN2D(Layer):
+    """Local response normalization across channels, as 2015 Keras took it from pylearn2:
+    X / (k + alpha * sum of X^2 over the n channels centred on each one) ** beta, the
+    channels beyond the edges counting as zeros. Input (nb_samples, channels, rows, cols)."""
+
+    def __init__(self, alpha=1e-4, k=2, beta=0.75, n=5):
+        if n % 2 == 0:
+            raise NotImplementedError("LRN2D only works with odd n. n provided: " + str(n))
+        super(LRN2D, self).__init__()
+        self.alpha = alpha
+        self.k = k
+        self.beta = beta
+        self.n = n
+
+    def get_output(self, train=False):
+        X = self.get_input(train)
+        check_ndim(self, X, 4, '(nb_samples, channels, rows, cols)')
+        nb, channels, rows, cols = X.shape
+        half = self.n // 2
+        # the squares, between `half` zero channels on either side
+        padded = T.set_subtensor(T.alloc(0., nb, channels + 2 * half, rows, cols)[:, half:half + channels],
+                                 T.sqr(X))
+        scale = self.k
+        for first in range(self.n):       # a left fold, as 2015 summed the window
+            scale += self.alpha * padded[:, first:first + channels]
+        return X / scale ** self.beta
+
+    def get_config(self):
+        return {"name": self.__class__.__name__, "alpha": self.alpha, "k": self.k,
+                "beta": self.beta, "n": self.n}

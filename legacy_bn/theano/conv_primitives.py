@@ -86,8 +86,9 @@ def conv_gemm(cols, w, out_hw):
 
 
 def _conv_gemm_vjp_cols(ans, cols, w, out_hw):
-    w2 = w.reshape(w.shape[0], -1)
-    return lambda g: np.matmul(w2.T, g.reshape(g.shape[:2] + (-1,))).astype(cols.dtype, copy=False)
+    # numpy's matmul runs a stack through BLAS only when each matrix is C-contiguous
+    w2t = np.ascontiguousarray(w.reshape(w.shape[0], -1).T)
+    return lambda g: np.matmul(w2t, g.reshape(g.shape[:2] + (-1,))).astype(cols.dtype, copy=False)
 
 
 def _conv_gemm_vjp_w(ans, cols, w, out_hw):

@@ -200,11 +200,24 @@ def shared(value, name=None, borrow=False, strict=False, allow_downcast=None):
     return SharedVariable(arr, name=name)
 
 
+def autocast_float(value):
+    """The dtype Theano 0.8 gave a Python float constant: floatX when that is float32;
+    otherwise float32 if the value is exact in float32 (0.5, 0.0), else float64 (0.01)."""
+    from .configparser import config
+    if config.floatX == 'float32' or float(np.float32(value)) == value:
+        return 'float32'
+    return 'float64'
+
+
 def constant(value, name=None, dtype=None):
     """A constant node. Python numbers stay Python numbers so that numpy's NEP 50
-    rule keeps `float32_tensor * 0.5` in float32, which is what Theano did too."""
+    rule keeps `float32_tensor * 0.5` in float32, which is what Theano did too. A
+    float that Theano made float64 (one not exact in float32, when floatX is float64)
+    is a float64 constant, so `float32_tensor * 0.01` is float64 there, as in Theano."""
     if isinstance(value, Variable):
         return value
+    if dtype is None and type(value) is float and autocast_float(value) == 'float64':
+        dtype = np.float64
     if dtype is None and isinstance(value, (bool, numbers.Number)) and not isinstance(value, np.generic):
         kind = np.asarray(value).dtype
         return Variable('constant', attrs={'value': value}, dtype=kind, ndim=0, name=name)

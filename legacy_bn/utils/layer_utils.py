@@ -7,10 +7,11 @@ import numpy as np
 
 from .. import constraints, regularizers
 from .generic_utils import get_from_module
-from ..layers import (advanced_activations, containers, core, embeddings, noise, normalization,
-                      recurrent)
+from ..layers import (advanced_activations, containers, convolutional, core, embeddings, noise,
+                      normalization, recurrent)
 
-LAYER_MODULES = (core, normalization, embeddings, recurrent, advanced_activations, noise)
+LAYER_MODULES = (core, normalization, embeddings, recurrent, advanced_activations, noise,
+                 convolutional)
 
 
 def container_from_config(original_layer_dict, custom_layers={}):

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ..configparser import config
-from ..graph import Variable, apply, as_variable, constant
+from ..graph import Variable, apply, as_variable, autocast_float, constant
 from ..ops import Slot
 
 
@@ -300,7 +300,9 @@ def shape_padleft(t, n_ones=1):
 
 
 def alloc(value, *shape):
-    value = as_variable(value if not isinstance(value, float) else np.asarray(value, config.floatX))
+    """`value` broadcast to `shape` (ints or symbolic scalars). A Python float gets Theano's
+    dtype for it: `T.alloc(0., ...)` is float32 even when floatX is float64."""
+    value = as_variable(value if type(value) is not float else np.asarray(value, autocast_float(value)))
     dims = [as_variable(s) for s in shape]
     return apply('alloc', value, *dims, dtype=value.dtype, out_type=(value.dtype, len(dims)))
 
