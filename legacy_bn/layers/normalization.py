@@ -173,10 +173,7 @@ class LayerNormalization(Layer):
         if self.input_shape is None:
             raise ValueError('LayerNormalization has no input shape yet: add it after a layer '
                              'with a known output size, or pass input_shape=(...)')
-        X = self.get_input(train)
-        mean = X.mean(axis=-1, keepdims=True)
-        variance = T.mean(T.sqr(X - mean), axis=-1, keepdims=True)
-        out = (X - mean) / T.sqrt(variance + self.epsilon)
+        out = layer_normalize(self.get_input(train), self.epsilon)
         if self.scale:
             out = out * self.gamma
         if self.center:
@@ -187,6 +184,13 @@ class LayerNormalization(Layer):
         return {"name": self.__class__.__name__, "center": self.center, "scale": self.scale,
                 "epsilon": self.epsilon, "gamma_init": self.gamma_init.__name__,
                 "beta_init": self.beta_init.__name__, "input_shape": self.input_shape}
+
+
+def layer_normalize(X, epsilon):
+    """(X - mean) / sqrt(variance + epsilon) over the last axis (before gain and bias)."""
+    mean = X.mean(axis=-1, keepdims=True)
+    variance = T.mean(T.sqr(X - mean), axis=-1, keepdims=True)
+    return (X - mean) / T.sqrt(variance + epsilon)
 
 
 def _init_name(name):

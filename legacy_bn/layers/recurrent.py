@@ -1,5 +1,6 @@
 """keras.layers.recurrent as of Keras 4e1ec93c2f: SimpleRNN, SimpleDeepRNN, GRU, LSTM,
-JZS1, JZS2, JZS3, each a `theano.scan` over time.
+JZS1, JZS2, JZS3, each a `theano.scan` over time; and LSTM_LN, an LSTM with layer
+normalization inside (not in 2015 Keras).
 
 Input (nb_samples, timesteps, input_dim) -> output (nb_samples, output_dim), or
 (nb_samples, timesteps, output_dim) with return_sequences=True.
@@ -16,11 +17,12 @@ import warnings
 
 import numpy as np
 
-from .. import activations, initializations
+from .. import activations, initializations, validation
 from .. import theano
 from ..theano import tensor as T
-from ..utils.theano_utils import alloc_zeros_matrix, shared_zeros
+from ..utils.theano_utils import alloc_zeros_matrix, shared_ones, shared_zeros
 from .core import SequenceLayer
+from .normalization import layer_normalize
 
 
 class Recurrent(SequenceLayer):
@@ -403,3 +405,66 @@ class JZS3(ThreeGates):
         r = self.inner_activation(xr_t + T.dot(h_mask_tm1, u_r))
         hh_t = self.activation(xh_t + T.dot(r * h_mask_tm1, u_h))
         return hh_t * z + h_mask_tm1 * (1 - z)
+
+
+class LSTM_LN(LSTM):
+    """An LSTM with layer normalization inside (Ba, Kiros & Hinton 2016, eqs. 20-22):
+
+        gate = inner_act(LN(W x_t; gx, bx) + LN(U h_tm1; gh, bh) + b)   for i, f, o
+        c_t = f * c_tm1 + i * activation(LN(W_c x_t) + LN(U_c h_tm1) + b_c)
+        h_t = o * activation(LN(c_t; gc, bc))
+
+    Each projection of each gate is normalized over its output_dim units on its own,
+    with its own gain (starting at one) and bias (zero); the carried cell state c_t is
+    not normalized, only what the output sees. The input projections do not depend on
+    the recurrence, so they are normalized for all timesteps at once, outside the scan.
+    Same constructor as LSTM plus `epsilon` (inside the square root; default 1e-5).
+    Weights: LSTM's twelve (drawn in LSTM's order, so a seed gives the same W and U),
+    then gx, bx, gh, bh for i, c, f, o (LSTM's weight order), then gc, bc.
+    """
+
+    def __init__(self, input_dim, output_dim=128, init='glorot_uniform', inner_init='orthogonal',
+                 forget_bias_init='one', activation='tanh', inner_activation='hard_sigmoid',
+                 weights=None, truncate_gradient=-1, return_sequences=False, epsilon=1e-5):
+        super(LSTM_LN, self).__init__(input_dim, output_dim, init, inner_init, forget_bias_init,
+                                      activation, inner_activation, None, truncate_gradient,
+                                      return_sequences)
+        self.epsilon = validation.non_negative('LSTM_LN', 'epsilon', epsilon)
+        self.norms = {}                 # gate -> (gx, bx, gh, bh)
+        for gate in 'icfo':
+            self.norms[gate] = (shared_ones((output_dim,)), shared_zeros((output_dim,)),
+                                shared_ones((output_dim,)), shared_zeros((output_dim,)))
+            self.params += list(self.norms[gate])
+        self.g_c, self.b_cell = shared_ones((output_dim,)), shared_zeros((output_dim,))
+        self.params += [self.g_c, self.b_cell]
+        if weights is not None:
+            self.set_weights(weights)
+
+    def _norm(self, X, gain, bias):
+        return layer_normalize(X, self.epsilon) * gain + bias
+
+    def _sequences(self, X):
+        def projection(gate, W, b):
+            gx, bx = self.norms[gate][:2]
+            return self._norm(T.dot(X, W), gx, bx) + b
+        return [projection('i', self.W_i, self.b_i), projection('f', self.W_f, self.b_f),
+                projection('o', self.W_o, self.b_o), projection('c', self.W_c, self.b_c)]
+
+    def _step(self, xi_t, xf_t, xo_t, xc_t, mask_tm1, h_tm1, c_tm1, u_i, u_f, u_o, u_c):
+        h_mask_tm1 = mask_tm1 * h_tm1
+        c_mask_tm1 = mask_tm1 * c_tm1
+
+        def recurrent(gate, u):
+            gh, bh = self.norms[gate][2:]
+            return self._norm(T.dot(h_mask_tm1, u), gh, bh)
+        i_t = self.inner_activation(xi_t + recurrent('i', u_i))
+        f_t = self.inner_activation(xf_t + recurrent('f', u_f))
+        c_t = f_t * c_mask_tm1 + i_t * self.activation(xc_t + recurrent('c', u_c))
+        o_t = self.inner_activation(xo_t + recurrent('o', u_o))
+        h_t = o_t * self.activation(self._norm(c_t, self.g_c, self.b_cell))
+        return h_t, c_t
+
+    def get_config(self):
+        config = super(LSTM_LN, self).get_config()
+        config["epsilon"] = self.epsilon
+        return config
