@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import sys
+import textwrap
 import time
 
 # run from a checkout without installing: use the legacy_bn beside this script
@@ -257,6 +258,7 @@ def plot_curves(path, setup, runs):
         import matplotlib
         matplotlib.use('Agg')
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         return None
     sizes = sorted({r['batch_size'] for r in runs}, reverse=True)
@@ -275,7 +277,8 @@ def plot_curves(path, setup, runs):
         axes[0][col].legend(fontsize='small')
         for ax in axes[:, col]:
             ax.grid(alpha=0.3)
-    fig.suptitle(setup['description'], fontsize='small')
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # epochs are whole
+    fig.suptitle(textwrap.fill(setup['description'], 60 * len(sizes)), fontsize='small')
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
