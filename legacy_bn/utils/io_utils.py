@@ -9,6 +9,8 @@ import os
 import re
 import time
 
+import numpy as np
+
 STALE_SECONDS = 60
 
 # after the prefix '.<target name>.': 'tmp-<pid>-<hex>' (this module), and the names used
@@ -77,3 +79,98 @@ def atomic_file(target):
         with contextlib.suppress(OSError):
             os.remove(tmp)
         raise
+
+
+# -- Keras 4e1ec93's keras.utils.io_utils: HDF5Matrix, save_array, load_array (h5py optional) --
+def _h5py():
+    try:
+        import h5py
+    except ImportError:
+        raise ImportError('HDF5Matrix, save_array and load_array need h5py: '
+                          'pip install "legacy_bn[hdf5]" (or pip install h5py)') from None
+    return h5py
+
+
+class HDF5Matrix(object):
+    """Rows start..end-1 of an HDF5 dataset, indexed like an array (what fit slices with).
+
+    Files are opened read-only once per path and shared (`refs`). Index arrays may come
+    in any order (fit's shuffled batches): they are read in increasing order, as HDF5
+    requires, and returned in the order asked. `normalizer` is applied to what is read.
+    """
+    refs = {}
+
+    def __init__(self, datapath, dataset, start, end, normalizer=None):
+        if datapath not in self.refs:
+            self.refs[datapath] = _h5py().File(datapath, 'r')  # 2015: mode 'a' created files
+        self.data = self.refs[datapath][dataset]
+        if not 0 <= start <= end <= len(self.data):
+            raise IndexError('HDF5Matrix: rows %d..%d are not within the %d rows of %s in %s'
+                             % (start, end, len(self.data), dataset, datapath))
+        self.start = start
+        self.end = end
+        self.normalizer = normalizer
+
+    def __len__(self):
+        return self.end - self.start
+
+    def __getitem__(self, key):
+        n = len(self)
+        if isinstance(key, slice):
+            first, stop, step = key.indices(n)
+            if step != 1:
+                return self._read(np.arange(first, stop, step))
+            values = self.data[self.start + first:self.start + max(first, stop)]
+        elif isinstance(key, (int, np.integer)):
+            if not -n <= key < n:
+                raise IndexError('HDF5Matrix: index %d is out of range for %d rows' % (key, n))
+            values = self.data[self.start + key % n]
+        else:
+            return self._read(np.asarray(key))
+        return self.normalizer(values) if self.normalizer is not None else values
+
+    def _read(self, rows):
+        n = len(self)
+        if rows.dtype.kind not in 'iu' or rows.ndim != 1:
+            raise IndexError('HDF5Matrix: index with ints, a slice or a 1-D integer array, '
+                             'got %s of shape %s' % (rows.dtype, rows.shape))
+        if rows.size and not (-n <= rows.min() and rows.max() < n):
+            raise IndexError('HDF5Matrix: indices must be within -%d..%d' % (n, n - 1))
+        if not rows.size:
+            values = np.empty((0,) + tuple(self.data.shape[1:]), dtype=self.data.dtype)
+            return self.normalizer(values) if self.normalizer is not None else values
+        unique, where = np.unique(rows % n, return_inverse=True)
+        values = self.data[(self.start + unique).tolist()][where]
+        return self.normalizer(values) if self.normalizer is not None else values
+
+    @property
+    def shape(self):
+        return (self.end - self.start,) + tuple(self.data.shape[1:])
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+
+def save_array(array, name):
+    """`array` as dataset 'data' of the HDF5 file `name` (2015 wrote it with PyTables; the
+    attributes below let PyTables read this one too). Written atomically."""
+    h5py = _h5py()
+    array = np.asarray(array)
+    with atomic_file(name) as tmp:
+        with h5py.File(tmp, 'w') as f:
+            ds = f.create_dataset('data', data=array)
+            for key, value in (('CLASS', b'CARRAY'), ('VERSION', b'1.1'), ('TITLE', b'')):
+                ds.attrs[key] = np.bytes_(value)
+
+
+def load_array(name):
+    """The array save_array wrote (or 2015's PyTables save_array)."""
+    with _h5py().File(name, 'r') as f:
+        if 'data' not in f:
+            raise ValueError('load_array(%s): no dataset "data" in this HDF5 file' % name)
+        return f['data'][()]
