@@ -44,7 +44,8 @@ BATCHES = (128, 8)
 SEED = 1337
 RESULT_TAG = 'BENCH-RESULT '
 # First-step agreement with the unrewritten graph: max |dw_fast - dw_plain| / max |dw_plain|
-# per weight array. A wrong gradient gives O(1); float32 rounding of the update ~1e-4.
+# per weight array, beyond one float spacing of the new weight (the rewrites may round
+# differently). A wrong gradient gives O(1); float32 rounding of the update ~1e-4.
 AGREE_TOL = {'float64': 1e-9, 'float32': 2e-3}
 NO_TORCH = 'PyTorch is not installed: timing legacy_bn alone (pip install "legacy_bn[bench]")'
 
@@ -223,7 +224,8 @@ def seeded_model(np, case, theano_mode=None):
 
 
 def first_step_agreement(np, case, X, y):
-    """Worst per-array max|dw_fast - dw_plain| / max|dw_plain| after one step, where
+    """Worst per-array max|dw_fast - dw_plain| / max|dw_plain| after one step (beyond one
+    float spacing of the new weight), where
     `plain` is the model compiled with mode='FAST_COMPILE' (no fusing rewrites); and
     whether every weight kept its dtype."""
     fast, plain = seeded_model(np, case), seeded_model(np, case, 'FAST_COMPILE')
@@ -233,8 +235,10 @@ def first_step_agreement(np, case, X, y):
     for w0, wf, wp in zip(before, fast.get_weights(), plain.get_weights()):
         dtypes_ok &= wf.dtype == wp.dtype == w0.dtype
         df, dp = wf.astype(np.float64) - w0, wp.astype(np.float64) - w0
+        # the two new weights may round to neighbouring floats: one spacing is no error
+        excess = np.maximum(np.abs(df - dp) - np.spacing(np.abs(wp)), 0)
         scale = max(np.max(np.abs(dp)), 1e-300)
-        worst = max(worst, float(np.max(np.abs(df - dp)) / scale) if dp.size else 0.0)
+        worst = max(worst, float(np.max(excess) / scale) if dp.size else 0.0)
     loss_rel = abs(float(loss_fast) - float(loss_plain)) / max(abs(float(loss_plain)), 1e-300)
     return max(worst, loss_rel), bool(dtypes_ok)
 

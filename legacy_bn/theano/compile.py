@@ -220,18 +220,19 @@ class Function:
         # before the commit: an in-place update must not change what is handed out
         outputs = [_handed_out(values[s], leaf)
                    for s, leaf in zip(self._output_slots, self._output_is_leaf)]
-        new_values = []
+        new_values, given = [], set()
         for (sv, s, copy), accumulate in zip(self._update_slots, self._accumulates):
             v = values[s]
-            if accumulate and _can_add_in_place(sv._value, v):
+            if accumulate is not None and _can_add_in_place(sv._value, v):
                 new_values.append(None)
                 continue
-            if accumulate:
-                v = sv._value + v
+            if accumulate is not None:   # the add node, out of place (errors name it)
+                v = _evaluate_node(accumulate, np.add, [sv._value, v])
             if not isinstance(v, np.ndarray) or v.dtype != sv._value.dtype:
                 v = np.asarray(v, dtype=sv._value.dtype)
-            elif copy or not v.flags.owndata:
+            elif copy or not v.flags.owndata or id(v) in given:
                 v = v.copy()         # never alias an input, another shared value or a view
+            given.add(id(v))
             new_values.append(v)
         # Commit point: nothing above changed any state, and nothing below can fail.
         for (sv, s, _), v in zip(self._update_slots, new_values):
@@ -282,8 +283,8 @@ def _handed_out(value, leaf):
 def _accumulating_updates(updates):
     """Updates of the form p <- p + x (an optimizer's step) are committed as an in-place
     add into p's array, with no new array and no second pass over p. Returns the node
-    each update needs evaluated (x for those, the new value for the others) and which
-    updates accumulate."""
+    each update needs evaluated (x for those, the new value for the others) and, per
+    update, its add node if it accumulates (else None)."""
     roots, accumulates = [], []
     for sv, value in updates:
         step = None
@@ -293,7 +294,7 @@ def _accumulating_updates(updates):
             if step is not None and (step.dtype != sv.dtype or step.ndim != sv.ndim):
                 step = None
         roots.append(value if step is None else step)
-        accumulates.append(step is not None)
+        accumulates.append(None if step is None else value)
     return roots, accumulates
 
 
@@ -301,10 +302,15 @@ def _can_add_in_place(target, step):
     """np.add(target, step, out=target) gives exactly target + step: same dtype, and
     step broadcasts to target's shape. (Only the function writes into a shared array;
     get_value(borrow=True) shares it, as in Theano.)"""
-    return (isinstance(step, np.ndarray) and step.dtype == target.dtype
-            and target.flags.writeable and
-            (step.shape == target.shape or
-             np.broadcast_shapes(step.shape, target.shape) == target.shape))
+    if not (isinstance(step, np.ndarray) and step.dtype == target.dtype
+            and target.flags.writeable):
+        return False
+    if step.shape == target.shape:
+        return True
+    try:
+        return np.broadcast_shapes(step.shape, target.shape) == target.shape
+    except ValueError:
+        return False            # the out-of-place add raises, naming the node
 
 
 def _visit(unit, deps, order, state):

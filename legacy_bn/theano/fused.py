@@ -11,15 +11,17 @@ float tolerance where noted). One op per concept:
   batch_std(x, m, eps)              mean((x - m) ** 2 + eps, axis=0) ** 0.5
   blend(a, x, c, y)                 a * x + c * y           (running averages)
   sgd_velocity(m, g, mu, lr)        mu * m - lr * g         (Keras SGD's velocity)
+  momentum_step(m, v, mu)           mu * m + v              (the same, v = -lr * g given)
   clipped_crossentropy(p, y, lo, hi)  Keras's categorical cross-entropy after its clip
                                       and renormalisation, per sample
   advanced_subtensor1(x, i)                   x[i] for an integer vector i (Theano's AdvancedSubtensor1)
   weighted_mean(w, v)               sum(w * v) / sum(w)
+  weighted_crossentropy(p, y, w, lo, hi)   the last two with Keras's zero-weight filter
 """
 import numpy as np
 from autograd.extend import defvjp, primitive
 
-from .primitives import F32, unbroadcast
+from .primitives import F32, reduce_mean, unbroadcast
 
 
 # -- dense -----------------------------------------------------------------------------
@@ -100,33 +102,88 @@ defvjp(normalize_affine,
        lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(g, beta))
 
 
+@primitive
 def batch_std(x, m, eps):
-    """Composite (autograd traces it if a gradient ever passes): the 2015 running-std
-    statistic, one step instead of six nodes."""
-    from . import primitives as P
-    return P.power(P.reduce_mean(P.add(P.power(P.subtract(x, m), 2), eps), axis=(0,)), 0.5)
+    """The 2015 running-std statistic, one step instead of six nodes (same numpy calls)."""
+    return np.power(_batch_var(x, m, eps), 0.5)
 
 
+def _batch_var(x, m, eps):
+    t = np.subtract(x, m)
+    t = np.power(t, 2, out=t) if t.dtype == np.result_type(t, 2) else np.power(t, 2)
+    return reduce_mean.fun(np.add(t, eps), axis=(0,))
+
+
+def _batch_std_vjp(argnum):
+    def maker(ans, x, m, eps):
+        def vjp(g):
+            # power(., 0.5), mean over axis 0, add eps, power(., 2), sub: each one's rule
+            g_s = g * 0.5 * np.power(_batch_var(x, m, eps), -0.5)
+            g_u = np.broadcast_to(g_s / x.shape[0], np.broadcast_shapes(np.shape(x), np.shape(m)))
+            if argnum == 2:
+                return unbroadcast(g_u, eps)
+            g_t = g_u * 2 * np.subtract(x, m)
+            return unbroadcast(g_t if argnum == 0 else -g_t, (x, m)[argnum])
+        return vjp
+    return maker
+
+
+defvjp(batch_std, _batch_std_vjp(0), _batch_std_vjp(1), _batch_std_vjp(2))
+
+
+@primitive
 def blend(a, x, c, y):
-    from . import primitives as P
-    return P.add(P.multiply(a, x), P.multiply(c, y))
+    out = np.multiply(a, x)
+    cy = np.multiply(c, y)
+    if out.dtype == np.result_type(out, cy) and out.shape == np.broadcast_shapes(out.shape, cy.shape):
+        out += cy
+        return out
+    return out + cy
 
 
+defvjp(blend,
+       lambda ans, a, x, c, y: lambda g: unbroadcast(g * x, a),
+       lambda ans, a, x, c, y: lambda g: unbroadcast(g * a, x),
+       lambda ans, a, x, c, y: lambda g: unbroadcast(g * y, c),
+       lambda ans, a, x, c, y: lambda g: unbroadcast(g * c, y))
+
+
+@primitive
 def sgd_velocity(m, g, momentum, lr):
     """momentum * m - lr * g. When momentum is 0 the product 0 * m is skipped: the
     result differs only where m holds inf or NaN (a run that has already diverged)."""
-    from autograd.tracer import getval
-    from . import primitives as P
-    if getval(momentum) == 0 and not any(map(_is_box, (m, g, momentum, lr))):
-        out = np.multiply(g, -lr)
-        return out if out.dtype == np.result_type(m, g, momentum, lr) else \
-            out.astype(np.result_type(m, g, momentum, lr))
-    return P.subtract(P.multiply(momentum, m), P.multiply(lr, g))
+    dtype = np.result_type(m, g, momentum, lr)
+    if momentum == 0:
+        return np.multiply(g, -lr, dtype=dtype)
+    out = np.multiply(momentum, m, dtype=dtype)
+    out -= np.multiply(lr, g, dtype=dtype)
+    return out
 
 
-def _is_box(v):
-    from autograd.tracer import isbox
-    return isbox(v)
+defvjp(sgd_velocity,
+       lambda ans, m, g, momentum, lr: lambda G: unbroadcast(G * momentum, m),
+       lambda ans, m, g, momentum, lr: lambda G: unbroadcast(-G * lr, g),
+       lambda ans, m, g, momentum, lr: lambda G: unbroadcast(G * m, momentum),
+       lambda ans, m, g, momentum, lr: lambda G: unbroadcast(-G * g, lr))
+
+
+@primitive
+def momentum_step(m, v, momentum):
+    """momentum * m + v, where v is already -lr * g (the gradients of a cost scaled by
+    -lr, see fusion.scale_sgd_gradients). With momentum 0 it is v itself (no pass over
+    the parameter; 0 * m is skipped as in sgd_velocity)."""
+    dtype = np.result_type(m, v, momentum)
+    if momentum == 0:
+        return v if v.dtype == dtype else v.astype(dtype)
+    out = np.multiply(momentum, m, dtype=dtype)
+    out += v
+    return out
+
+
+defvjp(momentum_step,
+       lambda ans, m, v, momentum: lambda G: unbroadcast(G * momentum, m),
+       lambda ans, m, v, momentum: lambda G: unbroadcast(G, v),
+       lambda ans, m, v, momentum: lambda G: unbroadcast(G * m, momentum))
 
 
 # -- objectives ------------------------------------------------------------------------
@@ -215,6 +272,48 @@ def _weighted_mean_vjp(argnum):
 defvjp(weighted_mean, _weighted_mean_vjp(0), _weighted_mean_vjp(1))
 
 
+# -- Keras's whole weighted categorical cross-entropy ------------------------------------
+def _kept_rows(w):
+    """Keras's weighting keeps the samples of nonzero weight: (rows, their weights), rows
+    None when every sample is kept."""
+    if w.ndim == 2 and w.shape[1] == 1 and np.all(w):
+        return None, w[:, 0]
+    nonzero = np.nonzero(w)
+    return nonzero[0], w[nonzero]
+
+
+@primitive
+def weighted_crossentropy(p, y, w, lo, hi):
+    """weighted_mean(w_kept, clipped_crossentropy(p[rows], y[rows], lo, hi)): Keras's
+    weighted_objective(categorical_crossentropy) in one step."""
+    rows, w_kept = _kept_rows(w)
+    if rows is not None:
+        p, y = p[rows], y[rows]
+    return weighted_mean.fun(w_kept, clipped_crossentropy.fun(p, y, lo, hi))
+
+
+def _weighted_ce_vjp(argnum):
+    def maker(ans, p, y, w, lo, hi):
+        def vjp(g):
+            rows, w_kept = _kept_rows(w)
+            pk, yk = (p, y) if rows is None else (p[rows], y[rows])
+            per_sample = clipped_crossentropy.fun(pk, yk, lo, hi)
+            g_sample = _weighted_mean_vjp(1)(ans, w_kept, per_sample)(g)
+            maker = _clipped_ce_vjp_p if argnum == 0 else _clipped_ce_vjp_y
+            gk = maker(per_sample, pk, yk, lo, hi)(g_sample)
+            target = (p, y)[argnum]
+            if rows is None:
+                return gk
+            out = np.zeros(target.shape, dtype=gk.dtype)
+            np.add.at(out, rows, gk)
+            return out
+        return vjp
+    return maker
+
+
+defvjp(weighted_crossentropy, _weighted_ce_vjp(0), _weighted_ce_vjp(1))
+
+
 def _same_as(k):
     return lambda inputs, **_: (inputs[k].dtype, inputs[k].ndim)
 
@@ -228,7 +327,9 @@ FUSED = {
     'batch_std': batch_std,
     'blend': blend,
     'sgd_velocity': sgd_velocity,
+    'momentum_step': momentum_step,
     'clipped_crossentropy': clipped_crossentropy,
     'advanced_subtensor1': advanced_subtensor1,
     'weighted_mean': weighted_mean,
+    'weighted_crossentropy': weighted_crossentropy,
 }

@@ -2,19 +2,28 @@
 graph optimizer replaced them by its fused Elemwise and GEMM ops.
 
 `fuse(roots)` is one pass of function()'s pass list. It visits every node once, each
-after its inputs, and offers it to the RULES in order; a rule looks at the node and
-the nodes just below it and returns a replacement node or None. A rule only absorbs
+after its inputs, and offers it to the RULES in order (a fused node again, until no rule
+applies); then it runs again on the result until nothing changes. A rule looks at the
+node and the nodes just below it and returns a replacement node or None. A rule only absorbs
 an inner node that nothing else uses (otherwise the fused op would compute it a
 second time), and the replacement has the dtype and ndim of the node it replaces.
 Like every pass, it never mutates the caller's graph.
 """
-from .graph import Variable, toposort
+from .graph import Variable, apply, toposort
 from .ops import Slot
 
 LEAVES = ('input', 'shared', 'constant')
 
 
 def fuse(roots):
+    fired = True
+    while fired:        # again on the fused graph: absorbed nodes no longer count as uses
+        roots, fired = _fuse_once(roots)
+    return roots
+
+
+def _fuse_once(roots):
+    any_fired = False
     uses = {}
     for node in toposort(roots):
         for i in node.inputs:
@@ -32,15 +41,19 @@ def fuse(roots):
             Variable(node.op, inputs, node.attrs, node.dtype, node.ndim, node.name)
         use[id(new)] = uses.get(id(node), 0)
         ctx = Context(use)
-        for rule in RULES:
-            out = rule(new, ctx)
-            if out is not None:
-                new = Variable(out[0], out[1], out[2] if len(out) > 2 else {}, node.dtype,
-                               node.ndim, node.name)
-                use[id(new)] = uses.get(id(node), 0)
-                break
+        fired = True
+        while fired:                # a fused node is offered to the rules again
+            fired = False
+            for rule in RULES:
+                out = rule(new, ctx)
+                if out is not None:
+                    new = Variable(out[0], out[1], out[2] if len(out) > 2 else {}, node.dtype,
+                                   node.ndim, node.name)
+                    use[id(new)] = uses.get(id(node), 0)
+                    fired = any_fired = True
+                    break
         replaced[id(node)] = new
-    return [replaced[id(r)] for r in roots]
+    return [replaced[id(r)] for r in roots], any_fired
 
 
 class Context:
@@ -224,5 +237,90 @@ def weighted_mean(node, ctx):
     return None
 
 
+def weighted_crossentropy(node, ctx):
+    """weighted_mean(w[w.nonzero()], clipped_crossentropy(p[rows], y[rows], lo, hi)) with
+    rows = w.nonzero()[0] -> weighted_crossentropy(p, y, w, lo, hi): Keras's
+    weighted_objective around categorical_crossentropy, seven nodes in one."""
+    if not _is(node, 'weighted_mean'):
+        return None
+    w_kept, per_sample = node.inputs
+    if not (_is(w_kept, 'subtensor') and _is(per_sample, 'clipped_crossentropy')
+            and ctx.only_used_here(w_kept) and ctx.only_used_here(per_sample)
+            and len(w_kept.inputs) == 3 and w_kept.attrs['index'] == (0, 1)):
+        return None
+    w, rows, cols = w_kept.inputs
+    p_kept, y_kept, lo, hi = per_sample.inputs
+    if not (w.ndim == 2 and _is(rows, 'nonzero') and _is(cols, 'nonzero')
+            and rows.inputs[0] is w and cols.inputs[0] is w
+            and rows.attrs == {'axis': 0} and cols.attrs == {'axis': 1}
+            and ctx._use.get(id(rows)) == 3 and ctx.only_used_here(cols)):
+        return None
+    for kept in (p_kept, y_kept):
+        if not (_is(kept, 'advanced_subtensor1') and kept.inputs[1] is rows
+                and ctx.only_used_here(kept)):
+            return None
+    return 'weighted_crossentropy', (p_kept.inputs[0], y_kept.inputs[0], w, lo, hi)
+
+
 RULES = [dense, keras_relu, normalize_affine, batch_std, blend, sgd_velocity, advanced_subtensor1,
-         clipped_crossentropy, weighted_mean]
+         clipped_crossentropy, weighted_mean, weighted_crossentropy]
+
+
+# -- a whole-graph rewrite -------------------------------------------------------------------
+def scale_sgd_gradients(roots):
+    """When every gradient of a cost is used only as `sgd_velocity(m, g, momentum, lr)`
+    with one and the same lr (Keras's SGD without nesterov or clipping), differentiate
+    -lr * cost instead: the reverse pass then yields -lr * g directly (the scale rides on
+    the small output gradient into each weight-gradient product) and each velocity
+    becomes momentum_step(m, -lr * g, momentum): with momentum 0 no pass over the
+    parameters at all before the in-place p += v. The scaling happens at the start of
+    the reverse pass instead of at the end: equal up to float rounding."""
+    nodes = toposort(roots)
+    consumers = {}
+    for n in nodes:
+        for k, i in enumerate(n.inputs):
+            consumers.setdefault(id(i), []).append((n, k))
+    root_ids = set(map(id, roots))
+    grads_of = {}
+    for n in nodes:
+        if n.op == 'grad':
+            grads_of.setdefault(id(n.inputs[0]), []).append(n)
+    lr_of = {}                          # id(cost) -> the lr node of all its velocities
+    for cost_id, grads in grads_of.items():
+        lrs = []
+        for g in grads:
+            users = consumers.get(id(g), [])
+            if id(g) in root_ids or len(users) != 1 or users[0][0].op != 'sgd_velocity' \
+                    or users[0][1] != 1:
+                break
+            lrs.append(users[0][0].inputs[3])
+        else:
+            if all(lr is lrs[0] for lr in lrs):
+                lr_of[cost_id] = lrs[0]
+    if not lr_of:
+        return roots
+
+    replaced, scaled = {}, {}
+    for node in nodes:
+        if node.op in LEAVES:
+            replaced[id(node)] = node
+            continue
+        inputs = tuple(replaced[id(i)] for i in node.inputs)
+        if node.op == 'grad' and id(node.inputs[0]) in lr_of:
+            cost = inputs[0]
+            if id(cost) not in scaled:
+                # the lr expression depends on nothing rewritten here: used as it is
+                scaled[id(cost)] = apply('mul', apply('neg', lr_of[id(node.inputs[0])]), cost)
+            new = Variable('grad', (scaled[id(cost)], inputs[1]), {}, node.dtype, node.ndim,
+                           node.name)
+        elif node.op == 'sgd_velocity' and inputs[1].op == 'grad' and \
+                inputs[1] is not node.inputs[1]:
+            m, v, momentum, _ = inputs
+            new = Variable('momentum_step', (m, v, momentum), {}, node.dtype, node.ndim,
+                           node.name)
+        elif all(a is b for a, b in zip(inputs, node.inputs)):
+            new = node
+        else:
+            new = Variable(node.op, inputs, node.attrs, node.dtype, node.ndim, node.name)
+        replaced[id(node)] = new
+    return [replaced[id(r)] for r in roots]

@@ -49,9 +49,9 @@ def merge_identical(roots):
     return [replaced[id(r)] for r in roots]
 
 
-from .fusion import fuse  # noqa: E402  (fusion needs the op table, which needs nothing here)
+from .fusion import fuse, scale_sgd_gradients  # noqa: E402  (fusion needs the op table)
 
-PASSES = [merge_identical, fuse]
+PASSES = [merge_identical, fuse, scale_sgd_gradients]
 
 
 def passes_for(mode):
