@@ -82,7 +82,7 @@ def test_normalize_affine_with_running_statistics_as_in_2015_mode_0():
     x = T.fmatrix('x')
     gamma, beta, mean, std = (theano.shared(RNG.uniform(0.5, 1.5, 4).astype('float32'))
                               for _ in range(4))
-    out = gamma * ((x - mean) / (std + 1e-6)) + beta
+    out = gamma * ((x - mean) / (std + np.float32(1e-6))) + beta     # Keras under floatX=float32
     ops = agree([x], out, [x, gamma, beta, mean, std], [RNG.randn(6, 4).astype('float32')])
     assert ops[:2] == ['add', 'normalize_affine'] and ops.count('true_div') == 0
 

@@ -74,6 +74,8 @@ defvjp(keras_relu, _keras_relu_vjp)
 # -- normalization ---------------------------------------------------------------------
 def _normalized(x, m, d):
     out = np.subtract(x, m)
+    if np.result_type(out, d) != out.dtype:
+        return out / d                 # d is wider (a float64 epsilon): the result too
     out /= d
     return out
 
