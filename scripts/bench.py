@@ -146,13 +146,15 @@ class LSTMCase(Case):
         return [(rng.uniform(0, 1, (batch, 28, 28)).astype(floatX),
                  np.eye(10, dtype=floatX)[rng.randint(0, 10, batch)]) for _ in range(n_batches)]
 
+    layer = 'LSTM'
+
     def keras_model(self, theano_mode=None):
+        from legacy_bn.layers import recurrent
         from legacy_bn.layers.core import Activation, Dense
-        from legacy_bn.layers.recurrent import LSTM
         from legacy_bn.models import Sequential
         from legacy_bn.optimizers import SGD
         model = Sequential()
-        model.add(LSTM(28, 128))
+        model.add(getattr(recurrent, self.layer)(28, 128))
         model.add(Dense(128, 10))
         model.add(Activation('softmax'))
         model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=self.lr),
@@ -171,6 +173,13 @@ class LSTMCase(Case):
             def forward(self, X):
                 return self.dense(self.lstm(X)[0][:, -1])
         return torch_sgd_step(torch, Net().to(dtype), nn.CrossEntropyLoss(), self.lr)
+
+
+class LSTMLNCase(LSTMCase):
+    """Not in the default set: LSTM_LN against the same PyTorch nn.LSTM (it has no LN)."""
+    name = 'lstm_ln'
+    title = 'LSTM_LN(128), otherwise as lstm (PyTorch: the plain nn.LSTM)'
+    layer = 'LSTM_LN'
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ float tolerance where noted). One op per concept:
   dense(x, W, b)                    dot(x, W) + b
   keras_relu(x)                     (x + |x|) / 2, gradient 0.5 at 0 (Theano's abs'(0) = 0)
   normalize_affine(x, m, d, g, b)   g * ((x - m) / d) + b   (BatchNormalization, LN)
+  layer_norm(x, eps)                (x - m) / sqrt(mean((x - m)**2) + eps), m = mean(x),
+                                    both means over the last axis (LN, LSTM_LN)
   batch_std(x, m, eps)              mean((x - m) ** 2 + eps, axis=0) ** 0.5
   blend(a, x, c, y)                 a * x + c * y           (running averages)
   sgd_velocity(m, g, mu, lr)        mu * m - lr * g         (Keras SGD's velocity)
@@ -102,6 +104,35 @@ defvjp(normalize_affine,
            -(g * gamma) * _normalized(x, m, d) / d, d),
        lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(g * _normalized(x, m, d), gamma),
        lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(g, beta))
+
+
+def _last_axis_mean(x):
+    """mean over the last axis, kept; float32 accumulates in float64 (as reduce_mean)."""
+    acc = np.float64 if x.dtype == F32 else None
+    return np.mean(x, axis=-1, keepdims=True, dtype=acc).astype(x.dtype, copy=False)
+
+
+@primitive
+def layer_norm(x, eps):
+    """The steps of the unfused chain (mean, sub, sqr, mean, add, sqrt, true_div)."""
+    centred = x - _last_axis_mean(x)
+    return centred / np.sqrt(_last_axis_mean(np.square(centred)) + eps)
+
+
+def _layer_norm_vjp(ans, x, eps):
+    def vjp(g):
+        # d = sqrt(var + eps), ans = (x - m) / d:
+        # dx = (g - mean(g) - ans * mean(g * ans)) / d
+        centred = x - _last_axis_mean(x)
+        d = np.sqrt(_last_axis_mean(np.square(centred)) + eps)
+        out = g - _last_axis_mean(g)
+        out -= ans * _last_axis_mean(g * ans)
+        out /= d
+        return out.astype(x.dtype, copy=False)
+    return vjp
+
+
+defvjp(layer_norm, _layer_norm_vjp, None)
 
 
 @primitive
@@ -326,6 +357,7 @@ FUSED = {
     'dense': dense,
     'keras_relu': keras_relu,
     'normalize_affine': normalize_affine,
+    'layer_norm': layer_norm,
     'batch_std': batch_std,
     'blend': blend,
     'sgd_velocity': sgd_velocity,

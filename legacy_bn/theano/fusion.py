@@ -65,6 +65,9 @@ class Context:
     def only_used_here(self, node):
         return self._use.get(id(node), 0) == 1
 
+    def used_times(self, node):
+        return self._use.get(id(node), 0)
+
 
 def _is(node, op):
     return node.op == op
@@ -136,6 +139,33 @@ def normalize_affine(node, ctx):
                     x, m = centred.inputs
                     if x.ndim == node.ndim:
                         return 'normalize_affine', (x, m, d, gamma, beta)
+    return None
+
+
+def layer_norm(node, ctx):
+    """true_div(c, sqrt(add(mean(sqr(c)), eps))) with c = sub(x, mean(x)), every mean over
+    the last axis with keepdims -> layer_norm(x, eps): layer normalization before its gain
+    and bias (layers.normalization.layer_normalize)."""
+    if not (_is(node, 'true_div') and _float(node)):
+        return None
+    centred, d = node.inputs
+    if not (_is(centred, 'sub') and _is(d, 'sqrt') and ctx.only_used_here(d)
+            and ctx.used_times(centred) == 2):
+        return None
+    x, m = centred.inputs
+    last = {'axis': (x.ndim - 1,), 'keepdims': True}
+    if not (x.ndim >= 1 and _is(m, 'mean') and m.inputs[0] is x and m.attrs == last
+            and ctx.only_used_here(m) and x.dtype == node.dtype):
+        return None
+    shifted = d.inputs[0]
+    if not (_is(shifted, 'add') and ctx.only_used_here(shifted)):
+        return None
+    for var, eps in _pairs(shifted):
+        if _is(var, 'mean') and var.attrs == last and ctx.only_used_here(var) and \
+                eps.op == 'constant' and _scalar(eps):
+            square = var.inputs[0]
+            if _is(square, 'sqr') and square.inputs[0] is centred and ctx.only_used_here(square):
+                return 'layer_norm', (x, eps)
     return None
 
 
@@ -262,7 +292,7 @@ def weighted_crossentropy(node, ctx):
     return 'weighted_crossentropy', (p_kept.inputs[0], y_kept.inputs[0], w, lo, hi)
 
 
-RULES = [dense, keras_relu, normalize_affine, batch_std, blend, sgd_velocity, advanced_subtensor1,
+RULES = [dense, keras_relu, normalize_affine, layer_norm, batch_std, blend, sgd_velocity, advanced_subtensor1,
          clipped_crossentropy, weighted_mean, weighted_crossentropy]
 
 

@@ -368,7 +368,7 @@ class _ScanSpec:
                 g = g_in[n_param_start + i]
                 if g is not None:
                     g_params[i] = g.copy() if g_params[i] is None else _iadd(g_params[i], g)
-        for leaf, g in plan.finish(deferred):
+        for leaf, g in plan.finish(deferred, params, n_param_start):
             i = leaf - n_param_start
             g_params[i] = g if g_params[i] is None else _iadd(g_params[i], g)
         # assemble in the order of the node's inputs
@@ -474,7 +474,7 @@ class _StepProgram:
             if g is None:
                 continue
             if defer is not None:
-                deferred[defer].append((values[ins[0]], g))
+                deferred.products[defer].append((values[ins[0]], g))
             if not argnums:
                 continue
             args = [values[i] for i in ins]
@@ -484,9 +484,12 @@ class _StepProgram:
                 for a, rule in zip(argnums, rules):
                     ga = rule(g, ans, *args)
                     x = args[a]
-                    if ga.shape != x.shape or ga.dtype != x.dtype:
-                        ga = unbroadcast(ga, x)
                     s = ins[a]
+                    if ga.shape != x.shape or ga.dtype != x.dtype:
+                        if s in self.invariant and ga.shape != x.shape:
+                            deferred.add_broadcast(s, ga, x)    # summed once, after the loop
+                            continue
+                        ga = unbroadcast(ga, x)
                     grads[s] = ga if grads[s] is None else grads[s] + ga
                 continue
             for a, ga in zip(argnums, maker(argnums, values[out], args, attrs)(g)):
@@ -508,6 +511,7 @@ class _ReversePlan:
 
     def __init__(self, program, needed):
         slot = program.slot
+        self.invariant = program.invariant
         live = depends_on(program.roots, [program.leaves[k] for k in needed])
         self.entries = []
         self.deferred_leaf = []
@@ -531,15 +535,38 @@ class _ReversePlan:
                                  defer))
 
     def new_records(self):
-        return [[] for _ in self.deferred_leaf]
+        return _Deferred(len(self.deferred_leaf))
 
-    def finish(self, records):
-        """(leaf index, summed gradient) for each deferred product."""
-        for leaf, pairs in zip(self.deferred_leaf, records):
+    def finish(self, records, params, n_param_start):
+        """(leaf index, summed gradient) for each deferred product and broadcast sum."""
+        for leaf, pairs in zip(self.deferred_leaf, records.products):
             if pairs:
                 a = np.concatenate([p[0] for p in pairs])
                 g = np.concatenate([p[1] for p in pairs])
                 yield leaf, np.dot(a.T, g)
+        for slot, total in records.broadcast.items():
+            leaf = self.invariant[slot]
+            yield leaf, unbroadcast(total, params[leaf - n_param_start])
+
+
+class _Deferred:
+    """One backward pass's postponed parameter gradients: the (a, g) pairs of each
+    deferred dot, and the not-yet-reduced gradient of each broadcast loop-invariant
+    (a gain added to every sample: summing over the samples once, after the loop,
+    instead of at every step)."""
+
+    def __init__(self, n_products):
+        self.products = [[] for _ in range(n_products)]
+        self.broadcast = {}
+
+    def add_broadcast(self, slot, g, target):
+        total = self.broadcast.get(slot)
+        if total is None:
+            self.broadcast[slot] = np.array(g)          # a copy: g may be another's
+        elif total.shape == g.shape:
+            total += g
+        else:
+            self.broadcast[slot] = unbroadcast(total, target) + unbroadcast(g, target)
 
 
 def _bound(fn, attrs):
