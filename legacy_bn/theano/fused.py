@@ -19,11 +19,12 @@ float tolerance where noted). One op per concept:
   advanced_subtensor1(x, i)                   x[i] for an integer vector i (Theano's AdvancedSubtensor1)
   weighted_mean(w, v)               sum(w * v) / sum(w)
   weighted_crossentropy(p, y, w, lo, hi)   the last two with Keras's zero-weight filter
+  softmax_crossentropy(z, y, w, lo, hi)    the same of softmax(z), closed-form gradient
 """
 import numpy as np
 from autograd.extend import defvjp, primitive
 
-from .primitives import F32, reduce_mean, unbroadcast
+from .primitives import F32, reduce_mean, softmax, unbroadcast
 
 
 # -- dense -----------------------------------------------------------------------------
@@ -349,6 +350,49 @@ def _weighted_ce_vjp(argnum):
 defvjp(weighted_crossentropy, _weighted_ce_vjp(0), _weighted_ce_vjp(1))
 
 
+@primitive
+def softmax_crossentropy(z, y, w, lo, hi):
+    """weighted_crossentropy(softmax(z), y, w, lo, hi), with the closed-form gradient
+    for z below."""
+    return weighted_crossentropy.fun(softmax.fun(z), y, w, lo, hi)
+
+
+def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
+    """Per kept row, with q = clip(p), S = sum(q), mask = lo <= p <= hi and
+    u = mask * (p * sum(y) / S - y): d loss / d z = g_row * (u - p * sum(u)), the chain
+    softmax -> clip -> renormalise -> cross-entropy multiplied out (no -y / q term,
+    whose cancellation the chain rounds; equal up to float rounding)."""
+    def vjp(g):
+        p = softmax.fun(z)
+        rows, w_kept = _kept_rows(w)
+        pk, yk = (p, y) if rows is None else (p[rows], y[rows])
+        den = _full_sum(w_kept)
+        g_row = (g / den) * w_kept                              # weighted_mean's rule
+        q = np.clip(pk, lo, hi)
+        u = pk * (np.add.reduce(yk, axis=-1, keepdims=True) / _row_sum(q)) - yk
+        u *= (pk >= lo) & (pk <= hi)
+        u -= pk * np.add.reduce(u, axis=-1, keepdims=True)
+        u *= np.reshape(g_row, g_row.shape + (1,))
+        if rows is None:
+            return unbroadcast(u, z)
+        out = np.zeros(z.shape, dtype=u.dtype)
+        np.add.at(out, rows, u)
+        return unbroadcast(out, z)
+    return vjp
+
+
+def _softmax_ce_vjp_y(ans, z, y, w, lo, hi):
+    return _weighted_ce_vjp(1)(ans, softmax.fun(z), y, w, lo, hi)
+
+
+defvjp(softmax_crossentropy, _softmax_ce_vjp_z, _softmax_ce_vjp_y)
+
+
+def _full_sum(x):
+    acc = np.float64 if x.dtype == F32 else None
+    return np.asarray(np.add.reduce(x, axis=None, dtype=acc)).astype(x.dtype, copy=False)
+
+
 def _same_as(k):
     return lambda inputs, **_: (inputs[k].dtype, inputs[k].ndim)
 
@@ -368,4 +412,5 @@ FUSED = {
     'advanced_subtensor1': advanced_subtensor1,
     'weighted_mean': weighted_mean,
     'weighted_crossentropy': weighted_crossentropy,
+    'softmax_crossentropy': softmax_crossentropy,
 }

@@ -292,8 +292,17 @@ def weighted_crossentropy(node, ctx):
     return 'weighted_crossentropy', (p_kept.inputs[0], y_kept.inputs[0], w, lo, hi)
 
 
+def softmax_crossentropy(node, ctx):
+    """weighted_crossentropy(softmax(z), ...) -> softmax_crossentropy(z, ...), whose
+    gradient is one closed-form expression. The softmax may be used elsewhere too (the
+    accuracy): the fused op computes it again, a pass over (batch, classes)."""
+    if _is(node, 'weighted_crossentropy') and _is(node.inputs[0], 'softmax'):
+        return 'softmax_crossentropy', (node.inputs[0].inputs[0],) + node.inputs[1:]
+    return None
+
+
 RULES = [dense, keras_relu, normalize_affine, layer_norm, batch_std, blend, sgd_velocity, advanced_subtensor1,
-         clipped_crossentropy, weighted_mean, weighted_crossentropy]
+         clipped_crossentropy, weighted_mean, weighted_crossentropy, softmax_crossentropy]
 
 
 # -- a whole-graph rewrite -------------------------------------------------------------------
