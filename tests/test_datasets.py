@@ -87,6 +87,10 @@ def test_download_is_atomic(cache, monkeypatch, tmp_path_factory, capsys):
     assert (cache / 'blob.bin').read_bytes() == source.read_bytes()
     assert 'Downloading data from ' + source.as_uri() in capsys.readouterr().out
     assert data_utils.get_file('blob.bin', origin='http://never.used/') == path  # cached
+    # a file put in the cache under the name its origin gives it (babi_rnn.py's case)
+    (cache / 'tasks_1-20_v1-2.tar.gz').write_bytes(b'x')
+    assert data_utils.get_file('babi-tasks-v1-2.tar.gz', origin='http://host/tasks_1-20_v1-2.tar.gz') \
+        == str(cache / 'tasks_1-20_v1-2.tar.gz')
 
     class Broken:
         headers = {'Content-Length': '100000'}
@@ -108,7 +112,7 @@ def test_download_is_atomic(cache, monkeypatch, tmp_path_factory, capsys):
     monkeypatch.setattr(data_utils.urllib.request, 'urlopen', lambda url, timeout: Broken())
     with pytest.raises(DatasetNotAvailableError, match='ConnectionResetError: connection reset'):
         data_utils.get_file('other.bin', origin='file:///nowhere')
-    assert sorted(os.listdir(str(cache))) == ['blob.bin']  # no partial file
+    assert sorted(os.listdir(str(cache))) == ['blob.bin', 'tasks_1-20_v1-2.tar.gz']  # no partial
 
 
 def test_paranoid_url_opener_retrieves_with_2015s_hook(tmp_path):

@@ -68,7 +68,8 @@ def data_dir():
 def get_file(fname, origin, untar=False):
     """The cached path of `fname`, downloading it from `origin` if needed (see the module
     docstring); with untar, the directory extracted from `<fname>.tar.gz`, 2015's name for
-    the downloaded archive (the archive under its own name, origin's, is found too)."""
+    the downloaded archive. A file saved in the cache under the name origin gives it (as a
+    browser would) is used too."""
     datadir = data_dir()
     os.makedirs(datadir, exist_ok=True)
     fpath = os.path.join(datadir, fname)
@@ -76,10 +77,9 @@ def get_file(fname, origin, untar=False):
         untar_fpath, fpath = fpath, fpath + '.tar.gz'
         if os.path.isdir(untar_fpath):  # 2015 also wanted the tarball, and re-downloaded it
             return untar_fpath
-        as_published = os.path.join(datadir, os.path.basename(urllib.parse.urlsplit(origin).path))
-        if not os.path.exists(fpath) and as_published.endswith('.tar.gz') \
-                and os.path.isfile(as_published):
-            fpath = as_published
+    published = os.path.join(datadir, os.path.basename(urllib.parse.urlsplit(origin).path))
+    if not os.path.exists(fpath) and os.path.isfile(published):
+        fpath = published  # put in the cache by hand, under the name it is published as
     if not os.path.exists(fpath):
         try:
             download(origin, fpath)
