@@ -8,6 +8,7 @@ float tolerance where noted). One op per concept:
   dense(x, W, b)                    dot(x, W) + b
   keras_relu(x)                     (x + |x|) / 2, gradient 0.5 at 0 (Theano's abs'(0) = 0)
   normalize_affine(x, m, d, g, b)   g * ((x - m) / d) + b   (BatchNormalization, LN)
+  clip_affine(x, a, b, lo, hi)      clip(x * a + b, lo, hi)  (hard_sigmoid: a=0.2, b=0.5, 0, 1)
   layer_norm(x, eps)                (x - m) / sqrt(mean((x - m)**2) + eps), m = mean(x),
                                     both means over the last axis (LN, LSTM_LN)
   batch_std(x, m, eps)              mean((x - m) ** 2 + eps, axis=0) ** 0.5
@@ -107,6 +108,27 @@ defvjp(normalize_affine,
        lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(g, beta))
 
 
+# -- hard_sigmoid -------------------------------------------------------------------------
+@primitive
+def clip_affine(x, a, b, lo, hi):
+    out = np.multiply(x, a)
+    if np.result_type(out, b) == out.dtype:
+        out += b                     # the product is ours: finish in place
+        return np.clip(out, lo, hi, out=out)
+    return np.clip(out + b, lo, hi)
+
+
+def _clip_affine_vjp(ans, x, a, b, lo, hi):
+    def vjp(g):
+        y = np.multiply(x, a) + b    # clip's rule (bounds inclusive), then add's, then mul's
+        return unbroadcast(g * ((y >= lo) & (y <= hi)) * a, x)
+    return vjp
+
+
+defvjp(clip_affine, _clip_affine_vjp)
+
+
+# -- layer normalization ---------------------------------------------------------------------
 def _last_axis_mean(x):
     """mean over the last axis, kept; float32 accumulates in float64 (as reduce_mean).
     np.mean's own steps (sum, then divide by the count) without its Python overhead."""
@@ -404,6 +426,7 @@ FUSED = {
     'keras_relu': keras_relu,
     'normalize_affine': normalize_affine,
     'layer_norm': layer_norm,
+    'clip_affine': clip_affine,
     'batch_std': batch_std,
     'blend': blend,
     'sgd_velocity': sgd_velocity,

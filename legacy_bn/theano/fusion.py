@@ -142,6 +142,27 @@ def normalize_affine(node, ctx):
     return None
 
 
+def clip_affine(node, ctx):
+    """clip(add(mul(x, a), b), lo, hi), a, b, lo, hi scalar constants -> clip_affine(x, a, b,
+    lo, hi): Theano's hard_sigmoid (the gates of Keras's GRU and LSTM) in one step."""
+    if not (_is(node, 'clip') and _float(node)):
+        return None
+    shifted, lo, hi = node.inputs
+    if not (_is(shifted, 'add') and ctx.only_used_here(shifted) and _constant_scalar(lo)
+            and _constant_scalar(hi)):
+        return None
+    for scaled, b in _pairs(shifted):
+        if _is(scaled, 'mul') and ctx.only_used_here(scaled) and _constant_scalar(b):
+            for x, a in _pairs(scaled):
+                if _constant_scalar(a) and x.ndim == node.ndim and not _constant_scalar(x):
+                    return 'clip_affine', (x, a, b, lo, hi)
+    return None
+
+
+def _constant_scalar(node):
+    return node.op == 'constant' and node.ndim == 0
+
+
 def layer_norm(node, ctx):
     """true_div(c, sqrt(add(mean(sqr(c)), eps))) with c = sub(x, mean(x)), every mean over
     the last axis with keepdims -> layer_norm(x, eps): layer normalization before its gain
@@ -301,7 +322,7 @@ def softmax_crossentropy(node, ctx):
     return None
 
 
-RULES = [dense, keras_relu, normalize_affine, layer_norm, batch_std, blend, sgd_velocity, advanced_subtensor1,
+RULES = [dense, keras_relu, normalize_affine, layer_norm, clip_affine, batch_std, blend, sgd_velocity, advanced_subtensor1,
          clipped_crossentropy, weighted_mean, weighted_crossentropy, softmax_crossentropy]
 
 
