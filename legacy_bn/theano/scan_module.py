@@ -539,14 +539,25 @@ class _ReversePlan:
 
     def finish(self, records, params, n_param_start):
         """(leaf index, summed gradient) for each deferred product and broadcast sum."""
+        stacked = []                 # (the a's of some steps, those a's stacked)
         for leaf, pairs in zip(self.deferred_leaf, records.products):
             if pairs:
-                a = np.concatenate([p[0] for p in pairs])
+                a = _stack_once([p[0] for p in pairs], stacked)   # an LSTM's 4 U's share h
                 g = np.concatenate([p[1] for p in pairs])
                 yield leaf, np.dot(a.T, g)
         for slot, total in records.broadcast.items():
             leaf = self.invariant[slot]
             yield leaf, unbroadcast(total, params[leaf - n_param_start])
+
+
+def _stack_once(arrays, stacked):
+    """np.concatenate(arrays), reusing an earlier result for the very same arrays."""
+    for earlier, result in stacked:
+        if len(earlier) == len(arrays) and all(x is y for x, y in zip(earlier, arrays)):
+            return result
+    result = np.concatenate(arrays)
+    stacked.append((arrays, result))
+    return result
 
 
 class _Deferred:
