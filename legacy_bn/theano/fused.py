@@ -112,7 +112,7 @@ defvjp(normalize_affine,
 @primitive
 def clip_affine(x, a, b, lo, hi):
     out = np.multiply(x, a)
-    if np.result_type(out, b) == out.dtype:
+    if isinstance(out, np.ndarray) and out.ndim and np.result_type(out, b) == out.dtype:
         out += b                     # the product is ours: finish in place
         return np.clip(out, lo, hi, out=out)
     return np.clip(out + b, lo, hi)
