@@ -287,3 +287,18 @@ def test_a_failing_step_leaves_an_in_place_target_untouched():
     with pytest.raises(ValueError, match='error evaluating .* = add'):
         f(np.ones(4))
     np.testing.assert_array_equal(p.get_value(), 0.0)
+
+
+def test_weight_gradient_buffers_are_reused_only_when_nobody_holds_them():
+    x = T.dmatrix('x')
+    W = theano.shared(RNG.randn(5, 4))
+    b = theano.shared(np.zeros(4))
+    f = theano.function([x], T.grad(T.sqr(T.dot(x, W) + b).sum(), W))
+    X1, X2 = RNG.randn(3, 5), RNG.randn(3, 5)
+    first = f(X1)
+    kept = first.copy()
+    second = f(X2)
+    assert second is not first                       # `first` is still held here
+    np.testing.assert_array_equal(first, kept)      # and was not written into
+    np.testing.assert_allclose(second, theano.function([x], T.grad(
+        T.sqr(T.dot(x, W) + b).sum(), W), mode='FAST_COMPILE')(X2), rtol=1e-12)

@@ -22,6 +22,8 @@ float tolerance where noted). One op per concept:
   weighted_crossentropy(p, y, w, lo, hi)   the last two with Keras's zero-weight filter
   softmax_crossentropy(z, y, w, lo, hi)    the same of softmax(z), closed-form gradient
 """
+import sys
+
 import numpy as np
 from autograd.extend import defvjp, primitive
 
@@ -48,8 +50,39 @@ def _dense_vjp_x(ans, x, W, b):
     return vjp
 
 
-defvjp(dense, _dense_vjp_x,
-       lambda ans, x, W, b: lambda g: unbroadcast(np.dot(x.T, g), W),
+class _Buffers:
+    """Reusable output arrays for the weight-gradient products, which are as large as
+    the weights: an array is handed out again only when nothing but this pool holds it
+    any more (say, once the optimizer's state has moved on to a newer one), so the
+    allocator does not hand back and fault in fresh memory on every step."""
+
+    def __init__(self):
+        self.free = {}
+
+    def get(self, shape, dtype):
+        pool = self.free.setdefault((shape, dtype.str), [])
+        for buf in pool:
+            if sys.getrefcount(buf) == 3:        # the pool's list, `buf`, the argument
+                return buf
+        buf = np.empty(shape, dtype)
+        if len(pool) < 3:
+            pool.append(buf)
+        return buf
+
+
+_BUFFERS = _Buffers()
+
+
+def _dense_vjp_W(ans, x, W, b):
+    def vjp(g):
+        dtype = np.result_type(x, g)
+        if x.ndim == 2 and g.ndim == 2 and dtype == W.dtype:
+            return np.dot(x.T, g, out=_BUFFERS.get(W.shape, dtype))
+        return unbroadcast(np.dot(x.T, g), W)
+    return vjp
+
+
+defvjp(dense, _dense_vjp_x, _dense_vjp_W,
        lambda ans, x, W, b: lambda g: unbroadcast(g, b))
 
 

@@ -12,6 +12,8 @@ The raw numpy function of each primitive (`p.fun`) evaluates the nodes that
 no gradient passes through. Every rule is checked against central finite
 differences in tests/test_tensor_grad.py.
 """
+import math
+
 import numpy as np
 from autograd.extend import defvjp, primitive
 
@@ -127,9 +129,12 @@ def reduce_sum(x, axis=None, keepdims=False):
 
 @primitive
 def reduce_mean(x, axis=None, keepdims=False):
-    acc = np.float64 if x.dtype == F32 else None
-    out = np.mean(x, axis=axis, keepdims=keepdims, dtype=acc)
-    return np.asarray(out).astype(x.dtype if x.dtype.kind == 'f' else np.float64, copy=False)
+    if x.dtype.kind == 'f':
+        # np.mean's own steps (sum, then divide by the count) without its Python overhead
+        total = np.add.reduce(x, axis=axis, keepdims=keepdims,
+                              dtype=np.float64 if x.dtype == F32 else None)
+        return np.asarray(np.true_divide(total, _count(x, axis))).astype(x.dtype, copy=False)
+    return np.asarray(np.mean(x, axis=axis, keepdims=keepdims)).astype(np.float64, copy=False)
 
 
 @primitive
@@ -148,7 +153,7 @@ def reduce_prod(x, axis=None, keepdims=False):
 
 
 def _count(x, axis):
-    return int(np.prod([x.shape[a] for a in _axes(axis, x.ndim)]))
+    return math.prod(x.shape[a] for a in _axes(axis, x.ndim))
 
 
 def _chooser_vjp(ans, x, axis=None, keepdims=False):
