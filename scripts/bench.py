@@ -182,6 +182,44 @@ class LSTMLNCase(LSTMCase):
     layer = 'LSTM_LN'
 
 
+@register
+class LeNetCase(Case):
+    name = 'lenet'
+    title = ('2015 Keras LeNet: Convolution2D 6@5x5 tanh, MaxPooling2D 2, Convolution2D 16@5x5 '
+             'tanh, MaxPooling2D 2, Dense 120 tanh, Dense 84 tanh, Dense 10 softmax, SGD '
+             'lr=0.01 (PyTorch: Conv2d, MaxPool2d, Linear, CrossEntropyLoss)')
+    lr = 0.01
+    relative_steps = 0.25          # a LeNet step costs several MLP steps
+
+    def data(self, np, floatX, batch, n_batches=8):
+        rng = np.random.RandomState(SEED + batch)
+        return [(rng.uniform(0, 1, (batch, 1, 28, 28)).astype(floatX),
+                 np.eye(10, dtype=floatX)[rng.randint(0, 10, batch)]) for _ in range(n_batches)]
+
+    def keras_model(self, theano_mode=None):
+        from legacy_bn.layers.convolutional import Convolution2D, MaxPooling2D
+        from legacy_bn.layers.core import Dense, Flatten
+        from legacy_bn.models import Sequential
+        from legacy_bn.optimizers import SGD
+        model = Sequential()
+        for layer in (Convolution2D(6, 1, 5, 5, activation='tanh'), MaxPooling2D((2, 2)),
+                      Convolution2D(16, 6, 5, 5, activation='tanh'), MaxPooling2D((2, 2)),
+                      Flatten(), Dense(256, 120, activation='tanh'),
+                      Dense(120, 84, activation='tanh'), Dense(84, 10, activation='softmax')):
+            model.add(layer)
+        model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=self.lr),
+                      theano_mode=theano_mode)
+        return model
+
+    def torch_step(self, torch, dtype):
+        nn = torch.nn
+        net = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Tanh(), nn.MaxPool2d(2),
+                            nn.Conv2d(6, 16, 5), nn.Tanh(), nn.MaxPool2d(2), nn.Flatten(),
+                            nn.Linear(256, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(),
+                            nn.Linear(84, 10)).to(dtype)
+        return torch_sgd_step(torch, net, nn.CrossEntropyLoss(), self.lr)
+
+
 # ---------------------------------------------------------------------------------------
 # Options
 # ---------------------------------------------------------------------------------------

@@ -1,10 +1,14 @@
 #!/usr/bin/env python
-"""Train one MLP on MNIST with no normalization, BatchNormalization (mode 0 and mode 1) and
-LayerNormalization, at two batch sizes, through the 2015 Keras API; compare the curves.
+"""Train one network on MNIST with no normalization, BatchNormalization (mode 0 and mode 1)
+and LayerNormalization, at two batch sizes, through the 2015 Keras API; compare the curves.
 
-    python scripts/train_mnist.py            # the full comparison (see README for timings)
+    python scripts/train_mnist.py            # the MLP comparison (see README for timings)
+    python scripts/train_mnist.py --arch lenet   # the same comparison on a LeNet-style CNN
     python scripts/train_mnist.py --quick    # a smoke test, well under a minute
     python scripts/train_mnist.py --plot-only  # redraw curves.png from results.json
+
+The networks are the rows of ARCHS: adding one is a function building its layers around
+a given normalization, the shape of one sample, and its defaults.
 
 Each run seeds np.random with --seed just before its model is built, so the same
 arguments give the same numbers. Prints a progress bar per run, then the test accuracy
@@ -12,6 +16,7 @@ and loss after every epoch, the final test accuracy and loss, and the seconds pe
 writes results.json and results.csv (and curves.png if matplotlib is installed) to --out.
 """
 import argparse
+import collections
 import csv
 import json
 import os
@@ -46,8 +51,63 @@ DEFAULTS = dict(models='none,bn0,bn1,ln', batch_sizes='128,8', epochs=15, lr=0.0
 QUICK = dict(epochs=2, hidden='64', subset=1000, test_subset=500)
 
 
+# ---------------------------------------------------------------- the networks
+
+def normalization(norm, size):
+    """The layers a variant puts after a hidden layer of `size` units: none, the 2015
+    BatchNormalization (mode 0 or 1) or LayerNormalization."""
+    from legacy_bn.layers.normalization import BatchNormalization, LayerNormalization
+    if norm in ('bn0', 'bn1'):
+        return [BatchNormalization((size,), mode=int(norm[-1]))]
+    if norm == 'ln':
+        return [LayerNormalization()]
+    return []
+
+
+def mlp_layers(norm, hidden):
+    """784 -> [Dense -> (normalization) -> relu] per hidden size -> Dense(10) -> softmax."""
+    from legacy_bn.layers.core import Activation, Dense
+    layers, n_in = [], 784
+    for n_out in hidden:
+        layers += [Dense(n_in, n_out)] + normalization(norm, n_out) + [Activation('relu')]
+        n_in = n_out
+    return layers + [Dense(n_in, 10), Activation('softmax')]
+
+
+def lenet_layers(norm, hidden):
+    """1x28x28 -> conv 6@5x5 tanh -> max-pool 2 -> conv 16@5x5 tanh -> max-pool 2 (16x4x4)
+    -> [Dense tanh -> (normalization)] per hidden size -> Dense(10) -> softmax."""
+    from legacy_bn.layers.convolutional import Convolution2D, MaxPooling2D
+    from legacy_bn.layers.core import Activation, Dense, Flatten
+    layers = [Convolution2D(6, 1, 5, 5, activation='tanh'), MaxPooling2D((2, 2)),
+              Convolution2D(16, 6, 5, 5, activation='tanh'), MaxPooling2D((2, 2)), Flatten()]
+    n_in = 16 * 4 * 4
+    for n_out in hidden:
+        layers += [Dense(n_in, n_out, activation='tanh')] + normalization(norm, n_out)
+        n_in = n_out
+    return layers + [Dense(n_in, 10), Activation('softmax')]
+
+
+Arch = collections.namedtuple('Arch', ['layers', 'sample_shape', 'title', 'defaults', 'quick'])
+# name -> how to build it around a normalization, the shape of one input sample, the start
+# of the description ({hidden}: the hidden sizes), and its own defaults (over DEFAULTS) and
+# --quick settings (over QUICK).
+ARCHS = {
+    'mlp': Arch(mlp_layers, (784,), 'MLP 784-{hidden}-10 relu', {}, {}),
+    # LeNet: 2 epochs keep the whole comparison (8 runs) well within 20 minutes on 2 cores
+    # shared with other work (3 epochs took 20 min at a load average of 7); the ranking
+    # after epoch 2 is the one after epoch 3 (README).
+    'lenet': Arch(lenet_layers, (1, 28, 28),
+                  'LeNet conv 6@5x5-pool 2-conv 16@5x5-pool 2-dense {hidden}-10 tanh',
+                  dict(epochs=2, hidden='120,84', out=os.path.join('runs', 'train_mnist_lenet')),
+                  dict(hidden='120,84', subset=600, test_subset=300)),
+}
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--arch', choices=list(ARCHS), default='mlp',
+                   help='the network (default: %(default)s); each has its own defaults')
     p.add_argument('--models',
                    help='comma-separated, from: %s (default: all)' % ', '.join(VARIANTS))
     p.add_argument('--batch-sizes', help='comma-separated batch sizes (default: %(batch_sizes)s)'
@@ -55,8 +115,8 @@ def parse_args(argv=None):
     p.add_argument('--epochs', type=int, help='default: %(epochs)s' % DEFAULTS)
     p.add_argument('--lr', type=float, help='SGD learning rate (default: %(lr)s)' % DEFAULTS)
     p.add_argument('--momentum', type=float, help='SGD momentum (default: %(momentum)s)' % DEFAULTS)
-    p.add_argument('--hidden', help='comma-separated hidden layer sizes (default: %(hidden)s)'
-                   % DEFAULTS)
+    p.add_argument('--hidden', help='comma-separated sizes of the hidden Dense layers (default: '
+                                    '%(hidden)s; lenet: 120,84)' % DEFAULTS)
     p.add_argument('--seed', type=int,
                    help='np.random seed, set before each model is built (default: %(seed)s)'
                    % DEFAULTS)
@@ -81,9 +141,11 @@ def parse_args(argv=None):
                    help='smoke test in seconds: %s' % ', '.join(
                        '--%s %s' % (k.replace('_', '-'), v) for k, v in QUICK.items()))
     args = p.parse_args(argv)
-    for key, value in list(QUICK.items() if args.quick else ()) + list(DEFAULTS.items()):
-        if getattr(args, key) is None:  # explicit options win over --quick, --quick over defaults
-            setattr(args, key, value)
+    arch = ARCHS[args.arch]
+    quick = list(arch.quick.items()) + list(QUICK.items()) if args.quick else []
+    for key, value in quick + list(arch.defaults.items()) + list(DEFAULTS.items()):
+        if getattr(args, key) is None:  # explicit options win over --quick, --quick over
+            setattr(args, key, value)   # defaults, and the arch's over the common ones
     args.models = _split(args.models, str)
     unknown = [m for m in args.models if m not in VARIANTS]
     if unknown:
@@ -108,37 +170,27 @@ def configure_environment(args):
 
 
 def load_mnist(args, floatX):
-    """Keras's mnist_mlp preprocessing: flatten, scale to [0, 1], one-hot labels."""
+    """Keras's mnist_mlp / mnist_cnn preprocessing: the arch's sample shape (flat or
+    1x28x28), scaled to [0, 1], one-hot labels."""
     from legacy_bn.datasets import mnist
     from legacy_bn.utils import np_utils
     (X_train, y_train), (X_test, y_test) = mnist.load_data(path=args.mnist)
     X_train, y_train = X_train[:args.subset], y_train[:args.subset]
     X_test, y_test = X_test[:args.test_subset], y_test[:args.test_subset]
-    X_train = X_train.reshape(len(X_train), 784).astype(floatX) / 255
-    X_test = X_test.reshape(len(X_test), 784).astype(floatX) / 255
+    shape = ARCHS[args.arch].sample_shape
+    X_train = X_train.reshape((len(X_train),) + shape).astype(floatX) / 255
+    X_test = X_test.reshape((len(X_test),) + shape).astype(floatX) / 255
     return (X_train, np_utils.to_categorical(y_train, 10)), \
         (X_test, np_utils.to_categorical(y_test, 10))
 
 
-def build_model(variant, hidden, lr, momentum):
-    """784 -> [Dense -> (normalization) -> relu] per hidden size -> Dense(10) -> softmax."""
-    from legacy_bn.layers.core import Activation, Dense
-    from legacy_bn.layers.normalization import BatchNormalization, LayerNormalization
+def build_model(arch, variant, hidden, lr, momentum):
+    """The arch's layers around the variant's normalization, in a compiled Sequential."""
     from legacy_bn.models import Sequential
     from legacy_bn.optimizers import SGD
-    norm = VARIANTS[variant][1]
     model = Sequential()
-    n_in = 784
-    for n_out in hidden:
-        model.add(Dense(n_in, n_out))
-        if norm in ('bn0', 'bn1'):
-            model.add(BatchNormalization((n_out,), mode=int(norm[-1])))
-        elif norm == 'ln':
-            model.add(LayerNormalization())
-        model.add(Activation('relu'))
-        n_in = n_out
-    model.add(Dense(n_in, 10))
-    model.add(Activation('softmax'))
+    for layer in ARCHS[arch].layers(VARIANTS[variant][1], hidden):
+        model.add(layer)
     model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=lr, momentum=momentum))
     return model
 
@@ -183,7 +235,7 @@ def make_progress_callback(description):
 def run(variant, batch_size, args, train, test):
     import numpy as np
     np.random.seed(args.seed)  # same seed -> same weights and the same shuffles
-    model = build_model(variant, args.hidden, args.lr, args.momentum)
+    model = build_model(args.arch, variant, args.hidden, args.lr, args.momentum)
     progress = make_progress_callback('%-4s bs %-4d' % (variant, batch_size))
     started = time.perf_counter()
     history = model.fit(train[0], train[1], batch_size=batch_size, nb_epoch=args.epochs,
@@ -304,14 +356,15 @@ def main(argv=None):
     import legacy_bn.theano as theano
     floatX = theano.config.floatX
     train, test = load_mnist(args, floatX)
-    description = ('MLP 784-%s-10 relu, SGD lr=%g momentum=%g, %d epochs, %s, seed %d, '
+    title = ARCHS[args.arch].title.format(hidden='-'.join(map(str, args.hidden)))
+    description = ('%s, SGD lr=%g momentum=%g, %d epochs, %s, seed %d, '
                    '%d training / %d test images'
-                   % ('-'.join(map(str, args.hidden)), args.lr, args.momentum, args.epochs,
+                   % (title, args.lr, args.momentum, args.epochs,
                       floatX, args.seed, len(train[0]), len(test[0])))
     print(description)
     runs = [run(variant, bs, args, train, test)
             for bs in args.batch_sizes for variant in args.models]
-    setup = {'description': description, 'args': vars(args), 'floatX': floatX,
+    setup = {'description': description, 'arch': args.arch, 'args': vars(args), 'floatX': floatX,
              'n_train': len(train[0]), 'n_test': len(test[0]), 'numpy': np.__version__,
              'python': platform.python_version(), 'machine': platform.machine(),
              'cpus': os.cpu_count()}

@@ -133,6 +133,12 @@ def test_max_pool_2d_gradient(ds, st, ignore_border):
     check_grad(lambda x: max_pool_2d(x, ds, ignore_border=ignore_border, st=st), data((2, 2, 7, 6), seed=8))
 
 
+def test_max_pool_2d_gradient_when_windows_tile_the_image():
+    # the fast path (no overlap, no remainder), with and without ignore_border
+    for ignore_border in (True, False):
+        check_grad(lambda x: max_pool_2d(x, (2, 3), ignore_border=ignore_border), data((2, 2, 6, 6), seed=11))
+
+
 def test_max_pool_2d_ties_each_get_the_whole_gradient():
     # Theano's rule (checked against the real Theano in the conv_forward golden scenario)
     a = np.array([[1.0, 3.0, 3.0, 0.0],

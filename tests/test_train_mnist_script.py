@@ -163,3 +163,38 @@ def test_quick_and_explicit_options(monkeypatch):
     args = script.parse_args([])
     assert (args.epochs, args.subset, args.batch_sizes) == \
         (script.DEFAULTS['epochs'], None, [128, 8])
+
+
+def test_arch_table_gives_each_network_its_defaults():
+    script = load_script_module()
+    args = script.parse_args(['--arch', 'lenet'])
+    assert (args.arch, args.epochs, args.hidden, args.out) == \
+        ('lenet', 2, [120, 84], os.path.join('runs', 'train_mnist_lenet'))
+    args = script.parse_args(['--arch', 'lenet', '--quick', '--hidden', '20'])
+    assert (args.epochs, args.subset, args.hidden) == (2, 600, [20])
+    assert script.parse_args([]).arch == 'mlp'
+
+
+def test_lenet_layers_around_each_normalization():
+    script = load_script_module()
+    names = {variant: [type(layer).__name__ for layer in script.lenet_layers(norm, [120, 84])]
+             for variant, (_, norm) in script.VARIANTS.items()}
+    trunk = ['Convolution2D', 'MaxPooling2D', 'Convolution2D', 'MaxPooling2D', 'Flatten']
+    assert names['none'] == trunk + ['Dense', 'Dense', 'Dense', 'Activation']
+    assert names['bn0'] == names['bn1'] == trunk + ['Dense', 'BatchNormalization', 'Dense',
+                                                    'BatchNormalization', 'Dense', 'Activation']
+    assert names['ln'] == trunk + ['Dense', 'LayerNormalization', 'Dense', 'LayerNormalization',
+                                   'Dense', 'Activation']
+    layers = script.lenet_layers('bn1', [120, 84])
+    assert layers[5].input_dim == 256 and layers[6].mode == 1 and layers[6].input_shape == (120,)
+
+
+def test_quick_lenet_run_learns(data_dir, tmp_path):
+    result, report = run_script(data_dir, tmp_path, '--arch', 'lenet', '--models', 'none,ln',
+                                '--batch-sizes', '8')
+    assert report['setup']['arch'] == 'lenet'
+    assert report['setup']['description'].startswith(
+        'LeNet conv 6@5x5-pool 2-conv 16@5x5-pool 2-dense 120-84-10 tanh, SGD lr=0.01')
+    assert [(r['model'], r['batch_size'], r['epoch']) for r in report['runs']] == \
+        [('none', 8, [1, 2]), ('ln', 8, [1, 2])]
+    assert all(r['final_test_acc'] > 0.9 for r in report['runs'])   # 75 steps of batch 8

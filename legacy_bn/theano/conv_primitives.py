@@ -1,24 +1,22 @@
 """Convolution and pooling primitives, each with its gradient rule in plain numpy.
 
 Images are NCHW (batch, channels, rows, cols), filters (filters, channels, rows, cols),
-as in Theano. A convolution is two primitives:
-
-    im2col     the image's patches as columns: (B, C*kh*kw, Ho*Wo), kernel-flipped,
-               padded for 'full' mode, only the strided positions (subsample);
-    conv_gemm  one batched matrix product of the (F, C*kh*kw) filters with them,
-               giving (B, F, Ho, Wo) directly in NCHW order.
-
-The patches are an intermediate value of the trace, so the filter gradient reuses
-them (one GEMM) and the image gradient is one GEMM plus a scatter of the columns
-back to the image (col2im: a loop over the kh*kw kernel offsets, never over pixels).
-A strided convolution is differentiated like any other (Theano 0.8 could not do
-that without static shapes). Pooling loops over the offsets inside a window.
-Every rule keeps the dtype of its argument and is checked against finite
-differences in tests/test_conv_ops.py.
+as in Theano. conv2d is one primitive: the image's patches as columns (im2col, kernel-
+flipped, padded for 'full' mode, only the strided positions) times the (F, C*kh*kw)
+filters, one batched GEMM straight into (B, F, Ho, Wo). The patches are kept while the
+result lives, so the filter gradient is one more GEMM; the image gradient is one GEMM and
+a scatter of the columns back to the image (col2im: a loop over the kh*kw kernel
+offsets, never over pixels). A strided convolution is differentiated like any other
+(Theano 0.8 could not do that without static shapes). Pooling loops over the offsets
+inside a window, or compares whole tiles when the windows tile the image. Every rule
+keeps the dtype of its argument and is checked against finite differences in
+tests/test_conv_ops.py.
 """
+import weakref
+
 import numpy as np
 from autograd.extend import defvjp, primitive
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 
 # -- sizes ---------------------------------------------------------------------------
@@ -49,49 +47,97 @@ def _padded(x, pad):
     return out
 
 
+def im2col(x, kshape, stride, pad, out_hw):
+    """The patches as columns, kernel-flipped: (B, C*kh*kw, Ho*Wo) with
+    cols[b, (c, u, v), (i, j)] = x_padded[b, c, i*sh + kh-1-u, j*sw + kw-1-v]."""
+    kh, kw = kshape
+    xp = _padded(x, pad)
+    b, c = xp.shape[:2]
+    sb, sc, sr, ss = xp.strides
+    # a strided view starting at the last kernel offset, walking the kernel backwards
+    windows = as_strided(xp[:, :, kh - 1:, kw - 1:], shape=(b, c, kh, kw) + tuple(out_hw),
+                         strides=(sb, sc, -sr, -ss, sr * stride[0], ss * stride[1]),
+                         writeable=False)
+    return windows.reshape(b, c * kh * kw, out_hw[0] * out_hw[1])
+
+
+def col2im(cols, x_shape, kshape, stride, pad, out_hw):
+    """The transpose of im2col: each column entry added back where it was taken from
+    (a loop over the kh*kw kernel offsets)."""
+    kh, kw = kshape
+    (sh, sw), (ph, pw), (ho, wo) = stride, pad, out_hw
+    b, c, h, w = x_shape
+    g = cols.reshape(b, c, kh, kw, ho, wo)
+    gx = np.zeros((b, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    for u in range(kh):
+        r = kh - 1 - u
+        for v in range(kw):
+            s = kw - 1 - v
+            gx[:, :, r:r + sh * (ho - 1) + 1:sh, s:s + sw * (wo - 1) + 1:sw] += g[:, :, u, v]
+    return gx[:, :, ph:ph + h, pw:pw + w]
+
+
+def _geometry(x, w, border_mode, subsample):
+    kh, kw = w.shape[2:]
+    out_hw = tuple(conv_output_size(n, k, s, border_mode)
+                   for n, k, s in zip(x.shape[2:], (kh, kw), subsample))
+    pad = (kh - 1, kw - 1) if border_mode == 'full' else (0, 0)
+    return (kh, kw), tuple(subsample), pad, out_hw
+
+
+# The patches of a convolution, kept while its result lives: the filter gradient needs
+# them, and the reverse pass calls the VJP with that very result (`ans`).
+_patches = {}
+
+
+def _remember_patches(out, cols):
+    key = id(out)
+    _patches[key] = cols
+    weakref.finalize(out, _patches.pop, key, None)
+
+
 @primitive
-def im2col(x, kshape, stride, pad):
-    """cols[b, (c, u, v), (i, j)] = x_padded[b, c, i*sh + kh-1-u, j*sw + kw-1-v]."""
-    kh, kw = kshape
-    windows = sliding_window_view(_padded(x, pad), kshape, axis=(2, 3))
-    windows = windows[:, :, ::stride[0], ::stride[1], ::-1, ::-1]    # (B, C, Ho, Wo, kh, kw)
-    b, c, ho, wo = windows.shape[:4]
-    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(b, c * kh * kw, ho * wo)
+def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
+    """Theano's conv2d on values: a true convolution (filters flipped), NCHW: the image's
+    patches (im2col) times the (F, C*kh*kw) filters, one batched GEMM straight into
+    (B, F, Ho, Wo)."""
+    for what, given, actual in (('image_shape', image_shape, x.shape),
+                                ('filter_shape', filter_shape, w.shape)):
+        if given is not None and any(g is not None and g != a for g, a in zip(given, actual)):
+            raise ValueError('conv2d: %s=%s was given, but the %s has shape %s'
+                             % (what, tuple(given), 'image' if what == 'image_shape' else 'filters',
+                                actual))
+    if x.shape[1] != w.shape[1]:
+        raise ValueError('conv2d: the input has %d channels (shape %s) but the filters expect %d '
+                         '(filters of shape %s: nb_filter, stack_size, rows, cols)'
+                         % (x.shape[1], x.shape, w.shape[1], w.shape))
+    kshape, stride, pad, out_hw = _geometry(x, w, border_mode, subsample)
+    if 0 in out_hw:
+        raise ValueError("conv2d: filters of %dx%d do not fit in images of %dx%d in 'valid' mode"
+                         % (kshape + x.shape[2:]))
+    cols = im2col(x, kshape, stride, pad, out_hw)
+    out = np.matmul(w.reshape(w.shape[0], -1), cols).reshape((x.shape[0], w.shape[0]) + out_hw)
+    _remember_patches(out, cols)
+    return out
 
 
-def _col2im_vjp(ans, x, kshape, stride, pad):
-    kh, kw = kshape
-    (sh, sw), (ph, pw) = stride, pad
-    b, c, h, w = x.shape
-    hp, wp = h + 2 * ph, w + 2 * pw
-    ho, wo = (hp - kh) // sh + 1, (wp - kw) // sw + 1
+def _conv2d_vjp_x(ans, x, w, border_mode, subsample, image_shape=None, filter_shape=None):
+    kshape, stride, pad, out_hw = _geometry(x, w, border_mode, subsample)
+    # numpy's matmul runs a stack through BLAS only when each matrix is C-contiguous
+    w2t = np.ascontiguousarray(w.reshape(w.shape[0], -1).T)
 
     def vjp(g):
-        g = g.reshape(b, c, kh, kw, ho, wo)
-        gx = np.zeros((b, c, hp, wp), dtype=x.dtype)
-        for u in range(kh):
-            r = kh - 1 - u
-            for v in range(kw):
-                s = kw - 1 - v
-                gx[:, :, r:r + sh * (ho - 1) + 1:sh, s:s + sw * (wo - 1) + 1:sw] += g[:, :, u, v]
-        return gx[:, :, ph:ph + h, pw:pw + w]
+        cols = np.matmul(w2t, g.reshape(g.shape[:2] + (-1,)))
+        return col2im(cols, x.shape, kshape, stride, pad, out_hw).astype(x.dtype, copy=False)
     return vjp
 
 
-@primitive
-def conv_gemm(cols, w, out_hw):
-    """(F, C*kh*kw) filters times each image's (C*kh*kw, Ho*Wo) columns -> (B, F, Ho, Wo)."""
-    f = w.shape[0]
-    return np.matmul(w.reshape(f, -1), cols).reshape((cols.shape[0], f) + tuple(out_hw))
+def _conv2d_vjp_w(ans, x, w, border_mode, subsample, image_shape=None, filter_shape=None):
+    kshape, stride, pad, out_hw = _geometry(x, w, border_mode, subsample)
+    cols = _patches.get(id(ans))
+    if cols is None:            # called on a result the forward pass did not make
+        cols = im2col(x, kshape, stride, pad, out_hw)
 
-
-def _conv_gemm_vjp_cols(ans, cols, w, out_hw):
-    # numpy's matmul runs a stack through BLAS only when each matrix is C-contiguous
-    w2t = np.ascontiguousarray(w.reshape(w.shape[0], -1).T)
-    return lambda g: np.matmul(w2t, g.reshape(g.shape[:2] + (-1,))).astype(cols.dtype, copy=False)
-
-
-def _conv_gemm_vjp_w(ans, cols, w, out_hw):
     def vjp(g):
         per_image = np.matmul(g.reshape(g.shape[:2] + (-1,)), cols.transpose(0, 2, 1))
         return per_image.sum(axis=0).reshape(w.shape).astype(w.dtype, copy=False)
@@ -142,6 +188,13 @@ def _max_pool_vjp(ans, x, ds, st, ignore_border):
     # Theano's gradient: every input equal to its window's maximum receives the window's
     # full gradient (ties are not split); overlapping windows add up.
     out_hw, extent = _pool_geometry(x.shape, ds, st, ignore_border)
+    if ds == st and x.shape[-2:] == (out_hw[0] * ds[0], out_hw[1] * ds[1]):
+        # windows tile the image exactly (LeNet's 2x2): one comparison, one product
+        lead = x.shape[:-2]
+        tiles = lead + (out_hw[0], ds[0], out_hw[1], ds[1])
+        spread = lead + (out_hw[0], 1, out_hw[1], 1)
+        hit = x.reshape(tiles) == ans.reshape(spread)
+        return lambda g: (hit * g.reshape(spread)).reshape(x.shape).astype(x.dtype, copy=False)
     xp = _neg_inf_padded(x, extent)
 
     def vjp(g):
@@ -152,29 +205,7 @@ def _max_pool_vjp(ans, x, ds, st, ignore_border):
     return vjp
 
 
-# -- the op implementations (checks, then the primitives) -----------------------------
-def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
-    """Theano's conv2d on values: a true convolution (filters flipped), NCHW."""
-    for what, given, actual in (('image_shape', image_shape, x.shape),
-                                ('filter_shape', filter_shape, w.shape)):
-        if given is not None and any(g is not None and g != a for g, a in zip(given, actual)):
-            raise ValueError('conv2d: %s=%s was given, but the %s has shape %s'
-                             % (what, tuple(given), 'image' if what == 'image_shape' else 'filters',
-                                actual))
-    if x.shape[1] != w.shape[1]:
-        raise ValueError('conv2d: the input has %d channels (shape %s) but the filters expect %d '
-                         '(filters of shape %s: nb_filter, stack_size, rows, cols)'
-                         % (x.shape[1], x.shape, w.shape[1], w.shape))
-    kh, kw = w.shape[2:]
-    out_hw = tuple(conv_output_size(n, k, s, border_mode)
-                   for n, k, s in zip(x.shape[2:], (kh, kw), subsample))
-    if 0 in out_hw:
-        raise ValueError("conv2d: filters of %dx%d do not fit in images of %dx%d in 'valid' mode"
-                         % (kh, kw, x.shape[2], x.shape[3]))
-    pad = (kh - 1, kw - 1) if border_mode == 'full' else (0, 0)
-    return conv_gemm(im2col(x, (kh, kw), tuple(subsample), pad), w, out_hw)
-
-
+# -- the op implementation of pooling (a check, then the primitive) ----------------
 def max_pool_2d(x, ds, st, ignore_border):
     """Theano's max_pool_2d on values: max over ds windows of the last two axes, every st."""
     out_hw, _ = _pool_geometry(x.shape, ds, st, ignore_border)
@@ -186,6 +217,5 @@ def max_pool_2d(x, ds, st, ignore_border):
 
 
 # -- the gradient rules ----------------------------------------------------------------
-defvjp(im2col, _col2im_vjp)
-defvjp(conv_gemm, _conv_gemm_vjp_cols, _conv_gemm_vjp_w)
+defvjp(conv2d, _conv2d_vjp_x, _conv2d_vjp_w)
 defvjp(max_pool, _max_pool_vjp)
