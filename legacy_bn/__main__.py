@@ -99,12 +99,17 @@ def run_code(source, filename, args0, args, py2):
     own frames on (as `python` would) and exit 1; SystemExit and KeyboardInterrupt pass on."""
     sys.argv = [args0] + args
     module = new_main_module(filename)
-    if py2:
-        from . import py2compat
-        code = py2compat.compile_py2(source, filename)
-        py2compat.install(module.__dict__)
-    else:
-        code = compile(source, filename, 'exec', dont_inherit=True)
+    try:
+        if py2:
+            from . import py2compat
+            code = py2compat.compile_py2(source, filename)
+            py2compat.install(module.__dict__)
+        else:
+            code = compile(source, filename, 'exec', dont_inherit=True)
+    except SyntaxError as error:     # Python prints these without a traceback
+        error.__traceback__ = None
+        sys.excepthook(type(error), error, None)
+        sys.exit(1)
     try:
         exec(code, module.__dict__)
     except Exception as error:
@@ -164,6 +169,7 @@ def main(argv=None):
         run_module(target, args)
     else:
         run_code(target, '<string>', '-c', args, py2)
+
 
 if __name__ == '__main__':
     main()

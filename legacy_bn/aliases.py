@@ -80,8 +80,12 @@ class AliasFinder(importlib.abc.MetaPathFinder):
             return None
         try:
             found = importlib.util.find_spec(target_mod)
-        except ModuleNotFoundError:
-            found = None    # a parent package is missing: reported below
+        except ModuleNotFoundError as error:
+            # a missing parent package is reported below; a dependency that some legacy_bn
+            # module lacks is reported as itself
+            if not (error.name and (target_mod + '.').startswith(error.name + '.')):
+                raise
+            found = None
         if found is None:
             if fullname.startswith('theano.') or fullname in KERAS_2015:
                 raise NotAvailableYet(missing_message(fullname), name=fullname)

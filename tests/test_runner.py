@@ -68,6 +68,13 @@ def test_exit_code_and_the_scripts_own_traceback(tmp_path):
     assert 'legacy_bn' not in out.stderr and 'runpy' not in out.stderr
 
 
+def test_a_syntax_error_is_reported_as_python_does(tmp_path):
+    out = runner(tmp_path, "import keras\nprint 'hello'\n")
+    assert out.returncode == 1 and 'Traceback' not in out.stderr
+    assert out.stderr.startswith('  File "%s", line 2\n' % (tmp_path / 'old.py'))
+    assert 'SyntaxError: Missing parentheses in call to \'print\'' in out.stderr
+
+
 def test_missing_script_and_bad_options(tmp_path):
     out = run(['-m', 'legacy_bn', 'nowhere.py'], tmp_path)
     assert (out.returncode, out.stderr) == (
