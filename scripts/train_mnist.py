@@ -4,6 +4,7 @@ and LayerNormalization, at two batch sizes, through the 2015 Keras API; compare 
 
     python scripts/train_mnist.py            # the MLP comparison (see README for timings)
     python scripts/train_mnist.py --arch lenet   # the same comparison on a LeNet-style CNN
+    python scripts/train_mnist.py --arch lstm    # LSTM vs LSTM_LN vs LSTM + BN on image rows
     python scripts/train_mnist.py --quick    # a smoke test, well under a minute
     python scripts/train_mnist.py --plot-only  # redraw curves.png from results.json
 
@@ -46,7 +47,7 @@ VARIANTS = {  # name -> (label, the layer after each hidden Dense, or None)
 # two gain ~20% at batch 128 on an idle machine, nothing at batch 8 (tiny matrices), and
 # made batch-128 epochs ~5x slower while other processes were running.
 DEFAULTS = dict(models='none,bn0,bn1,ln', batch_sizes='128,8', epochs=15, lr=0.01,
-                momentum=0.9, hidden='256,256', seed=1337, floatx='float32', subset=None,
+                momentum=0.9, clipnorm=0.0, hidden='256,256', seed=1337, floatx='float32', subset=None,
                 test_subset=None, out=os.path.join('runs', 'train_mnist'), blas_threads=1)
 QUICK = dict(epochs=2, hidden='64', subset=1000, test_subset=500)
 
@@ -88,6 +89,20 @@ def lenet_layers(norm, hidden):
     return layers + [Dense(n_in, 10), Activation('softmax')]
 
 
+def lstm_layers(norm, hidden):
+    """28 rows of 28 pixels, one row per timestep -> LSTM(hidden[0]) (LSTM_LN for 'ln',
+    the normalization inside the recurrence) -> (BatchNormalization on the LSTM's output
+    for 'bn0'/'bn1', as a 2015 user would have tried) -> Dense(10) -> softmax."""
+    from legacy_bn.layers.core import Activation, Dense
+    from legacy_bn.layers.recurrent import LSTM, LSTM_LN
+    size = hidden[0]
+    if norm == 'ln':
+        layers = [LSTM_LN(28, size)]
+    else:
+        layers = [LSTM(28, size)] + normalization(norm, size)
+    return layers + [Dense(size, 10), Activation('softmax')]
+
+
 Arch = collections.namedtuple('Arch', ['layers', 'sample_shape', 'title', 'defaults', 'quick'])
 # name -> how to build it around a normalization, the shape of one input sample, the start
 # of the description ({hidden}: the hidden sizes), and its own defaults (over DEFAULTS) and
@@ -101,6 +116,15 @@ ARCHS = {
                   'LeNet conv 6@5x5-pool 2-conv 16@5x5-pool 2-dense {hidden}-10 tanh',
                   dict(epochs=2, hidden='120,84', out=os.path.join('runs', 'train_mnist_lenet')),
                   dict(hidden='120,84', subset=600, test_subset=300)),
+    # LSTM: a 2015 recurrent setup - lr 0.1 with gradient norm clipping at 1 for every
+    # variant (LSTM_LN needs the clipping: MNIST's blank top rows keep h and c at exactly
+    # zero, where each layer normalization scales the gradient by 1/sqrt(epsilon); see
+    # the README). 15000 images x 2 epochs keep the six runs within 20 minutes on 2 busy
+    # cores (a batch-8 LSTM step is ~20 ms there: per sample ~3x a batch-128 step).
+    'lstm': Arch(lstm_layers, (28, 28), 'LSTM {hidden} over 28 rows of 28 pixels',
+                 dict(models='none,bn1,ln', epochs=2, subset=15000, hidden='128', lr=0.1,
+                      clipnorm=1.0, out=os.path.join('runs', 'train_mnist_lstm')),
+                 dict(hidden='32', subset=500, test_subset=300)),
 }
 
 
@@ -115,6 +139,8 @@ def parse_args(argv=None):
     p.add_argument('--epochs', type=int, help='default: %(epochs)s' % DEFAULTS)
     p.add_argument('--lr', type=float, help='SGD learning rate (default: %(lr)s)' % DEFAULTS)
     p.add_argument('--momentum', type=float, help='SGD momentum (default: %(momentum)s)' % DEFAULTS)
+    p.add_argument('--clipnorm', type=float,
+                   help="SGD's gradient norm clipping, 0 for none (default: 0; lstm: 1)")
     p.add_argument('--hidden', help='comma-separated sizes of the hidden Dense layers (default: '
                                     '%(hidden)s; lenet: 120,84)' % DEFAULTS)
     p.add_argument('--seed', type=int,
@@ -184,14 +210,15 @@ def load_mnist(args, floatX):
         (X_test, np_utils.to_categorical(y_test, 10))
 
 
-def build_model(arch, variant, hidden, lr, momentum):
+def build_model(arch, variant, hidden, lr, momentum, clipnorm=0.0):
     """The arch's layers around the variant's normalization, in a compiled Sequential."""
     from legacy_bn.models import Sequential
     from legacy_bn.optimizers import SGD
     model = Sequential()
     for layer in ARCHS[arch].layers(VARIANTS[variant][1], hidden):
         model.add(layer)
-    model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=lr, momentum=momentum))
+    model.compile(loss='categorical_crossentropy',
+                  optimizer=SGD(lr=lr, momentum=momentum, clipnorm=clipnorm))
     return model
 
 
@@ -235,7 +262,7 @@ def make_progress_callback(description):
 def run(variant, batch_size, args, train, test):
     import numpy as np
     np.random.seed(args.seed)  # same seed -> same weights and the same shuffles
-    model = build_model(args.arch, variant, args.hidden, args.lr, args.momentum)
+    model = build_model(args.arch, variant, args.hidden, args.lr, args.momentum, args.clipnorm)
     progress = make_progress_callback('%-4s bs %-4d' % (variant, batch_size))
     started = time.perf_counter()
     history = model.fit(train[0], train[1], batch_size=batch_size, nb_epoch=args.epochs,
@@ -357,9 +384,10 @@ def main(argv=None):
     floatX = theano.config.floatX
     train, test = load_mnist(args, floatX)
     title = ARCHS[args.arch].title.format(hidden='-'.join(map(str, args.hidden)))
-    description = ('%s, SGD lr=%g momentum=%g, %d epochs, %s, seed %d, '
+    description = ('%s, SGD lr=%g momentum=%g%s, %d epochs, %s, seed %d, '
                    '%d training / %d test images'
-                   % (title, args.lr, args.momentum, args.epochs,
+                   % (title, args.lr, args.momentum,
+                      ' clipnorm=%g' % args.clipnorm if args.clipnorm else '', args.epochs,
                       floatX, args.seed, len(train[0]), len(test[0])))
     print(description)
     runs = [run(variant, bs, args, train, test)
