@@ -294,3 +294,9 @@ def test_output_changing_shape_is_refused():
     grow, _ = theano.scan(lambda h: T.concatenate([h, h]), outputs_info=h0, n_steps=2)
     with pytest.raises(ValueError, match='returned output 0 with shape'):
         theano.function([h0], grow)(np.ones(1))
+
+
+def test_importable_where_2015_code_looks():
+    from legacy_bn.theano import scan
+    from legacy_bn.theano.scan_module import scan as scan_from_module
+    assert scan is theano.scan is scan_from_module
