@@ -215,7 +215,7 @@ def test_lstm_arch_defaults():
     script = load_script_module()
     args = script.parse_args(['--arch', 'lstm'])
     assert (args.models, args.epochs, args.subset, args.hidden, args.lr, args.clipnorm) == \
-        (['none', 'bn1', 'ln'], 2, 15000, [128], 0.1, 1.0)
+        (['none', 'bn1', 'ln'], 3, 15000, [128], 0.1, 1.0)
     assert script.parse_args([]).clipnorm == 0.0       # the other archs do not clip
 
 
