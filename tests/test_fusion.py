@@ -68,14 +68,14 @@ def test_normalize_affine_fuses_bn_and_ln_shapes_with_gradients_through_the_stat
     xn = (x - m) / d
     out = (gamma * xn if gamma_first else xn * gamma) + beta
     ops = agree([x], out, [x, gamma, beta], [RNG.randn(6, 4)])
-    assert 'normalize_affine' in ops and 'true_div' not in ops
+    assert ops.count('normalize') == ops.count('scale_shift') == 1 and 'true_div' not in ops
 
 
 def test_normalize_affine_leaves_a_centred_input_used_elsewhere():
     x = T.dmatrix('x')
     centred = x - x.mean(axis=-1, keepdims=True)       # also inside std(): merged, used twice
     out = 2.0 * (centred / (x.std(axis=-1, keepdims=True) + 1e-6)) + 1.0
-    assert 'normalize_affine' not in ops_of(theano.function([x], out))
+    assert 'normalize' not in ops_of(theano.function([x], out))
 
 
 def test_normalize_affine_with_running_statistics_as_in_2015_mode_0():
@@ -84,7 +84,7 @@ def test_normalize_affine_with_running_statistics_as_in_2015_mode_0():
                               for _ in range(4))
     out = gamma * ((x - mean) / (std + np.float32(1e-6))) + beta     # Keras under floatX=float32
     ops = agree([x], out, [x, gamma, beta, mean, std], [RNG.randn(6, 4).astype('float32')])
-    assert ops[:2] == ['add', 'normalize_affine'] and ops.count('true_div') == 0
+    assert ops[:3] == ['add', 'normalize', 'scale_shift'] and ops.count('true_div') == 0
 
 
 def test_batch_std_and_blend_fuse_the_running_statistics_updates():
@@ -181,7 +181,7 @@ def test_a_keras_mlp_step_is_the_fused_ops():
     model.add(Activation('softmax'))
     model.compile(loss='categorical_crossentropy', optimizer='sgd')
     ops = ops_of(model._train)
-    assert ops.count('dense') == 2 and ops.count('normalize_affine') == 1
+    assert ops.count('dense') == 2 and ops.count('normalize') == ops.count('scale_shift') == 1
     assert ops.count('keras_relu') == 1 and ops.count('softmax_crossentropy') == 1
     assert ops.count('momentum_step') == 6
     assert ops.count('batch_std') == 1 and ops.count('blend') == 2

@@ -7,7 +7,8 @@ float tolerance where noted). One op per concept:
 
   dense(x, W, b)                    dot(x, W) + b
   keras_relu(x)                     (x + |x|) / 2, gradient 0.5 at 0 (Theano's abs'(0) = 0)
-  normalize_affine(x, m, d, g, b)   g * ((x - m) / d) + b   (BatchNormalization, LN)
+  normalize(x, m, d)                (x - m) / d             (BatchNormalization, LN)
+  scale_shift(xn, g, b)             g * xn + b
   clip_affine(x, a, b, lo, hi)      clip(x * a + b, lo, hi)  (hard_sigmoid: a=0.2, b=0.5, 0, 1)
   layer_norm(x, eps)                (x - m) / sqrt(mean((x - m)**2) + eps), m = mean(x),
                                     both means over the last axis (LN, LSTM_LN)
@@ -118,27 +119,31 @@ def _normalized(x, m, d):
 
 
 @primitive
-def normalize_affine(x, m, d, gamma, beta):
-    xn = _normalized(x, m, d)
-    if np.result_type(xn, gamma, beta) != xn.dtype or np.shape(xn) != np.broadcast_shapes(
-            np.shape(xn), np.shape(gamma), np.shape(beta)):
-        return gamma * xn + beta
-    np.multiply(gamma, xn, out=xn)
-    xn += beta
-    return xn
+def normalize(x, m, d):
+    return _normalized(x, m, d)
 
 
-def _scaled_grad(g, gamma, d):
-    return (g * gamma) / d           # mul's rule, then true_div's
+defvjp(normalize,
+       lambda ans, x, m, d: lambda g: unbroadcast(g / d, x),      # true_div's rule, sub's
+       lambda ans, x, m, d: lambda g: unbroadcast(-(g / d), m),
+       lambda ans, x, m, d: lambda g: unbroadcast(-g * ans / d, d))
 
 
-defvjp(normalize_affine,
-       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(_scaled_grad(g, gamma, d), x),
-       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(-_scaled_grad(g, gamma, d), m),
-       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(
-           -(g * gamma) * _normalized(x, m, d) / d, d),
-       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(g * _normalized(x, m, d), gamma),
-       lambda ans, x, m, d, gamma, beta: lambda g: unbroadcast(g, beta))
+@primitive
+def scale_shift(xn, gamma, beta):
+    """gamma * xn + beta into a new array (xn stays for the gradient of gamma)."""
+    out = np.multiply(gamma, xn)
+    if out.dtype == np.result_type(out, beta) and out.shape == np.broadcast_shapes(
+            out.shape, np.shape(beta)):
+        out += beta
+        return out
+    return out + beta
+
+
+defvjp(scale_shift,
+       lambda ans, xn, gamma, beta: lambda g: unbroadcast(g * gamma, xn),
+       lambda ans, xn, gamma, beta: lambda g: unbroadcast(g * xn, gamma),
+       lambda ans, xn, gamma, beta: lambda g: unbroadcast(g, beta))
 
 
 # -- hard_sigmoid -------------------------------------------------------------------------
@@ -457,7 +462,8 @@ def _same_as(k):
 FUSED = {
     'dense': dense,
     'keras_relu': keras_relu,
-    'normalize_affine': normalize_affine,
+    'normalize': normalize,
+    'scale_shift': scale_shift,
     'layer_norm': layer_norm,
     'clip_affine': clip_affine,
     'batch_std': batch_std,

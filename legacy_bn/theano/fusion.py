@@ -126,7 +126,8 @@ def keras_relu(node, ctx):
 
 def normalize_affine(node, ctx):
     """add(mul(gamma, true_div(sub(x, m), d)), beta) (either operand order) ->
-    normalize_affine(x, m, d, gamma, beta): BatchNormalization and LayerNormalization."""
+    scale_shift(normalize(x, m, d), gamma, beta): BatchNormalization and
+    LayerNormalization in two steps (the normalized x is kept for gamma's gradient)."""
     if not (_is(node, 'add') and _float(node)):
         return None
     for scaled, beta in _pairs(node):
@@ -138,7 +139,8 @@ def normalize_affine(node, ctx):
                 if _is(centred, 'sub') and ctx.only_used_here(centred):
                     x, m = centred.inputs
                     if x.ndim == node.ndim:
-                        return 'normalize_affine', (x, m, d, gamma, beta)
+                        xn = Variable('normalize', (x, m, d), {}, ratio.dtype, ratio.ndim)
+                        return 'scale_shift', (xn, gamma, beta)
     return None
 
 
