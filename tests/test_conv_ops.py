@@ -171,3 +171,17 @@ def test_max_pool_2d_on_3d_input_float32_and_big_pools():
         max_pool_2d(x4, (0, 2))
     with pytest.raises(NotImplementedError, match="only mode='max'"):
         max_pool_2d(x4, (2, 2), mode='sum')
+
+
+def test_conv2d_filter_gradient_without_the_kept_patches(monkeypatch):
+    # the patches of a result are kept for its filter gradient; without them (evicted) the
+    # gradient recomputes them and is the same
+    import legacy_bn.theano.conv_primitives as C
+    a, w = data((2, 3, 6, 5), seed=12), data((4, 3, 3, 2), seed=13)
+    x, f = T.dtensor4('x'), T.dtensor4('f')
+    y = conv2d(x, f, subsample=(2, 1))
+    grad = theano.function([x, f], T.grad((y * y).sum(), f))
+    kept = grad(a, w)
+    monkeypatch.setattr(C, '_remember_patches', lambda out, cols: None)
+    np.testing.assert_allclose(grad(a, w), kept, rtol=1e-13)
+    assert len(C._patches) <= C._MAX_PATCHES

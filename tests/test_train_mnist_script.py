@@ -169,7 +169,7 @@ def test_arch_table_gives_each_network_its_defaults():
     script = load_script_module()
     args = script.parse_args(['--arch', 'lenet'])
     assert (args.arch, args.epochs, args.hidden, args.out) == \
-        ('lenet', 2, [120, 84], os.path.join('runs', 'train_mnist_lenet'))
+        ('lenet', 3, [120, 84], os.path.join('runs', 'train_mnist_lenet'))
     args = script.parse_args(['--arch', 'lenet', '--quick', '--hidden', '20'])
     assert (args.epochs, args.subset, args.hidden) == (2, 600, [20])
     assert script.parse_args([]).arch == 'mlp'
@@ -189,7 +189,7 @@ def test_lenet_layers_around_each_normalization():
     assert layers[5].input_dim == 256 and layers[6].mode == 1 and layers[6].input_shape == (120,)
 
 
-def test_quick_lenet_run_learns(data_dir, tmp_path):
+def test_quick_lenet_run_learns_and_is_deterministic(data_dir, tmp_path):
     result, report = run_script(data_dir, tmp_path, '--arch', 'lenet', '--models', 'none,ln',
                                 '--batch-sizes', '8')
     assert report['setup']['arch'] == 'lenet'
@@ -198,6 +198,9 @@ def test_quick_lenet_run_learns(data_dir, tmp_path):
     assert [(r['model'], r['batch_size'], r['epoch']) for r in report['runs']] == \
         [('none', 8, [1, 2]), ('ln', 8, [1, 2])]
     assert all(r['final_test_acc'] > 0.9 for r in report['runs'])   # 75 steps of batch 8
+    again, report_again = run_script(data_dir, tmp_path / 'again', '--arch', 'lenet',
+                                     '--models', 'none,ln', '--batch-sizes', '8')
+    assert without_timing(report_again['runs']) == without_timing(report['runs'])
 
 
 def test_lstm_layers_around_each_normalization():

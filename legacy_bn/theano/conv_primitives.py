@@ -12,6 +12,7 @@ inside a window, or compares whole tiles when the windows tile the image. Every 
 keeps the dtype of its argument and is checked against finite differences in
 tests/test_conv_ops.py.
 """
+import collections
 import weakref
 
 import numpy as np
@@ -85,15 +86,19 @@ def _geometry(x, w, border_mode, subsample):
     return (kh, kw), tuple(subsample), pad, out_hw
 
 
-# The patches of a convolution, kept while its result lives: the filter gradient needs
-# them, and the reverse pass calls the VJP with that very result (`ans`).
-_patches = {}
+# The patches of the latest convolutions, each kept while its result lives: the filter
+# gradient needs them, and the reverse pass calls the VJP with that very result (`ans`).
+# Bounded, so results a caller keeps do not keep their patches; a miss recomputes them.
+_patches = collections.OrderedDict()
+_MAX_PATCHES = 64
 
 
 def _remember_patches(out, cols):
     key = id(out)
     _patches[key] = cols
     weakref.finalize(out, _patches.pop, key, None)
+    if len(_patches) > _MAX_PATCHES:
+        _patches.popitem(last=False)
 
 
 @primitive
