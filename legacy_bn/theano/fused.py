@@ -28,7 +28,7 @@ import sys
 import numpy as np
 from autograd.extend import defvjp, primitive
 
-from .primitives import F32, reduce_mean, softmax, unbroadcast
+from .primitives import F32, reduce_mean, unbroadcast
 
 
 # -- dense -----------------------------------------------------------------------------
@@ -286,19 +286,31 @@ defvjp(momentum_step,
 @primitive
 def clipped_crossentropy(p, y, lo, hi):
     """-sum(y * log(q / sum(q))) over the last axis, q = clip(p, lo, hi)."""
-    q = np.clip(p, lo, hi)
+    q = _clip(p, lo, hi)
     r = q / _row_sum(q)
     return _neg_row_sum(y * np.log(r))
 
 
+def _clip(p, lo, hi):
+    """np.clip's values (NaN stays NaN) without its Python wrapper: these arrays are
+    (batch, classes), where the wrapper costs more than the work."""
+    return np.minimum(np.maximum(p, lo), hi)
+
+
+def _softmax(z):
+    """primitives.softmax's numpy calls (max, exp, sum reductions), wrapper-free."""
+    e = np.exp(z - np.maximum.reduce(z, axis=-1, keepdims=True))
+    return e / np.add.reduce(e, axis=-1, keepdims=True)
+
+
 def _row_sum(q):
     acc = np.float64 if q.dtype == F32 else None
-    return np.sum(q, axis=-1, keepdims=True, dtype=acc).astype(q.dtype, copy=False)
+    return np.add.reduce(q, axis=-1, keepdims=True, dtype=acc).astype(q.dtype, copy=False)
 
 
 def _neg_row_sum(t):
     acc = np.float64 if t.dtype == F32 else None
-    return np.negative(np.sum(t, axis=-1, dtype=acc).astype(t.dtype, copy=False))
+    return np.negative(np.add.reduce(t, axis=-1, dtype=acc).astype(t.dtype, copy=False))
 
 
 def _clipped_ce_vjp_p(ans, p, y, lo, hi):
@@ -345,8 +357,8 @@ defvjp(advanced_subtensor1, _advanced_subtensor1_vjp, None)
 def weighted_mean(w, v):
     acc = np.float64 if np.result_type(w, v) == F32 else None
     dtype = np.result_type(w, v)
-    num = np.asarray(np.sum(w * v, dtype=acc)).astype(dtype, copy=False)
-    den = np.asarray(np.sum(w, dtype=acc)).astype(np.result_type(w), copy=False)
+    num = np.asarray(np.add.reduce(w * v, axis=None, dtype=acc)).astype(dtype, copy=False)
+    den = np.asarray(np.add.reduce(w, axis=None, dtype=acc)).astype(np.result_type(w), copy=False)
     return np.true_divide(num, den)
 
 
@@ -372,7 +384,7 @@ defvjp(weighted_mean, _weighted_mean_vjp(0), _weighted_mean_vjp(1))
 def _kept_rows(w):
     """Keras's weighting keeps the samples of nonzero weight: (rows, their weights), rows
     None when every sample is kept."""
-    if w.ndim == 2 and w.shape[1] == 1 and np.all(w):
+    if w.ndim == 2 and w.shape[1] == 1 and w.all():
         return None, w[:, 0]
     nonzero = np.nonzero(w)
     return nonzero[0], w[nonzero]
@@ -414,7 +426,7 @@ defvjp(weighted_crossentropy, _weighted_ce_vjp(0), _weighted_ce_vjp(1))
 def softmax_crossentropy(z, y, w, lo, hi):
     """weighted_crossentropy(softmax(z), y, w, lo, hi), with the closed-form gradient
     for z below."""
-    return weighted_crossentropy.fun(softmax.fun(z), y, w, lo, hi)
+    return weighted_crossentropy.fun(_softmax(z), y, w, lo, hi)
 
 
 def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
@@ -423,12 +435,12 @@ def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
     softmax -> clip -> renormalise -> cross-entropy multiplied out (no -y / q term,
     whose cancellation the chain rounds; equal up to float rounding)."""
     def vjp(g):
-        p = softmax.fun(z)
+        p = _softmax(z)
         rows, w_kept = _kept_rows(w)
         pk, yk = (p, y) if rows is None else (p[rows], y[rows])
         den = _full_sum(w_kept)
         g_row = (g / den) * w_kept                              # weighted_mean's rule
-        q = np.clip(pk, lo, hi)
+        q = _clip(pk, lo, hi)
         u = pk * (np.add.reduce(yk, axis=-1, keepdims=True) / _row_sum(q)) - yk
         u *= (pk >= lo) & (pk <= hi)
         u -= pk * np.add.reduce(u, axis=-1, keepdims=True)
@@ -442,7 +454,7 @@ def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
 
 
 def _softmax_ce_vjp_y(ans, z, y, w, lo, hi):
-    return _weighted_ce_vjp(1)(ans, softmax.fun(z), y, w, lo, hi)
+    return _weighted_ce_vjp(1)(ans, _softmax(z), y, w, lo, hi)
 
 
 defvjp(softmax_crossentropy, _softmax_ce_vjp_z, _softmax_ce_vjp_y)
