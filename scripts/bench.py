@@ -68,6 +68,7 @@ class Case:
     `to_torch` converts one of them for the PyTorch side."""
     name = title = None
     relative_steps = 1.0            # a slow case times this fraction of --steps
+    default = True                  # run when no --case is given
 
     def data(self, np, floatX, batch, n_batches=8):
         """MNIST-shaped by default: pixels in [0, 1), one-hot labels of 10 classes."""
@@ -175,8 +176,10 @@ class LSTMCase(Case):
         return torch_sgd_step(torch, Net().to(dtype), nn.CrossEntropyLoss(), self.lr)
 
 
+@register
 class LSTMLNCase(LSTMCase):
     """Not in the default set: LSTM_LN against the same PyTorch nn.LSTM (it has no LN)."""
+    default = False
     name = 'lstm_ln'
     title = 'LSTM_LN(128), otherwise as lstm (PyTorch: the plain nn.LSTM)'
     layer = 'LSTM_LN'
@@ -226,7 +229,8 @@ class LeNetCase(Case):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--case', action='append', choices=sorted(CASES),
-                   help='run only this case (repeatable; default all)')
+                   help='run only this case (repeatable; default all but %s)'
+                   % ', '.join(name for name, case in CASES.items() if not case.default))
     p.add_argument('--floatx', choices=FLOATXS, action='append',
                    help='run only this floatX (repeatable; default both)')
     p.add_argument('--threads', type=int, default=1,
@@ -243,7 +247,7 @@ def parse_args(argv=None):
         args.reps, args.steps = 2, 2
     if args.reps < 1 or args.steps < 1 or args.threads < 1:
         p.error('--reps, --steps and --threads must be positive')
-    args.case = args.case or list(CASES)
+    args.case = args.case or [name for name, case in CASES.items() if case.default]
     return args
 
 
