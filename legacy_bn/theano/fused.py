@@ -150,9 +150,10 @@ defvjp(scale_shift,
 @primitive
 def clip_affine(x, a, b, lo, hi):
     out = np.multiply(x, a)
-    if isinstance(out, np.ndarray) and out.ndim and np.result_type(out, b) == out.dtype:
-        out += b                     # the product is ours: finish in place
-        return np.clip(out, lo, hi, out=out)
+    if isinstance(out, np.ndarray) and out.ndim and np.result_type(out, b, lo, hi) == out.dtype:
+        out += b                     # the product is ours: finish in place (np.clip's two
+        np.maximum(out, lo, out=out)     # steps without its Python wrapper)
+        return np.minimum(out, hi, out=out)
     return np.clip(out + b, lo, hi)
 
 

@@ -18,6 +18,7 @@ The results of the node are a tuple (one stacked array per output); the
 `scan_output` op picks one.
 """
 from collections import OrderedDict
+from operator import itemgetter
 
 import numpy as np
 from autograd import make_vjp
@@ -440,7 +441,8 @@ class _StepProgram:
         leaf_ids = set(map(id, leaves))
         inside = depends_on(roots, leaves)     # not the ancestors of free variables
         self.nodes = [n for n in nodes if id(n) in inside and id(n) not in leaf_ids]
-        self.steps = [(_bound(raw_impl(n.op), n.attrs), [slot[id(i)] for i in n.inputs],
+        # (function, the getter of its arguments from the slot list, output slot)
+        self.steps = [(_bound(raw_impl(n.op), n.attrs), _getter([slot[id(i)] for i in n.inputs]),
                        slot[id(n)]) for n in self.nodes]
         self.out_slots = [slot[id(r)] for r in roots]
         self.n_slots = len(slot)
@@ -450,12 +452,13 @@ class _StepProgram:
         values = list(self.template)
         for s, v in zip(self.leaf_slots, inputs):
             values[s] = v
-        for k, (fn, ins, out) in enumerate(self.steps):
-            try:
-                values[out] = fn(*[values[i] for i in ins])
-            except Exception as e:
-                from .compile import _explain
-                raise _explain(self.nodes[k], [values[i] for i in ins], e) from e
+        try:
+            for fn, args, out in self.steps:
+                values[out] = fn(*args(values))
+        except Exception as e:
+            from .compile import _explain
+            node = self.nodes[next(k for k, step in enumerate(self.steps) if step[0] is fn)]
+            raise _explain(node, args(values), e) from e
         return values
 
     def plan(self, needed):
@@ -578,6 +581,14 @@ class _Deferred:
             total += g
         else:
             self.broadcast[slot] = unbroadcast(total, target) + unbroadcast(g, target)
+
+
+def _getter(slots):
+    """values -> the tuple of values[s] for s in slots (operator.itemgetter, always a tuple)."""
+    if len(slots) == 1:
+        only = slots[0]
+        return lambda values: (values[only],)
+    return itemgetter(*slots) if slots else (lambda values: ())
 
 
 def _bound(fn, attrs):
