@@ -168,18 +168,25 @@ def test_weighted_mean_with_zero_weights_filtered_as_keras_does():
     assert 'weighted_mean' in ops and 'advanced_subtensor1' in ops
 
 
-def test_a_keras_mlp_step_is_the_fused_ops():
+def _bn_mlp(sizes, mode=None, seed=0, optimizer='sgd'):
+    """Dense -> BatchNormalization -> relu -> Dense -> softmax, compiled."""
     from legacy_bn.layers.core import Activation, Dense
     from legacy_bn.layers.normalization import BatchNormalization
     from legacy_bn.models import Sequential
-    np.random.seed(0)
+    n_in, hidden, n_out = sizes
+    np.random.seed(seed)
     model = Sequential()
-    model.add(Dense(6, 5))
-    model.add(BatchNormalization((5,)))
+    model.add(Dense(n_in, hidden))
+    model.add(BatchNormalization((hidden,)))
     model.add(Activation('relu'))
-    model.add(Dense(5, 3))
+    model.add(Dense(hidden, n_out))
     model.add(Activation('softmax'))
-    model.compile(loss='categorical_crossentropy', optimizer='sgd')
+    model.compile(loss='categorical_crossentropy', optimizer=optimizer, theano_mode=mode)
+    return model
+
+
+def test_a_keras_mlp_step_is_the_fused_ops():
+    model = _bn_mlp((6, 5, 3))
     ops = ops_of(model._train)
     assert ops.count('dense') == 2 and ops.count('normalize') == ops.count('scale_shift') == 1
     assert ops.count('keras_relu') == 1 and ops.count('softmax_crossentropy') == 1
@@ -190,23 +197,9 @@ def test_a_keras_mlp_step_is_the_fused_ops():
 
 
 def test_a_keras_mlp_trains_as_without_the_rewrites():
-    from legacy_bn.layers.core import Activation, Dense
-    from legacy_bn.layers.normalization import BatchNormalization
-    from legacy_bn.models import Sequential
     from legacy_bn.optimizers import SGD
-
-    def build(mode):
-        np.random.seed(3)
-        model = Sequential()
-        model.add(Dense(8, 6))
-        model.add(BatchNormalization((6,)))
-        model.add(Activation('relu'))
-        model.add(Dense(6, 4))
-        model.add(Activation('softmax'))
-        model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=0.1, momentum=0.9),
-                      theano_mode=mode)
-        return model
-    fast, plain = build(None), build('FAST_COMPILE')
+    fast, plain = (_bn_mlp((8, 6, 4), mode, seed=3, optimizer=SGD(lr=0.1, momentum=0.9))
+                   for mode in (None, 'FAST_COMPILE'))
     X, Y = RNG.rand(10, 8), np.eye(4)[RNG.randint(0, 4, 10)]
     for _ in range(3):
         np.testing.assert_allclose(fast.train_on_batch(X, Y), plain.train_on_batch(X, Y),

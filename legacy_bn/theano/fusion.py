@@ -215,31 +215,34 @@ def batch_std(node, ctx):
     return None
 
 
-def blend(node, ctx):
-    """add(mul(a, x), mul(c, y)) with scalar a, c -> blend(a, x, c, y): running averages."""
-    if not (_is(node, 'add') and _float(node)):
+def _two_products(node, op, ctx):
+    """(a, x, c, y) when node is op(mul(a, x), mul(c, y)) with scalar a, c and the two
+    products used nowhere else; else None."""
+    if not (_is(node, op) and _float(node)):
         return None
     left, right = node.inputs
     if _is(left, 'mul') and _is(right, 'mul') and ctx.only_used_here(left) \
             and ctx.only_used_here(right):
-        a, x = left.inputs
-        c, y = right.inputs
+        (a, x), (c, y) = left.inputs, right.inputs
         if _scalar(a) and _scalar(c) and not _scalar(x) and not _scalar(y):
-            return 'blend', (a, x, c, y)
+            return a, x, c, y
     return None
+
+
+def blend(node, ctx):
+    """add(mul(a, x), mul(c, y)) with scalar a, c -> blend(a, x, c, y): running averages."""
+    found = _two_products(node, 'add', ctx)
+    return None if found is None else ('blend', found)
 
 
 def sgd_velocity(node, ctx):
     """sub(mul(momentum, m), mul(lr, g)) with scalar momentum and lr -> sgd_velocity."""
-    if not (_is(node, 'sub') and _float(node)):
+    found = _two_products(node, 'sub', ctx)
+    if found is None:
         return None
-    left, right = node.inputs
-    if _is(left, 'mul') and _is(right, 'mul') and ctx.only_used_here(left) \
-            and ctx.only_used_here(right):
-        mu, m = left.inputs
-        lr, g = right.inputs
-        if _scalar(mu) and _scalar(lr) and m.ndim == g.ndim == node.ndim:
-            return 'sgd_velocity', (m, g, mu, lr)
+    mu, m, lr, g = found
+    if m.ndim == g.ndim == node.ndim:
+        return 'sgd_velocity', (m, g, mu, lr)
     return None
 
 
