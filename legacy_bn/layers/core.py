@@ -341,25 +341,26 @@ def check_sequence_input(layer, previous):
 # -- The rest of 4e1ec93's core layers (Masking, RepeatVector and TimeDistributedDense
 # -- live with the recurrent layers' block) ---------------------------------------------
 def _weight_plumbing(layer, W_regularizer, b_regularizer, activity_regularizer,
-                     W_constraint, b_constraint):
-    """Attach the regularizers and constraints of a layer with weights `layer.W`, `layer.b`
-    (Dense, MaxoutDense, ...), in the order 2015 added them to the loss."""
+                     W_constraint, b_constraint, has_bias=True):
+    """Attach the regularizers and constraints of a layer with weights `layer.W` and (unless
+    has_bias=False, as for Embedding) `layer.b`, in the order 2015 added them to the loss."""
+    weights = [('W', W_regularizer, W_constraint)]
+    if has_bias:
+        weights.append(('b', b_regularizer, b_constraint))
     layer.regularizers = []
-    layer.W_regularizer = regularizers.get(W_regularizer)
-    if layer.W_regularizer:
-        layer.W_regularizer.set_param(layer.W)
-        layer.regularizers.append(layer.W_regularizer)
-    layer.b_regularizer = regularizers.get(b_regularizer)
-    if layer.b_regularizer:
-        layer.b_regularizer.set_param(layer.b)
-        layer.regularizers.append(layer.b_regularizer)
+    layer.constraints = []
+    for name, regularizer, constraint in weights:
+        regularizer = regularizers.get(regularizer)
+        setattr(layer, name + '_regularizer', regularizer)
+        if regularizer:
+            regularizer.set_param(getattr(layer, name))
+            layer.regularizers.append(regularizer)
+        setattr(layer, name + '_constraint', constraints.get(constraint))
+        layer.constraints.append(getattr(layer, name + '_constraint'))
     layer.activity_regularizer = regularizers.get(activity_regularizer)
     if layer.activity_regularizer:
         layer.activity_regularizer.set_layer(layer)
         layer.regularizers.append(layer.activity_regularizer)
-    layer.W_constraint = constraints.get(W_constraint)
-    layer.b_constraint = constraints.get(b_constraint)
-    layer.constraints = [layer.W_constraint, layer.b_constraint]
 
 
 def _plumbing_config(layer):

@@ -7,10 +7,10 @@ index around to the end of the table without a word).
 """
 import numpy as np
 
-from .. import activations, constraints, initializations, regularizers
+from .. import activations, initializations
 from ..theano import tensor as T
 from ..theano.graph import apply, as_variable
-from .core import Layer
+from .core import Layer, _weight_plumbing
 
 
 def lookup(table, indices, owner):
@@ -61,17 +61,8 @@ class Embedding(Layer):
         self.mask_zero = mask_zero
         self.params = [self.W]
 
-        self.W_constraint = constraints.get(W_constraint)
-        self.constraints = [self.W_constraint]
-        self.regularizers = []
-        self.W_regularizer = regularizers.get(W_regularizer)
-        if self.W_regularizer:
-            self.W_regularizer.set_param(self.W)
-            self.regularizers.append(self.W_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        if self.activity_regularizer:
-            self.activity_regularizer.set_layer(self)
-            self.regularizers.append(self.activity_regularizer)
+        _weight_plumbing(self, W_regularizer, None, activity_regularizer, W_constraint, None,
+                         has_bias=False)
 
         if weights is not None:
             self.set_weights(weights)
