@@ -438,12 +438,6 @@ class Merge(_LayerOfLayers):
     def input(self):
         return self.get_input()
 
-    def supports_masked_input(self):
-        return False
-
-    def get_output_mask(self, train=None):
-        return None
-
     @property
     def output_shape(self):
         shapes = [layer.output_shape for layer in self.layers]
