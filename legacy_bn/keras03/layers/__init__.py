@@ -1,0 +1,1 @@
+"""Keras 0.3.3's layers."""
