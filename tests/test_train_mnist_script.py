@@ -230,5 +230,10 @@ def test_quick_lstm_run_learns(data_dir, tmp_path):
         [('none', 8, [1, 2]), ('bn1', 8, [1, 2]), ('ln', 8, [1, 2])]
     assert all(np.isfinite(r['train_loss']).all() for r in report['runs'])
     # the plain LSTM and the LSTM + BN learn the fabricated digits in 75 steps (chance is
-    # 0.1); LSTM_LN, which normalizes away each row's brightness, needs more than that
-    assert all(r['final_test_acc'] > 0.5 for r in report['runs'][:2])
+    # 0.1): the loss falls by a quarter and accuracy is well above chance. How far above
+    # depends on float32 rounding in the BLAS at hand (0.45-0.75 seen), so the bar is 3x
+    # chance, not a figure one machine reached. LSTM_LN, which normalizes away each row's
+    # brightness, needs more steps than that.
+    for r in report['runs'][:2]:
+        assert r['train_loss'][1] < 0.8 * r['train_loss'][0], r
+        assert r['final_test_acc'] > 0.3, r
