@@ -562,15 +562,17 @@ def model_from_yaml(yaml_string, custom_layers={}):
 
 
 def model_from_config(config, custom_layers={}):
-    from .utils.layer_utils import container_from_config
-    model_class = {'Sequential': Sequential, 'Graph': Graph}.get(config.get('name'))
+    from .utils.layer_utils import config_name, container_from_config
+    name = config_name(config, 'model')
+    model_class = {'Sequential': Sequential, 'Graph': Graph}.get(name)
     if model_class is None:
-        raise ValueError('model_from_config: unrecognized model %r' % config.get('name'))
+        raise ValueError('model_from_config: unrecognized model %r (Sequential or Graph)' % name)
     model = container_from_config(config, custom_layers=custom_layers)
     model.__class__ = model_class
     if 'optimizer' in config:
-        optimizer_params = dict(config['optimizer'])
-        optimizer = optimizers.get(optimizer_params.pop('name'), optimizer_params)
+        optimizer_name = config_name(config['optimizer'], 'optimizer')
+        optimizer_params = {k: v for k, v in config['optimizer'].items() if k != 'name'}
+        optimizer = optimizers.get(optimizer_name, optimizer_params)
         if model_class is Graph:
             model.compile(loss=config.get('loss'), optimizer=optimizer,
                           theano_mode=config.get('theano_mode'))

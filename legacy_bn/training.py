@@ -284,7 +284,27 @@ def read_weights_file(filepath, graph=False):
 def _read_group(group, where, name):
     what = 'group ' + name
     count = int(_weights_entry(group.attrs, 'nb_params', where, what))
-    return [_weights_entry(group, 'param_%d' % n, where, what)[()] for n in range(count)]
+    params = [_weights_entry(group, 'param_%d' % n, where, what) for n in range(count)]
+    for n, dataset in enumerate(params):
+        _check_declared_size(dataset, where, '%s/param_%d' % (name, n))
+    return [dataset[()] for dataset in params]
+
+
+# zlib, the strongest HDF5 filter h5py writes by default, expands at most ~1032x
+MAX_COMPRESSION_RATIO = 1100
+
+
+def _check_declared_size(dataset, where, what):
+    """An array's declared size must fit the file (uncompressed) or what the file could
+    expand to (compressed) before it is read: a damaged or crafted header that declares
+    terabytes is an error, not an allocation."""
+    file_bytes = os.path.getsize(dataset.file.filename)
+    limit = file_bytes * (MAX_COMPRESSION_RATIO if dataset.compression else 1)
+    if dataset.size * dataset.dtype.itemsize > limit:
+        raise ValueError('%s: %s declares shape %s (%d bytes), more than the %d-byte file '
+                         'can hold; the file is damaged' % (where, what, dataset.shape,
+                                                            dataset.size * dataset.dtype.itemsize,
+                                                            file_bytes))
 
 
 def _weights_entry(container, key, where, what):
