@@ -12,14 +12,17 @@ HELPER_NAMES = frozenset(['get', 'get_fans', 'clip_norm', 'kl_divergence'])
 
 def lookup_table(module_params):
     """What a name may resolve to in `module_params`: a registry dict is taken as it is; a
-    module's globals() give the public functions and classes defined in that module itself
-    (so 'np', 'T', '__builtins__' or an imported class never resolve)."""
+    module's globals() give the public functions and classes defined in a module of that
+    name, this one or the same module of another release that it reuses (legacy_bn.activations
+    for legacy_bn.keras03.activations), so 'np', 'T', '__builtins__' or a class imported from
+    elsewhere never resolve."""
     module = module_params.get('__name__')
     if not isinstance(module, str):
         return module_params
+    leaf = module.rsplit('.', 1)[-1]
     return {name: obj for name, obj in module_params.items()
             if not name.startswith('_') and name not in HELPER_NAMES and callable(obj)
-            and getattr(obj, '__module__', None) == module}
+            and str(getattr(obj, '__module__', '')).rsplit('.', 1)[-1] == leaf}
 
 
 def get_from_module(identifier, module_params, module_name, instantiate=False, kwargs=None):
