@@ -74,7 +74,11 @@ def weighted_objective(fn):
 
 def standardize_weights(y, sample_weight=None, class_weight=None):
     if sample_weight is not None:
-        return standardize_y(sample_weight)
+        sample_weight = standardize_y(sample_weight)
+        if np.ndim(y) == 2 and sample_weight.ndim == 2 and sample_weight.shape[1] != 1:
+            raise ValueError('sample_weight must hold one weight per sample, shape (%d,); got '
+                             'shape %s' % (len(sample_weight), sample_weight.shape))
+        return sample_weight
     elif isinstance(class_weight, dict):
         if len(y.shape) > 3:
             raise ValueError('class_weight is not supported for 4+ dimensional targets')
@@ -107,8 +111,7 @@ class Model(object):
         index_array = np.arange(nb_train_sample)
 
         history = cbks.History()
-        callbacks = [history, validation.LossWatch()] + ([cbks.BaseLogger()] if verbose else []) \
-            + list(callbacks)
+        callbacks = [history] + ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
         callbacks = cbks.CallbackList(callbacks)
         callbacks._set_model(self)
         callbacks._set_params({'batch_size': batch_size, 'nb_epoch': nb_epoch,
@@ -132,7 +135,11 @@ class Model(object):
                 ins_batch = slice_X(ins, batch_ids)
                 batch_logs = {'batch': batch_index, 'size': len(batch_ids)}
                 callbacks.on_batch_begin(batch_index, batch_logs)
-                outs = f(*ins_batch)
+                try:
+                    outs = f(*ins_batch)
+                except FloatingPointError as e:   # the step was refused: weights unchanged
+                    raise FloatingPointError('fit: epoch %d/%d, batch %d: %s'
+                                             % (epoch + 1, nb_epoch, batch_index + 1, e)) from None
                 if type(outs) != list:
                     outs = [outs]
                 for label, o in zip(out_labels, outs):
