@@ -9,6 +9,10 @@ import numbers
 
 import numpy as np
 
+from .theano import config
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 
 
 # -- layer arguments ------------------------------------------------------------------------
@@ -153,7 +157,15 @@ def check_finite(where, named_arrays, chunk=1 << 20):
         if array.dtype.kind not in 'fc':
             continue
         flat = array.reshape(-1)
+        narrowed = array.dtype.itemsize > 4 and config.floatX == 'float32'
         for start in range(0, flat.size, chunk):
+            if narrowed and flat.size and np.nanmax(np.abs(flat[start:start + chunk]),
+                                                    initial=0) > FLOAT32_MAX:
+                index = tuple(int(i) for i in np.argwhere(
+                    np.isfinite(array) & (np.abs(array) > FLOAT32_MAX))[0])
+                raise ValueError('%s: %s holds %r at index %s, beyond float32 (floatX) range: '
+                                 'the model would see inf'
+                                 % (where, name, float(array[index]), index))
             if not np.isfinite(flat[start:start + chunk]).all():
                 bad = ~np.isfinite(array)
                 if weights is not None:

@@ -106,3 +106,42 @@ def test_a_sample_weight_with_a_column_per_class_is_refused():
         m.fit(np.ones((4, 3)), np.ones((4, 2)), nb_epoch=1, verbose=0,
               sample_weight=np.ones((4, 2)))
     m.fit(np.ones((4, 3)), np.ones((4, 2)), nb_epoch=1, verbose=0, sample_weight=np.ones(4))
+
+
+def test_bn_mode_1_on_a_blank_sample_keeps_the_previous_layers_weights_finite():
+    from legacy_bn.layers.normalization import BatchNormalization
+    np.random.seed(0)
+    m = Sequential()
+    m.add(Dense(3, 4))                       # zero input: every unit gives its bias, 0
+    m.add(BatchNormalization((4,), mode=1))
+    m.add(Dense(4, 2))
+    m.compile('sgd', 'mse')
+    X = np.zeros((2, 3))
+    assert np.allclose(m.predict(X, verbose=0), 0)         # (0 - 0) / (0 + eps), as 2015
+    m.train_on_batch(X, np.ones((2, 2)))
+    assert all(np.isfinite(w).all() for w in m.get_weights())
+
+
+def test_bn_mode_1_forward_is_2015s_to_rounding():
+    from legacy_bn.layers.normalization import BatchNormalization
+    layer = BatchNormalization((5,), mode=1, epsilon=1e-6,
+                               weights=[np.ones(5), np.zeros(5), np.zeros(5), np.ones(5)])
+    X = np.random.RandomState(1).randn(3, 5) * np.array([[1e-6], [1.0], [1e6]])
+    layer.input = T.matrix()
+    out = theano.function([layer.input], layer.get_output(train=True))(X)
+    want = (X - X.mean(-1, keepdims=True)) / (X.std(-1, keepdims=True) + 1e-6)
+    np.testing.assert_allclose(out, want, rtol=1e-12)
+
+
+def test_float64_data_beyond_float32_range_is_named_for_a_float32_model(monkeypatch):
+    from legacy_bn import validation
+    monkeypatch.setattr(validation.config, 'floatX', 'float32')
+    X = np.zeros((2, 3))
+    X[1, 2] = 1e300
+    with pytest.raises(ValueError, match=r'^fit: X holds 1e\+300 at index \(1, 2\), beyond '
+                                         r'float32 \(floatX\) range'):
+        validation.check_finite('fit', [('X', X, None)])
+    with pytest.raises(ValueError, match=r'^fit: X contains inf at index \(1, 2\)'):
+        validation.check_finite('fit', [('X', X.astype('float32'), None)])
+    monkeypatch.setattr(validation.config, 'floatX', 'float64')
+    validation.check_finite('fit', [('X', X, None)])
