@@ -9,7 +9,7 @@ from . import objectives, optimizers
 from . import theano
 from . import validation
 from .layers import containers
-from .layers.core import Activation, Dropout
+from .layers.core import Activation, Dropout, Merge
 from .theano import tensor as T
 from .utils.theano_utils import ndim_tensor
 from .training import (  # noqa: F401  (2015 keras.models exposes all these names)
@@ -17,6 +17,16 @@ from .training import (  # noqa: F401  (2015 keras.models exposes all these name
     standardize_weights, get_function_name, import_h5py, write_weights_file, write_weights_group,
     read_weights_file)
 
+
+
+def _input_layers(layer):
+    """The layers that read the model's input arrays: the first layer or, through a Merge
+    (and the Sequentials merged), the first layers of its branches."""
+    if isinstance(layer, Merge):
+        return [leaf for branch in layer.layers for leaf in _input_layers(branch)]
+    if isinstance(layer, containers.Sequential) and layer.layers:
+        return _input_layers(layer.layers[0])
+    return [layer]
 
 
 def refuse_non_finite_loss(outputs):
@@ -190,9 +200,20 @@ class Sequential(Model, containers.Sequential):
             if out is not None and not _shape_matches(y.shape[1:], out):
                 raise ValueError('%s: the last layer (%s) outputs samples of shape %s, got y of '
                                  'shape %s' % (where, self.layers[-1].label(), tuple(out), y.shape))
-        check_input = getattr(self.layers[0], 'check_input_data', None)
-        if check_input is not None:
-            check_input(X[0], where)
+        for k, x in enumerate(X):
+            if 0 in x.shape[1:]:      # 2015 failed deep in the graph (an LSTM over 0 steps)
+                raise ValueError('%s: %s has shape %s: a sample with an empty axis (0 timesteps '
+                                 'or 0 features)' % (where, 'X' if len(X) == 1 else 'X[%d]' % k,
+                                                     x.shape))
+        # Embedding's index range, wherever an input array reaches one directly (also through
+        # a Merge): 2015 checked only mid-epoch, after earlier batches had trained
+        for leaf in _input_layers(self.layers[0]):
+            check_input = getattr(leaf, 'check_input_data', None)
+            if check_input is not None:
+                var = leaf.get_input(False)
+                for x, placeholder in zip(X, inputs):
+                    if placeholder is var:
+                        check_input(x, where)
         if sample_weight is not None and len(sample_weight) != n:
             raise ValueError('%s: X has %d samples but sample_weight has %d'
                              % (where, n, len(sample_weight)))

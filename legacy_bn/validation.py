@@ -67,6 +67,9 @@ def check_layer_sizes(where, layers):
     for k in range(1, len(layers)):
         expected = getattr(layers[k], 'input_shape', None)
         given = layers[k - 1].output_shape
+        check_shape = getattr(layers[k], 'check_input_shape', None)
+        if check_shape is not None and given is not None:
+            check_shape(given, where)
         if shapes_conflict(expected, given):
             raise ValueError('%s: layer %d (%s) outputs samples of shape %s, but layer %d (%s) '
                              'expects input of shape %s'
