@@ -11,6 +11,7 @@ from . import validation
 from .layers import containers
 from .layers.core import Activation, Dropout, Merge
 from .theano import tensor as T
+from .utils.io_utils import HDF5Matrix
 from .utils.theano_utils import ndim_tensor
 from .training import (  # noqa: F401  (2015 keras.models exposes all these names)
     Model, standardize_y, standardize_X, batch_shuffle, make_batches, slice_X, weighted_objective,
@@ -163,7 +164,8 @@ class Sequential(Model, containers.Sequential):
     def _check_data(self, where, X, y=None, sample_weight=None, allow_empty=False):
         if not hasattr(self, '_train'):
             raise RuntimeError('%s: compile the model first' % where)
-        X = [np.asarray(x) for x in X]
+        # an HDF5Matrix stays on disk: fit reads it batch by batch, as 2015 did
+        X = [x if isinstance(x, HDF5Matrix) else np.asarray(x) for x in X]
         for k, x in enumerate(X):
             validation.check_array(where, 'X' if len(X) == 1 else 'X[%d]' % k, x)
         if y is not None:

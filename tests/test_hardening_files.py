@@ -85,3 +85,47 @@ def test_download_outside_a_terminal_prints_one_line_per_file(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ['Downloading data from ' + source.as_uri(),
                                        'Downloaded copy.bin (262144 bytes)']
+
+
+def test_fit_on_an_hdf5_matrix_reads_it_a_batch_at_a_time(tmp_path, monkeypatch):
+    X = np.random.RandomState(0).rand(64, 3)
+    bad = X.copy()
+    bad[37, 1] = np.nan
+    for name, values in (('good.h5', X), ('bad.h5', bad)):
+        with h5py.File(str(tmp_path / name), 'w') as f:
+            f['X'] = values
+    reads = []
+    real_getitem = io_utils.HDF5Matrix.__getitem__
+
+    def counted(self, key):
+        out = real_getitem(self, key)
+        reads.append(len(out))
+        return out
+    monkeypatch.setattr(io_utils.HDF5Matrix, '__getitem__', counted)
+    m = model()
+    m.compile('sgd', 'mse')
+    m.fit(io_utils.HDF5Matrix(str(tmp_path / 'good.h5'), 'X', 0, 64), np.ones((64, 2)),
+          batch_size=8, nb_epoch=1, verbose=0, shuffle='batch')
+    # one block for the NaN check (up to 2**20 values a block), then one read per batch
+    assert reads == [64] + [8] * 8
+    with pytest.raises(ValueError, match=r'fit: X contains nan at index \(37, 1\)'):
+        m.fit(io_utils.HDF5Matrix(str(tmp_path / 'bad.h5'), 'X', 0, 64), np.ones((64, 2)),
+              batch_size=8, nb_epoch=1, verbose=0)
+
+
+def test_the_nan_check_of_an_on_disk_array_counts_rows_across_blocks():
+    from legacy_bn import validation
+
+    class OnDisk(object):                      # what check_finite asks of an HDF5Matrix
+        def __init__(self, values):
+            self.values, self.shape = values, values.shape
+
+        def __len__(self):
+            return len(self.values)
+
+        def __getitem__(self, key):
+            return self.values[key]
+    values = np.zeros((10, 4))
+    values[7, 3] = np.inf
+    with pytest.raises(ValueError, match=r'^fit: X contains inf at index \(7, 3\)'):
+        validation.check_finite('fit', [('X', OnDisk(values), None)], chunk=8)  # 2 rows a block
