@@ -140,6 +140,8 @@ def main(argv=None):
         pin_threads(threads)
     from .aliases import install_aliases
     install_aliases()
+    from .runner.shims import install as install_shims     # 2015's numpy/scipy/sklearn/pandas
+    install_shims()
 
     if kind == 'script':
         path = os.path.abspath(target)
