@@ -121,16 +121,17 @@ class ClassicDivision(ast.NodeTransformer):
 
 
 def _imports_true_division(tree):
-    return any(isinstance(n, ast.ImportFrom) and n.module == '__future__'
+    return isinstance(tree, ast.Module) and any(isinstance(n, ast.ImportFrom) and n.module == '__future__'
                and any(a.name == 'division' for a in n.names) for n in tree.body)
 
 
-def compile_py2(source, filename):
-    """Compile a script with Python 2 division (unless it imports true division)."""
-    tree = ast.parse(source, filename)
-    if not _imports_true_division(tree):
+def compile_py2(source, filename, mode='exec', true_division=False):
+    """Compile Python 3 source (a Python 2 file, translated) with Python 2 division, unless it
+    imports true division (or true_division: code exec'd by a file that does)."""
+    tree = ast.parse(source, filename, mode)
+    if not (true_division or _imports_true_division(tree)):
         tree = ast.fix_missing_locations(ClassicDivision().visit(tree))
-    return compile(tree, filename, 'exec', dont_inherit=True)
+    return compile(tree, filename, mode, dont_inherit=True)
 
 
 def install(namespace):

@@ -39,6 +39,10 @@ def cache_home(tmp_path_factory):
     return str(tmp_path_factory.mktemp('corpus_cache'))
 
 
+def test_the_corpus_is_there():
+    assert len([s for s in SCRIPTS if os.sep + 'py2' + os.sep in s]) >= 15, SCRIPTS
+
+
 @pytest.mark.parametrize('script', SCRIPTS, ids=[os.path.relpath(s, CORPUS) for s in SCRIPTS])
 def test_corpus_script(script, cache_home):
     assert os.path.exists(script), '%s.expected has no script next to it' % script[:-3]

@@ -43,8 +43,39 @@ def _execfile(filename, globals=None, locals=None):
     exec(code, globals, globals if locals is None else locals)
 
 
-PY2_BUILTINS = dict(builtins.__dict__, __import__=py2_import, execfile=_execfile,
+CO_FUTURE_DIVISION = 0x20000
+
+
+def _caller_namespaces(globals, locals, depth=2):
+    frame = sys._getframe(depth)
+    true_division = bool(frame.f_code.co_flags & CO_FUTURE_DIVISION)
+    if globals is None:
+        globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
+    return globals, globals if locals is None else locals, true_division
+
+
+def _exec(code, globals=None, locals=None, **options):
+    """exec as a Python 2 file's `exec "..."` statement ran it: the string is Python 2."""
+    globals, locals, true_division = _caller_namespaces(globals, locals)
+    if isinstance(code, (str, bytes)):
+        data = code.encode('utf-8') if isinstance(code, str) else code
+        decision = py2_source.decide('<string>', data, 2)
+        code = py2compat.compile_py2(decision.source, '<string>', 'exec', true_division)
+    return exec(code, globals, locals, **options)
+
+
+def _eval(expression, globals=None, locals=None):
+    """eval with Python 2 division (what input() and eval gave a Python 2 file)."""
+    globals, locals, true_division = _caller_namespaces(globals, locals)
+    if isinstance(expression, (str, bytes)):
+        text = expression.decode('utf-8') if isinstance(expression, bytes) else expression
+        expression = py2compat.compile_py2(text.strip(), '<string>', 'eval', true_division)
+    return eval(expression, globals, locals)
+
+
+PY2_BUILTINS = dict(builtins.__dict__, __import__=py2_import, execfile=_execfile, eval=_eval,
                     **py2compat.PY2_BUILTINS)
+PY2_BUILTINS['exec'] = _exec
 PY2_BUILTINS[py2compat.DIV] = py2compat.classic_div
 PY2_BUILTINS[py2compat.IDIV] = py2compat.classic_idiv
 
@@ -149,6 +180,7 @@ class Py2Finder(importlib.abc.MetaPathFinder):
         import re
         pattern = re.compile(r'^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+([\w, \t]+)'
                              r'|import[ \t]+([\w., \t]+))', re.M)
+        executed = re.compile(r'\bexecfile\(\s*[\'"]([^\'"]+)[\'"]')
         seen, todo = [], [(path, data)]
         while todo and len(seen) < limit:
             current, content = todo.pop(0)
@@ -162,6 +194,11 @@ class Py2Finder(importlib.abc.MetaPathFinder):
                 except (SyntaxError, ImportError):
                     continue           # reported when the import really happens
             text = content.decode('latin-1')
+            for name in executed.findall(text):        # execfile('settings.py')
+                found = os.path.join(os.path.dirname(real), name)
+                if os.path.isfile(found) and self.owns(found):
+                    with open(found, 'rb') as f:
+                        todo.append((found, f.read()))
             for match in pattern.finditer(text):
                 for found in self._candidates(real, match):
                     if os.path.realpath(found) not in seen and self.owns(found):

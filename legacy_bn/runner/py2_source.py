@@ -37,7 +37,7 @@ import tempfile
 from .. import __version__
 
 # Bump when FIXERS, the tab expansion or the decision rules change: old cache entries die.
-TRANSLATOR_VERSION = '2'
+TRANSLATOR_VERSION = '4'
 
 # The fixers that change what Python 3 makes of Python 2 code, each keeping the line count
 # (a fixer that adds or removes lines would move tracebacks off the user's lines):
@@ -132,8 +132,8 @@ def _syntax_reason(text, error):
     if error.lineno and 0 < error.lineno <= len(lines):
         order.append(error.lineno)
     order.extend(range(1, len(lines) + 1))
-    for name, pattern in SYNTAX_MARKERS:
-        for number in order:
+    for number in order:          # the line Python 3 stopped at first, then the earliest
+        for name, pattern in SYNTAX_MARKERS:
             if pattern.search(_code_part(lines[number - 1])):
                 return '%s, line %d' % (name, number)
     return 'Python 3 cannot parse it: %s, line %s' % (error.msg, error.lineno)
@@ -354,18 +354,9 @@ def _fissix_tool():
     global _tool
     if _tool is None:
         from fissix import refactor
-        from fissix.fixes.fix_tuple_params import FixTupleParams
-
-        class LambdaTupleParams(FixTupleParams):
-            """lambda (k, v): ... only; a def's tuple parameters would add a line."""
-            def transform(self, node, results):
-                if 'lambda' in results:
-                    return self.transform_lambda(node, results)
-                return None
-
         names = ['fissix.fixes.fix_' + name for name in FIXERS]
+        names.append(__name__.rpartition('.')[0] + '.py2_fixers.fix_lambda_params')
         _tool = refactor.RefactoringTool(names, explicit=names)
-        _tool.pre_order.append(LambdaTupleParams(_tool.options, _tool.fixer_log))
     return _tool
 
 
