@@ -157,9 +157,14 @@ def run_code(data, filename, args0, args, python, root):
     try:
         exec(code, module.__dict__)
     except Exception as error:
+        if type(error).__name__ == 'FissixMissing':     # a module of its own needs fissix
+            fail(str(error), code=1)
         tb = error.__traceback__.tb_next     # drop this frame (and the import hook's)
-        error.__traceback__ = tb if python == 3 else py2_loader.hide_own_frames(tb)
-        sys.excepthook(type(error), error, error.__traceback__)
+        if python != 3:
+            from .runner.py2_loader import hide_own_frames
+            tb = hide_own_frames(tb)
+        error.__traceback__ = tb
+        sys.excepthook(type(error), error, tb)
         sys.exit(1)
 
 

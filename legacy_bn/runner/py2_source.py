@@ -37,7 +37,7 @@ import tempfile
 from .. import __version__
 
 # Bump when FIXERS, the tab expansion or the decision rules change: old cache entries die.
-TRANSLATOR_VERSION = '4'
+TRANSLATOR_VERSION = '5'
 
 # The fixers that change what Python 3 makes of Python 2 code, each keeping the line count
 # (a fixer that adds or removes lines would move tracebacks off the user's lines):
@@ -191,7 +191,15 @@ class _Scan(ast.NodeVisitor):
             self.mark3('starred assignment', node)
         self.generic_visit(node)
 
+    def visit_Expr(self, node):
+        if isinstance(node.value, ast.Name) and node.value.id == 'print':
+            self.py2.append('print statement, line %d' % node.lineno)     # a bare `print`
+        self.generic_visit(node)
+
     def visit_BinOp(self, node):
+        if isinstance(node.op, ast.RShift) and isinstance(node.left, ast.Name) \
+                and node.left.id == 'print':       # `print >>f, x` parses as a tuple
+            self.py2.append('print statement, line %d' % node.lineno)
         if isinstance(node.op, ast.MatMult):
             self.mark3('@ operator', node)
         elif isinstance(node.op, ast.Div):
