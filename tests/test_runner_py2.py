@@ -57,7 +57,7 @@ PYTHON2 = [
     ("from itertools import izip\n", 'itertools.izip, line 1'),
     # print_function imported: print(..., end=) decides nothing, xrange does
     ("from __future__ import print_function\nprint(1, end='')\nxrange(2)\n", 'xrange, line 3'),
-    ("x = 7 / 2\n", 'could be either; `/` at line 1 floors integers'),
+    ("x = 7 / 2\n", 'could be either; `/` at line 1 floors int / int'),
 ]
 PYTHON3 = [
     ("x = 1\nprint(f'{x}')\n", 'f-string, line 2'),

@@ -31,13 +31,11 @@ import hashlib
 import json
 import os
 import re
-import sys
-import tempfile
 
 from .. import __version__
 
 # Bump when FIXERS, the tab expansion or the decision rules change: old cache entries die.
-TRANSLATOR_VERSION = '5'
+TRANSLATOR_VERSION = '6'
 
 # The fixers that change what Python 3 makes of Python 2 code, each keeping the line count
 # (a fixer that adds or removes lines would move tracebacks off the user's lines):
@@ -325,7 +323,7 @@ def classify(text, filename='<string>'):
     if scan.weak3:
         return 3, scan.weak3[:1], False
     if scan.divisions and 'division' not in features:
-        return 2, ['could be either; `/` at line %d floors integers' % scan.divisions[0]], False
+        return 2, ['could be either; `/` at line %d floors int / int' % scan.divisions[0]], False
     return 2, [], False
 
 
@@ -424,6 +422,7 @@ def _cache_read(key):
 def _cache_write(key, decision):
     """Atomic: a temp file in the cache folder, renamed onto the entry. A cache that cannot
     be written only costs time."""
+    import tempfile
     folder = cache_dir()
     try:
         os.makedirs(folder, exist_ok=True)
