@@ -79,6 +79,8 @@ show('sort', lambda: s.sort('a', ascending=False))
 show('sort_cols', lambda: d.sort(columns=['b'], ascending=[False]))
 show('sort_index_by', lambda: s.sort_index(by='b', ascending=False))
 show('sort_none', lambda: n.sort())
+show('sort_index_pos', lambda: s.sort_index(1, ascending=False))
+show('sort_index_by_list', lambda: n.sort_index(by=['b'], ascending=[False]))
 show('order', lambda: n.a.order(ascending=False))
 try:
     x = n.a.copy(); r = x.sort()
@@ -128,6 +130,8 @@ as_matrix [[10.0, 1.0], [20.0, 2.0], [30.0, 3.0], [40.0, 4.0], [50.0, 5.0]]
 as_matrix_all [[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]]
 ser_as_matrix [10, 20, 30, 40, 50]
 sort_index_by DataFrame ['z', 'y', 'x', 'w', 'v'] [['a', 'b', 'c'], [[5.0, 50, 't'], [4.0, 40, 's'], [3.0, 30, 'r'], [2.0, 20, 'q'], [1.0, 10, 'p']]]
+sort_index_pos DataFrame ['v', 'w', 'x', 'y', 'z'] [['c', 'b', 'a'], [['p', 10, 1.0], ['q', 20, 2.0], ['r', 30, 3.0], ['s', 40, 4.0], ['t', 50, 5.0]]]
+sort_index_by_list DataFrame [0, 1, 2, 3, 4] [['a', 'b'], [[5.0, 50.0], [4.0, 40.0], [3.0, 30.0], [2.0, 20.0], [1.0, 10.0]]]
 rolling_mean Series [0, 1, 2, 3, 4] [nan, nan, 2.0, 3.0, 4.0]
 rolling_mean_df DataFrame [0, 1, 2, 3, 4] [['a', 'b'], [[1.0, 10.0], [1.5, 15.0], [2.5, 25.0], [3.5, 35.0], [4.5, 45.0]]]
 rolling_std Series [0, 1, 2, 3, 4] [nan, nan, 10.0, 10.0, 10.0]

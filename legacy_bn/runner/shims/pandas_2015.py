@@ -127,12 +127,26 @@ def _frame_sort(self, columns=None, axis=0, ascending=True, inplace=False,
                             kind=kind, na_position=na_position)
 
 
+SORT_INDEX_2015 = ('axis', 'level', 'ascending', 'inplace', 'kind', 'na_position',
+                   'sort_remaining', 'by')     # 0.17's positional order
+
+
 def _with_by(sort_index):
     @functools.wraps(sort_index)
-    def sort_index_2015(self, *args, by=None, **kwargs):
+    def sort_index_2015(self, *args, **kwargs):
+        if len(args) > len(SORT_INDEX_2015):
+            raise TypeError('DataFrame.sort_index takes at most %d positional arguments'
+                            % len(SORT_INDEX_2015))
+        kwargs.update(zip(SORT_INDEX_2015, args))     # today's arguments are keyword-only
+        by = kwargs.pop('by', None)
         if by is None:
-            return sort_index(self, *args, **kwargs)
-        return self.sort_values(by, *args, **kwargs)     # 0.17: sort_index(by=) sorts values
+            return sort_index(self, **kwargs)
+        # 0.17: sort_index(by=) is sort_values(by) with axis, ascending and inplace only
+        if kwargs.get('level') is not None:
+            raise ValueError('DataFrame.sort_index: by=%r and level=%r cannot be used together'
+                             % (by, kwargs['level']))
+        return self.sort_values(by, **{k: kwargs[k] for k in ('axis', 'ascending', 'inplace')
+                                       if k in kwargs})
     return sort_index_2015
 
 
@@ -186,9 +200,8 @@ def adapt(pd):
                                         'sort': _frame_sort})
     add_class_attributes(pd.Series, {'ix': ix, 'as_matrix': _series_as_matrix,
                                      'order': _order, 'sort': _series_sort})
-    for cls in (pd.DataFrame, pd.Series):
-        if 'sort_index' in cls.__dict__ and not hasattr(cls.sort_index, '__wrapped__'):
-            cls.sort_index = _with_by(cls.__dict__['sort_index'])
+    if not hasattr(pd.DataFrame.sort_index, '__wrapped__'):     # only adds by=
+        pd.DataFrame.sort_index = _with_by(pd.DataFrame.sort_index)
     names = {'rolling_' + stat: _moment(pd, stat) for stat in ROLLING}
     names['ewma'] = _ewma(pd)
     add_module_names(pd, names)
