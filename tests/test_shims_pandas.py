@@ -149,10 +149,72 @@ ser_sort_returns None
 '''
 
 
+# 0.17 names pandas 2.0 removed; ORACLE_2 is pandas 0.20.3's output on the oracle.
+SCRIPT_2 = '''
+import io, sys, warnings
+warnings.simplefilter('ignore')
+import numpy as np, pandas as pd
+def plain(v):
+    if isinstance(v, list):
+        return [plain(x) for x in v]
+    return v.item() if isinstance(v, np.generic) else v
+def show(name, f):
+    try:
+        r = f()
+    except Exception as e:
+        print(name, 'ERROR', type(e).__name__); return
+    if isinstance(r, (pd.DataFrame, pd.Series)):
+        print(name, type(r).__name__, plain(np.asarray(r.index).tolist()), plain(np.asarray(r).tolist()) if isinstance(r, pd.Series) else [np.asarray(r.columns).tolist(), plain(np.asarray(r.values).tolist())])
+    else:
+        print(name, repr(plain(r.tolist() if hasattr(r, 'tolist') else r)))
+a = pd.DataFrame({'x': [1.0, 2.0], 'y': [3, 4]}, index=['p', 'q'])
+b = pd.DataFrame({'y': [5], 'z': ['w']}, index=['r'])
+show('append', lambda: a.append(b))
+show('append_ignore', lambda: a.append(b, ignore_index=True))
+show('append_list', lambda: a.append([a, a], ignore_index=True))
+show('append_series', lambda: a.append(pd.Series({'x': 9.0, 'y': 9}, name='s')))
+show('append_dict', lambda: a.append({'x': 7.0, 'y': 8}, ignore_index=True))
+show('append_dict_noignore', lambda: a.append({'x': 7.0, 'y': 8}))
+show('append_verify', lambda: a.append(a, verify_integrity=True))
+show('ser_append', lambda: a.x.append(b.y))
+show('iteritems', lambda: [(k, plain(v.tolist())) for k, v in a.iteritems()])
+show('ser_iteritems', lambda: list(a.y.iteritems()))
+show('value_counts', lambda: pd.value_counts(['u', 'v', 'u', 'w', 'u', 'v']))
+show('value_counts_norm', lambda: pd.value_counts(np.array([3, 1, 3]), normalize=True))
+show('get_value', lambda: a.get_value('q', 'y'))
+t = a.copy(); t.set_value('p', 'x', -1.0)
+show('set_value', lambda: t)
+show('valid', lambda: pd.Series([1.0, np.nan, 2.0]).valid())
+show('from_csv', lambda: pd.DataFrame.from_csv(io.StringIO(u'k,v\\na,1\\nb,2\\n')))
+show('pd_np', lambda: pd.np.arange(3))
+'''
+
+ORACLE_2 = '''\
+append DataFrame ['p', 'q', 'r'] [['x', 'y', 'z'], [[1.0, 3, nan], [2.0, 4, nan], [nan, 5, 'w']]]
+append_ignore DataFrame [0, 1, 2] [['x', 'y', 'z'], [[1.0, 3, nan], [2.0, 4, nan], [nan, 5, 'w']]]
+append_list DataFrame [0, 1, 2, 3, 4, 5] [['x', 'y'], [[1.0, 3.0], [2.0, 4.0], [1.0, 3.0], [2.0, 4.0], [1.0, 3.0], [2.0, 4.0]]]
+append_series DataFrame ['p', 'q', 's'] [['x', 'y'], [[1.0, 3.0], [2.0, 4.0], [9.0, 9.0]]]
+append_dict DataFrame [0, 1, 2] [['x', 'y'], [[1.0, 3.0], [2.0, 4.0], [7.0, 8.0]]]
+append_dict_noignore ERROR TypeError
+append_verify ERROR ValueError
+ser_append Series ['p', 'q', 'r'] [1.0, 2.0, 5.0]
+iteritems [('x', [1.0, 2.0]), ('y', [3, 4])]
+ser_iteritems [('p', 3), ('q', 4)]
+value_counts Series ['u', 'v', 'w'] [3, 2, 1]
+value_counts_norm Series [3, 1] [0.6666666666666666, 0.3333333333333333]
+get_value 4
+set_value DataFrame ['p', 'q'] [['x', 'y'], [[-1.0, 3.0], [2.0, 4.0]]]
+valid Series [0, 2] [1.0, 2.0]
+from_csv DataFrame ['a', 'b'] [['v'], [[1], [2]]]
+pd_np [0, 1, 2]
+'''
+
+
 def run_script(tmp_path, source):
     (tmp_path / 'old.py').write_text(source)
     env = dict(os.environ, PYTHONPATH=ROOT, OMP_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1')
-    return subprocess.run([sys.executable, '-m', 'legacy_bn', 'old.py'], cwd=str(tmp_path),
+    return subprocess.run([sys.executable, '-m', 'legacy_bn', '--py3', 'old.py'],
+                          cwd=str(tmp_path),
                           env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -186,3 +248,9 @@ def test_the_2015_names_are_the_scripts_only(tmp_path):
                            env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True,
                            text=True, timeout=300)
     assert plain.stdout.strip() == 'False False', plain.stderr
+
+
+def test_append_iteritems_value_counts_and_friends_as_pandas_0_17(tmp_path):
+    out = run_script(tmp_path, SCRIPT_2)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == ORACLE_2

@@ -15,6 +15,7 @@ from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 from legacy_bn.runner.shims import sklearn_cross_validation as cv  # noqa: E402
 from legacy_bn.runner.shims import sklearn_grid_search as gs  # noqa: E402
 from legacy_bn.runner.shims import sklearn_learning_curve as lc  # noqa: E402
+from legacy_bn.runner.shims.sklearn_preprocessing import Imputer  # noqa: E402
 
 Y = [2, 1, 1, 0, 2, 0, 1, 0, 0, 1, 1, 1, 2, 0, 1, 2, 0]
 
@@ -140,3 +141,21 @@ def test_learning_and_validation_curves(data):
                                        [0.8333333333, 0.7, 0.6666666667, 0.8333333333]],
                                rtol=1e-8)
     np.testing.assert_allclose(test, [[0.2, 0.8, 1.0, 0.4], [0.4, 0.6, 0.8, 0.5]], rtol=1e-8)
+
+
+def test_imputer_fills_columns_and_drops_empty_ones():
+    nan = np.nan
+    X = np.array([[1.0, nan, 3.0, nan], [4.0, 2.0, nan, nan], [nan, 2.0, 9.0, nan],
+                  [7.0, 5.0, 3.0, nan]])
+    expected = {   # 0.18.2's sklearn.preprocessing.Imputer on the oracle
+        'mean': ([4.0, 3.0, 5.0, nan], [[1, 3, 3], [4, 2, 5], [4, 2, 9], [7, 5, 3]]),
+        'median': ([4.0, 2.0, 3.0, nan], [[1, 2, 3], [4, 2, 3], [4, 2, 9], [7, 5, 3]]),
+        'most_frequent': ([1.0, 2.0, 3.0, nan], [[1, 2, 3], [4, 2, 3], [1, 2, 9], [7, 5, 3]])}
+    for strategy, (statistics, filled) in expected.items():
+        imputer = Imputer(strategy=strategy).fit(X)
+        np.testing.assert_array_equal(imputer.statistics_, statistics)
+        np.testing.assert_array_equal(imputer.transform(X), filled)
+    zeros = Imputer(missing_values=0).fit(np.array([[0, 2.0], [4.0, 0], [2.0, 6.0]]))
+    assert zeros.transform([[0, 0]]).tolist() == [[3.0, 4.0]]
+    with pytest.raises(NotImplementedError, match='axis=1'):
+        Imputer(axis=1).fit(X)

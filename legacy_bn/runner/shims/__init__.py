@@ -101,6 +101,19 @@ ADAPTERS = {
           'pandas.rolling_var', 'pandas.rolling_min', 'pandas.rolling_max',
           'pandas.rolling_median'), 'Series/DataFrame.rolling(window, min_periods).<stat>()'),
         (('pandas.ewma',), 'Series/DataFrame.ewm(com, span, halflife, ...).mean()'),
+        (('DataFrame.append', 'Series.append'), 'pandas.concat (rows; unaligned columns sorted '
+         'as 0.17 did)'),
+        (('DataFrame.iteritems', 'Series.iteritems'), '.items()'),
+        (('DataFrame.get_value', 'DataFrame.set_value', 'Series.get_value',
+          'Series.set_value'), '.at / .iat (set_value returns the object)'),
+        (('Series.valid',), 'Series.dropna'),
+        (('DataFrame.from_csv',), 'pandas.read_csv(index_col=0, parse_dates=True)'),
+        (('pandas.value_counts',), 'Series(values).value_counts(), named as 0.17 named it'),
+        (('pandas.np', 'pandas.datetime'), 'numpy, datetime.datetime'),
+    ]),
+    'sklearn.preprocessing': ('sklearn_preprocessing', 'patch', [
+        (('sklearn.preprocessing.Imputer',), 'sklearn.impute.SimpleImputer (axis=0; '
+         "missing_values='NaN' is numpy.nan)"),
     ]),
 }
 
@@ -194,7 +207,7 @@ class ScriptOnly(object):
     def __get__(self, obj, cls):
         if not called_from_script():
             raise AttributeError('%r object has no attribute %r' % (cls.__name__, self.name))
-        return self.value if obj is None else self.value.__get__(obj, cls)
+        return self.value.__get__(obj, cls)      # a function, property or classmethod
 
 
 def add_class_attributes(cls, attributes):

@@ -1,5 +1,6 @@
-"""pandas names of 2015 (0.16/0.17) that pandas 1.0 removed: .ix, as_matrix, DataFrame.sort,
-sort_index(by=), Series.order/sort, pd.rolling_*/ewma.
+"""pandas names of 2015 (0.16/0.17) that pandas 1.0-2.0 removed: .ix, as_matrix, DataFrame.sort,
+sort_index(by=), Series.order/sort, append, iteritems, get_value/set_value, Series.valid,
+DataFrame.from_csv, pd.rolling_*/ewma/value_counts/np/datetime.
 
 .ix, as 0.17 documented it: label based first. On an axis whose index is numeric (the default
 RangeIndex included) keys are labels only: `df.ix[1:3]` is rows labelled 1..3, both ends in,
@@ -166,6 +167,88 @@ def _series_sort(self, axis=0, ascending=True, kind='quicksort', na_position='la
                             na_position=na_position, inplace=inplace)
 
 
+def _frame_append(self, other, ignore_index=False, verify_integrity=False):
+    """0.17's DataFrame.append: rows of another frame, a list of frames, or one row (a named
+    Series, or a dict/Series with ignore_index=True); unaligned columns come out sorted."""
+    import pandas as pd
+    if isinstance(other, (dict, pd.Series)):
+        row = pd.Series(other) if isinstance(other, dict) else other
+        if row.name is None and not ignore_index:
+            raise TypeError('DataFrame.append: a row (Series or dict) needs ignore_index=True '
+                            'or a Series with a name')
+        columns = self.columns.append(row.index.difference(self.columns))
+        frame = self.reindex(columns=columns) if len(columns) != len(self.columns) else self
+        other = pd.DataFrame([row.reindex(columns).to_numpy()], columns=columns,
+                             index=pd.Index([row.name], name=self.index.name)).infer_objects()
+        return pd.concat([frame, other], ignore_index=ignore_index,
+                         verify_integrity=verify_integrity)
+    if isinstance(other, (list, tuple)):
+        if other and isinstance(other[0], dict):
+            other = [pd.DataFrame(other)]
+        parts = [self] + list(other)
+    else:
+        parts = [self, other]
+    return pd.concat(parts, ignore_index=ignore_index, verify_integrity=verify_integrity,
+                     sort=True)
+
+
+def _series_append(self, to_append, ignore_index=False, verify_integrity=False):
+    import pandas as pd
+    parts = [self] + (list(to_append) if isinstance(to_append, (list, tuple)) else [to_append])
+    return pd.concat(parts, ignore_index=ignore_index, verify_integrity=verify_integrity)
+
+
+def _iteritems(self):
+    return self.items()
+
+
+def _frame_get_value(self, index, col, takeable=False):
+    return self.iat[index, col] if takeable else self.at[index, col]
+
+
+def _frame_set_value(self, index, col, value, takeable=False):
+    if takeable:
+        self.iat[index, col] = value
+    else:
+        self.at[index, col] = value
+    return self
+
+
+def _series_get_value(self, label, takeable=False):
+    return self.iat[label] if takeable else self.at[label]
+
+
+def _series_set_value(self, label, value, takeable=False):
+    if takeable:
+        self.iat[label] = value
+    else:
+        self.at[label] = value
+    return self
+
+
+def _valid(self, inplace=False):
+    return self.dropna(inplace=inplace)
+
+
+@classmethod
+def _from_csv(cls, path, header=0, sep=',', index_col=0, parse_dates=True, encoding=None,
+              tupleize_cols=False, infer_datetime_format=False):
+    """0.17's DataFrame.from_csv: read_csv with the first column as the index."""
+    import pandas as pd
+    return pd.read_csv(path, header=header, sep=sep, index_col=index_col,
+                       parse_dates=parse_dates, encoding=encoding)
+
+
+def _value_counts(values, sort=True, ascending=False, normalize=False, bins=None,
+                  dropna=True):
+    import pandas as pd
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    counts = series.value_counts(sort=sort, ascending=ascending, normalize=normalize,
+                                 bins=bins, dropna=dropna)
+    counts.name, counts.index.name = series.name, None     # as 0.17 named them
+    return counts
+
+
 def _moment(pd, stat):
     def rolling(arg, window, min_periods=None, freq=None, center=False, how=None, **kwargs):
         if freq is not None or how is not None:
@@ -196,12 +279,17 @@ ROLLING = ('mean', 'sum', 'std', 'var', 'min', 'max', 'median')
 def adapt(pd):
     from . import add_class_attributes, add_module_names
     ix = property(_ix, doc=_IX.__doc__)
-    add_class_attributes(pd.DataFrame, {'ix': ix, 'as_matrix': _as_matrix,
-                                        'sort': _frame_sort})
-    add_class_attributes(pd.Series, {'ix': ix, 'as_matrix': _series_as_matrix,
-                                     'order': _order, 'sort': _series_sort})
+    add_class_attributes(pd.DataFrame, {
+        'ix': ix, 'as_matrix': _as_matrix, 'sort': _frame_sort, 'append': _frame_append,
+        'iteritems': _iteritems, 'get_value': _frame_get_value, 'set_value': _frame_set_value,
+        'from_csv': _from_csv})
+    add_class_attributes(pd.Series, {
+        'ix': ix, 'as_matrix': _series_as_matrix, 'order': _order, 'sort': _series_sort,
+        'append': _series_append, 'iteritems': _iteritems, 'get_value': _series_get_value,
+        'set_value': _series_set_value, 'valid': _valid})
     if not hasattr(pd.DataFrame.sort_index, '__wrapped__'):     # only adds by=
         pd.DataFrame.sort_index = _with_by(pd.DataFrame.sort_index)
     names = {'rolling_' + stat: _moment(pd, stat) for stat in ROLLING}
-    names['ewma'] = _ewma(pd)
+    import datetime
+    names.update(ewma=_ewma(pd), value_counts=_value_counts, np=np, datetime=datetime.datetime)
     add_module_names(pd, names)
