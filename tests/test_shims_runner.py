@@ -120,3 +120,37 @@ def test_docs_table_is_the_registry():
     section = page[marker.end():]
     assert shims.render_table() in section, \
         'docs/porting.md is out of date: python -m legacy_bn.runner.shims.docs'
+
+
+def _as_library(source, namespace):
+    """Evaluate source as code from an installed package would."""
+    import sysconfig
+    library = os.path.join(sysconfig.get_paths()['purelib'], 'some_library.py')
+    return eval(compile(source, library, 'eval'), namespace)
+
+
+def test_script_only_attributes_and_module_names():
+    import types
+
+    class Base(object):
+        def kept(self):
+            return 'today'
+
+    class Frame(Base):
+        pass
+    shims.add_class_attributes(Frame, {'kept': lambda self: '2015', 'old': lambda self: 42,
+                                       'make': classmethod(lambda cls: cls.__name__)})
+    frame = Frame()
+    assert frame.kept() == 'today'           # a base class's method is never hidden
+    assert frame.old() == 42 and Frame.make() == 'Frame'
+    assert _as_library("[hasattr(frame, 'old'), hasattr(Frame, 'make'), frame.kept()]",
+                       {'frame': frame, 'Frame': Frame}) == [False, False, 'today']
+
+    module = types.ModuleType('lib')
+    module.__getattr__ = lambda name: 'lazy ' + name if name == 'sub' else \
+        (_ for _ in ()).throw(AttributeError(name))
+    shims.add_module_names(module, {'NaN': 'nan'})
+    shims.add_module_names(module, {'Inf': 'inf'})            # a second call adds
+    assert (module.NaN, module.Inf, module.sub) == ('nan', 'inf', 'lazy sub')
+    assert _as_library("[hasattr(m, 'NaN'), hasattr(m, 'Inf'), m.sub]", {'m': module}) == \
+        [False, False, 'lazy sub']

@@ -212,7 +212,8 @@ class ScriptOnly(object):
 
 def add_class_attributes(cls, attributes):
     for name, value in attributes.items():
-        if name not in cls.__dict__:     # never hide what today's library defines
+        # never hide what today's library defines, on the class or a base class
+        if not any(name in klass.__dict__ for klass in cls.__mro__):
             setattr(cls, name, ScriptOnly(value, name))
 
 
