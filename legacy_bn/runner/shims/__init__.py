@@ -58,6 +58,9 @@ ADAPTERS = {
         (('scipy.misc.logsumexp', 'scipy.misc.comb', 'scipy.misc.factorial'),
          'scipy.special.logsumexp, comb, factorial'),
     ]),
+    'scipy.ndimage': ('scipy_ndimage', 'patch', [
+        (('scipy.ndimage.imread',), 'scipy.misc.imread above'),
+    ]),
     'sklearn.cross_validation': ('sklearn_cross_validation', 'module', [
         (('sklearn.cross_validation.KFold', 'sklearn.cross_validation.StratifiedKFold',
           'sklearn.cross_validation.ShuffleSplit',

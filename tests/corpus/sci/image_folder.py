@@ -4,6 +4,7 @@ import shutil
 import tempfile
 import numpy as np
 from scipy.misc import imread, imresize, imsave, toimage
+from scipy import ndimage
 
 folder = tempfile.mkdtemp()
 try:
@@ -15,7 +16,7 @@ try:
     for name in sorted(os.listdir(folder)):
         img = imread(os.path.join(folder, name))
         small = imresize(img, (6, 5))
-        grey = imread(os.path.join(folder, name), flatten=True)
+        grey = ndimage.imread(os.path.join(folder, name), flatten=True)   # notMNIST style
         X.append(small.astype(np.float32) / 255)
         print name, img.dtype, img.shape, small.shape, int(small.sum()), '%.3f' % grey.mean()
     X = np.array(X)
