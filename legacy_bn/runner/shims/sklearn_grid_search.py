@@ -97,7 +97,8 @@ class RandomizedSearchCV(_Search):
                  fit_params=None, n_jobs=1, iid=True, refit=True, cv=None, verbose=0,
                  pre_dispatch='2*n_jobs', random_state=None, error_score='raise'):
         self.estimator, self.param_distributions = estimator, param_distributions
-        self.n_iter, self.scoring, self.fit_params, self.n_jobs = n_iter, scoring, fit_params, n_jobs
+        self.n_iter, self.scoring, self.fit_params = n_iter, scoring, fit_params
+        self.n_jobs = n_jobs
         self.iid, self.refit, self.cv, self.verbose = iid, refit, cv, verbose
         self.pre_dispatch, self.random_state = pre_dispatch, random_state
         self.error_score = error_score
