@@ -1,16 +1,19 @@
 """python -m legacy_bn: run an unmodified 2015 Keras/Theano script or module on legacy_bn.
 
-    python -m legacy_bn [--threads N] [--py3] SCRIPT.py [ARGS...]
+    python -m legacy_bn [--threads N] [--py2|--py3] SCRIPT.py [ARGS...]
     python -m legacy_bn [--threads N] -m MODULE [ARGS...]     (e.g. -m pytest OLD_TESTS/)
-    python -m legacy_bn [--threads N] [--py3] -c CODE [ARGS...]
+    python -m legacy_bn [--threads N] [--py2|--py3] -c CODE [ARGS...]
 
 `keras[.x]` imports legacy_bn[.x], `theano[.x]` imports legacy_bn.theano[.x] and
 `keras_layer_normalization` imports legacy_bn.layers.normalization (see aliases.py). The
 script sees the sys.argv, `__name__ == '__main__'`, sys.path[0], exit code and traceback it
 would see under `python`.
 
-The script (or -c code) runs with Python 2's integer division and builtins (xrange, ...),
-as 2015 scripts expect (py2compat.py); --py3 runs it with plain Python 3 semantics.
+The script and every module it imports from its own folder tree are read as Python 2 or
+Python 3, file by file (legacy_bn/runner/py2_source.py): Python 2 source is translated on the
+fly (fissix) and runs with classic division and Python 2's builtins and modules; one stderr
+line names the files treated as Python 2 and why. --py2 / --py3 decide for every file.
+Installed packages and legacy_bn itself are never touched. -m MODULE runs as plain Python 3.
 
 --threads N pins the BLAS/OpenMP thread pools to N threads (environment variables set before
 numpy loads; threadpoolctl, when installed, if numpy is already loaded). On a busy machine
@@ -30,37 +33,67 @@ def fail(message, code=2):
     sys.exit(code)
 
 
+class Options:
+    """What the command line asked for. threads: int or None; python: None (decide per file),
+    2 or 3; kind: 'script', 'module' or 'code'; target: the script/module/code; args: its
+    sys.argv[1:]."""
+    threads = None
+    python = None
+    kind = target = None
+    args = ()
+
+
+def _threads(options, value):
+    if not value.isdigit() or int(value) < 1:
+        fail('--threads must be a positive integer, got %r' % value)
+    options.threads = int(value)
+
+
+def _python(version):
+    def set_python(options, value):
+        options.python = version
+    return set_python
+
+
+# option -> (takes a value?, what it does to Options). Runner options go before the script.
+RUNNER_OPTIONS = {
+    '--threads': (True, _threads),
+    '--py2': (False, _python(2)),
+    '--py3': (False, _python(3)),
+}
+
+
 def parse(argv):
-    """-> (threads or None, py2 semantics?, kind 'script'|'module'|'code', target, args)."""
-    threads, py2 = None, True
+    """Command line (without the program) -> Options."""
+    options = Options()
     i = 0
     while i < len(argv):
         arg = argv[i]
+        name, eq, value = arg.partition('=')
         if arg in ('-h', '--help'):
             sys.stdout.write('usage:\n%s\n' % USAGE)
             sys.exit(0)
-        if arg == '--threads' or arg.startswith('--threads='):
-            if arg == '--threads':
+        if name in RUNNER_OPTIONS:
+            takes_value, apply = RUNNER_OPTIONS[name]
+            if takes_value and not eq:
                 i += 1
                 if i == len(argv):
-                    fail('--threads needs a number\nusage:\n%s' % USAGE)
+                    fail('%s needs a value\nusage:\n%s' % (name, USAGE))
                 value = argv[i]
-            else:
-                value = arg.split('=', 1)[1]
-            if not value.isdigit() or int(value) < 1:
-                fail('--threads must be a positive integer, got %r' % value)
-            threads = int(value)
-        elif arg == '--py3':
-            py2 = False
+            elif eq and not takes_value:
+                fail('%s takes no value\nusage:\n%s' % (name, USAGE))
+            apply(options, value)
         elif arg in ('-m', '-c'):
             if i + 1 == len(argv):
                 fail('%s needs an argument\nusage:\n%s' % (arg, USAGE))
-            kind = 'module' if arg == '-m' else 'code'
-            return threads, py2, kind, argv[i + 1], argv[i + 2:]
+            options.kind = 'module' if arg == '-m' else 'code'
+            options.target, options.args = argv[i + 1], argv[i + 2:]
+            return options
         elif arg.startswith('-') and arg != '-':
             fail('unknown option %r (options go before the script)\nusage:\n%s' % (arg, USAGE))
         else:
-            return threads, py2, 'script', arg, argv[i + 1:]
+            options.kind, options.target, options.args = 'script', arg, argv[i + 1:]
+            return options
         i += 1
     fail('no script given\nusage:\n%s' % USAGE)
 
@@ -94,27 +127,44 @@ def new_main_module(filename):
     return module
 
 
-def run_code(source, filename, args0, args, py2):
-    """Run code as the __main__ module. On an exception, print the traceback from the code's
-    own frames on (as `python` would) and exit 1; SystemExit and KeyboardInterrupt pass on."""
+def run_code(data, filename, args0, args, python, root):
+    """Run code as the __main__ module (Python 2 or 3 as decided, unless python is 2 or 3).
+    On an exception, print the traceback from the code's own frames on (as `python` would)
+    and exit 1; SystemExit and KeyboardInterrupt pass on."""
     sys.argv = [args0] + args
     module = new_main_module(filename)
     try:
-        if py2:
-            from . import py2compat
-            code = py2compat.compile_py2(source, filename)
-            py2compat.install(module.__dict__)
+        if python == 3:
+            code = compile(data, filename, 'exec', dont_inherit=True)
         else:
-            code = compile(source, filename, 'exec', dont_inherit=True)
+            from .runner import py2_loader
+            hook = py2_loader.install(root, python)
+            if filename == '<string>':
+                hook.note(filename, py2_loader.py2_source.decide(filename, data, python))
+                seen = [filename]
+            else:
+                seen = hook.prescan(filename, data)
+            hook.report(seen)
+            code, version = py2_loader.compile_file(filename, data, python)
+            if version == 2:
+                module.__builtins__ = py2_loader.PY2_BUILTINS
     except SyntaxError as error:     # Python prints these without a traceback
         error.__traceback__ = None
         sys.excepthook(type(error), error, None)
         sys.exit(1)
+    except ImportError as error:     # fissix missing: the message says what to install
+        fail(str(error), code=1)
     try:
         exec(code, module.__dict__)
     except Exception as error:
-        error.__traceback__ = error.__traceback__.tb_next     # drop this frame
-        sys.excepthook(type(error), error, error.__traceback__)
+        if type(error).__name__ == 'FissixMissing':     # a module of its own needs fissix
+            fail(str(error), code=1)
+        tb = error.__traceback__.tb_next     # drop this frame (and the import hook's)
+        if python != 3:
+            from .runner.py2_loader import hide_own_frames
+            tb = hide_own_frames(tb)
+        error.__traceback__ = tb
+        sys.excepthook(type(error), error, tb)
         sys.exit(1)
 
 
@@ -135,15 +185,23 @@ def run_module(name, args):
 
 
 def main(argv=None):
-    threads, py2, kind, target, args = parse(sys.argv[1:] if argv is None else argv)
-    if threads is not None:
-        pin_threads(threads)
+    options = parse(sys.argv[1:] if argv is None else argv)
+    if options.threads is not None:
+        pin_threads(options.threads)
     from .aliases import install_aliases
     install_aliases()
+    from .runner.shims import install as install_shims     # 2015's numpy/scipy/sklearn/pandas
+    install_shims()
+    target, args = options.target, list(options.args)
 
-    if kind == 'script':
+    if options.kind == 'script':
         path = os.path.abspath(target)
-        if os.path.isdir(path) or path.endswith('.zip'):    # a directory/zip with __main__.py
+        if os.path.isdir(path):                # a directory runs its __main__.py
+            main_file = os.path.join(path, '__main__.py')
+            if not os.path.isfile(main_file):
+                fail("can't find '__main__' module in %r" % path, code=1)
+            path = main_file
+        elif path.endswith('.zip'):            # a zip with __main__.py: plain Python 3
             import runpy
             sys.argv = [target] + args
             sys.path[0] = path
@@ -151,12 +209,14 @@ def main(argv=None):
             return
         try:
             with open(path, 'rb') as f:
-                source = f.read()
+                data = f.read()
         except OSError as error:
             fail("can't open file %r: [Errno %d] %s" % (path, error.errno, error.strerror))
-        sys.path[0] = os.path.dirname(path)
-        run_code(source, path, target, args, py2)
-    elif kind == 'module':
+        # Python puts the folder of the script's target (symlinks resolved) in sys.path[0]
+        folder = os.path.dirname(os.path.realpath(path))
+        sys.path[0] = folder
+        run_code(data, path, target, args, options.python, folder)
+    elif options.kind == 'module':
         import importlib.util
         try:
             found = importlib.util.find_spec(target)
@@ -168,7 +228,7 @@ def main(argv=None):
             fail(why, code=1)
         run_module(target, args)
     else:
-        run_code(target, '<string>', '-c', args, py2)
+        run_code(target.encode('utf-8'), '<string>', '-c', args, options.python, os.getcwd())
 
 
 if __name__ == '__main__':

@@ -1,25 +1,73 @@
-"""Python 2 semantics for the script the runner runs (2015 scripts were written for Python 2).
+"""Python 2 semantics for the runner's Python 2 files (2015 scripts were written for Python 2).
 
-Two differences would stop a 2015 script on Python 3, and both are handled here, for the
-script file itself (not for the modules it imports):
+* classic division: `/` between two integers (Python ints, numpy integer scalars or arrays)
+  floors, as in Python 2: `Dense(nb_filters * (shapex / nb_pool) ** 2, 128)` gets an int and
+  `X[:len(X) - len(X) / 10]` an integer index. A file that says
+  `from __future__ import division` keeps true division (compile_py2);
+* the builtins that Python 3 removed or changed (PY2_BUILTINS): xrange, raw_input, unicode,
+  long, basestring, unichr, reduce, intern, reload, file, execfile (added by the runner),
+  cmp, apply, buffer, sorted(cmp=), and round as Python 2 rounded (half away from zero, a
+  float).
 
-* builtins that Python 3 removed (`xrange`, `raw_input`, `unicode`, `long`, `basestring`,
-  `unichr`, `reduce`, `intern`) are put in the script's globals;
-* `/` between two integers (Python ints, numpy integer scalars or arrays) floors, as in
-  Python 2: `Dense(nb_filters * (shapex / nb_pool) ** 2, 128)` gets an int and
-  `X[:len(X) - len(X) / 10]` an integer index. A script that says
-  `from __future__ import division` keeps true division.
-
-`python -m legacy_bn --py3 SCRIPT.py` runs the script with plain Python 3 semantics instead.
+They reach a Python 2 file through its own `__builtins__` (legacy_bn/runner/py2_loader.py),
+never through the builtins module: installed packages and Python 3 files see Python 3.
 """
 import ast
 import copy
 import functools
 import sys
 
+
+
+def cmp(a, b):
+    """Python 2's cmp: -1, 0 or 1."""
+    return (a > b) - (a < b)
+
+
+def apply(function, args=(), kwargs={}):
+    return function(*args, **kwargs)
+
+
+def reload(module):
+    """Python 2's builtin reload. `reload(sys)` (the setdefaultencoding idiom) and the
+    runner's stand-in modules give the module back unchanged."""
+    import importlib
+    if module is sys or module.__name__ == 'sys' or not getattr(module, '__spec__', None):
+        return module
+    return importlib.reload(module)
+
+
+def sorted2(iterable, cmp=None, key=None, reverse=False):
+    """sorted() that also takes Python 2's cmp= function."""
+    if cmp is not None:
+        if key is not None:
+            raise TypeError('sorted(): give cmp or key, not both (legacy_bn runner)')
+        key = functools.cmp_to_key(cmp)
+    return sorted(iterable, key=key, reverse=reverse)
+
+
+def round2(number, ndigits=0):
+    """Python 2's round: halves away from zero, on the float's exact value, and a float back
+    (Python 3 rounds halves to even and gives an int: round(2.5) is 3.0 in Python 2, 2 in 3)."""
+    import decimal
+    try:
+        number = float(number)
+    except TypeError:                     # an array: its own rounding
+        return round(number, ndigits)
+    if number != number or number in (float('inf'), float('-inf')):
+        return number
+    exact = decimal.Decimal(number)
+    rounded = exact.quantize(decimal.Decimal(1).scaleb(-int(ndigits)),
+                             rounding=decimal.ROUND_HALF_UP,
+                             context=decimal.Context(prec=1000))
+    return float(rounded)
+
+
 PY2_BUILTINS = {
     'xrange': range, 'raw_input': input, 'unicode': str, 'long': int, 'basestring': str,
-    'unichr': chr, 'reduce': functools.reduce, 'intern': sys.intern,
+    'unichr': chr, 'reduce': functools.reduce, 'intern': sys.intern, 'reload': reload,
+    'file': open, 'cmp': cmp, 'apply': apply, 'buffer': memoryview, 'sorted': sorted2,
+    'round': round2, 'StandardError': Exception,
 }
 DIV, IDIV = '__legacy_bn_classic_div__', '__legacy_bn_classic_idiv__'
 
@@ -73,16 +121,17 @@ class ClassicDivision(ast.NodeTransformer):
 
 
 def _imports_true_division(tree):
-    return any(isinstance(n, ast.ImportFrom) and n.module == '__future__'
+    return isinstance(tree, ast.Module) and any(isinstance(n, ast.ImportFrom) and n.module == '__future__'
                and any(a.name == 'division' for a in n.names) for n in tree.body)
 
 
-def compile_py2(source, filename):
-    """Compile a script with Python 2 division (unless it imports true division)."""
-    tree = ast.parse(source, filename)
-    if not _imports_true_division(tree):
+def compile_py2(source, filename, mode='exec', true_division=False):
+    """Compile Python 3 source (a Python 2 file, translated) with Python 2 division, unless it
+    imports true division (or true_division: code exec'd by a file that does)."""
+    tree = ast.parse(source, filename, mode)
+    if not (true_division or _imports_true_division(tree)):
         tree = ast.fix_missing_locations(ClassicDivision().visit(tree))
-    return compile(tree, filename, 'exec', dont_inherit=True)
+    return compile(tree, filename, mode, dont_inherit=True)
 
 
 def install(namespace):

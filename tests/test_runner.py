@@ -69,10 +69,16 @@ def test_exit_code_and_the_scripts_own_traceback(tmp_path):
 
 
 def test_a_syntax_error_is_reported_as_python_does(tmp_path):
-    out = runner(tmp_path, "import keras\nprint 'hello'\n")
-    assert out.returncode == 1 and 'Traceback' not in out.stderr
-    assert out.stderr.startswith('  File "%s", line 2\n' % (tmp_path / 'old.py'))
-    assert 'SyntaxError: Missing parentheses in call to \'print\'' in out.stderr
+    # neither Python reads line 3: Python 2's reading of the file says where
+    out = runner(tmp_path, "import keras\nprint 'hello'\nif x = 1:\n    pass\n")
+    assert out.returncode == 1 and 'Traceback' not in out.stderr, out.stderr
+    assert out.stderr.startswith('  File "%s", line 3\n    if x = 1:\n' % (tmp_path / 'old.py'))
+    assert out.stderr.rstrip().endswith('SyntaxError: invalid syntax')
+    # a Python 3 file: Python 3's own message
+    out = runner(tmp_path, "import keras\nprint(f'{1}')\nprint('a' 'b' x)\n")
+    assert out.returncode == 1 and 'Traceback' not in out.stderr, out.stderr
+    assert out.stderr.startswith('  File "%s", line 3\n' % (tmp_path / 'old.py'))
+    assert 'SyntaxError: invalid syntax' in out.stderr
 
 
 def test_missing_script_and_bad_options(tmp_path):
@@ -248,6 +254,7 @@ def test_threads_option_pins_blas_and_plain_import_changes_nothing(tmp_path):
 
 
 PY2_SCRIPT = """
+    from __future__ import print_function
     import numpy as np
     n = np.arange(10)
     X = np.ones((50, 2), dtype='float32')
@@ -265,7 +272,8 @@ def test_scripts_run_with_python2_division_and_builtins(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout == '3 -4 3.5 3 3 4.5 3 float32 0.25 (45, 2) 6 6\n'
     # a script that asked for true division keeps it; --py3 gives plain Python 3
-    out = runner(tmp_path, 'from __future__ import division\nprint(7 / 2, xrange(2))\n')
+    out = runner(tmp_path, 'from __future__ import division, print_function\n'
+                           'print(7 / 2, xrange(2))\n')
     assert (out.returncode, out.stdout) == (0, '3.5 range(0, 2)\n'), out.stderr
     out = runner(tmp_path, 'print(7 / 2)\nxrange\n', options=['--py3'])
     assert out.stdout == '3.5\n' and out.returncode == 1
