@@ -242,6 +242,19 @@ def test_a_sibling_modules_traceback_and_report(tmp_path):
         'ValueError: from the helper']
 
 
+def test_an_error_while_importing_a_python2_sibling_shows_only_the_users_frames(tmp_path):
+    write(tmp_path, 'old.py', "import keras\nimport helper\n")
+    write(tmp_path, 'helper.py', "x = 1\nraise ValueError, 'at import'\n")
+    out = run(['-m', 'legacy_bn', 'old.py'], tmp_path)
+    assert out.stderr.strip().split('\n')[1:] == [
+        'Traceback (most recent call last):',
+        '  File "%s", line 2, in <module>' % (tmp_path / 'old.py'),
+        '    import helper',
+        '  File "%s", line 2, in <module>' % (tmp_path / 'helper.py'),
+        "    raise ValueError, 'at import'",
+        'ValueError: at import']
+
+
 def test_py2_and_py3_options_decide_for_every_file(tmp_path):
     write(tmp_path, 'old.py', "import helper\nprint(f'{7 / 2} {helper.x}')\n")
     write(tmp_path, 'helper.py', "x = 7 / 2\n")

@@ -17,7 +17,11 @@ import sys
 
 from .. import py2compat
 from . import py2_source
+from . import py2_modules
 from .py2_modules import py2_import
+
+_call_with_frames_removed = getattr(importlib._bootstrap, '_call_with_frames_removed',
+                                    lambda f, *args: f(*args))
 
 _hook = None        # the installed Py2Finder
 
@@ -110,7 +114,8 @@ class Py2Loader(importlib.machinery.SourceFileLoader):
         code, _ = compile_file(path, data, decision=decision)
         module.__builtins__ = PY2_BUILTINS
         module.__cached__ = None
-        exec(code, module.__dict__)
+        # (the name importlib looks for when it trims its own frames from a traceback)
+        _call_with_frames_removed(exec, code, module.__dict__)
 
     def get_code(self, fullname):
         path = self.get_filename(fullname)
@@ -244,11 +249,16 @@ def install(root, force=None):
     return _hook
 
 
+OWN_FILES = {__file__, py2_modules.__file__}
+
+
 def hide_own_frames(tb):
-    """A traceback without this module's frames (the loader between `import x` and x.py)."""
+    """A traceback without the runner's frames (its loader and __import__ between `import x`
+    and x.py, and importlib's that they leave)."""
     first = previous = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename != __file__:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename not in OWN_FILES and not filename.startswith('<frozen importlib'):
             if previous is None:
                 first = tb
             else:
