@@ -168,6 +168,16 @@ def test_translation_is_cached_and_fissix_is_only_imported_on_a_miss(tmp_path):
     assert len(os.listdir(tmp_path / '.cache' / 'legacy_bn' / 'py2')) == 2
 
 
+def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path, monkeypatch):
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
+    blocker = tmp_path / 'legacy_bn'          # where the cache's folder should be: a file
+    blocker.write_text('')
+    for _ in range(2):
+        decision = py2_source.decide(str(tmp_path / 'x.py'), b"print 'a'\n")
+        assert (decision.python, decision.source) == (2, "print('a')\n")
+    assert blocker.read_text() == ''
+
+
 def test_without_fissix_the_error_names_the_file_and_the_install_command(tmp_path):
     write(tmp_path, 'no_fissix/fissix/__init__.py', "raise ImportError('no fissix here')\n")
     write(tmp_path, 'old.py', "import helper\n")

@@ -375,12 +375,17 @@ def translate(text, path):
         raise FissixMissing(
             '%s is Python 2 source; translating it needs fissix: pip install fissix '
             "(or pip install 'legacy_bn[py2]')" % path) from None
+    try:
+        tool = _fissix_tool()
+    except OSError as error:      # fissix keeps its grammar tables in the user's cache
+        raise OSError('%s is Python 2 source, and fissix could not write its grammar cache '
+                      '(%s); set XDG_CACHE_HOME to a writable folder' % (path, error)) from None
     from fissix.pgen2.parse import ParseError
     from fissix.pgen2.tokenize import TokenError
     text = expand_tabs(text)
     ends_with_newline = text.endswith('\n')
     try:
-        tree = _fissix_tool().refactor_string(text if ends_with_newline else text + '\n', path)
+        tree = tool.refactor_string(text if ends_with_newline else text + '\n', path)
     except ParseError as error:
         line, column = error.context[1]
         raise _syntax_error('invalid syntax', path, text, line, column) from None
