@@ -63,11 +63,21 @@ def round2(number, ndigits=0):
     return float(rounded)
 
 
+def exception_message(error):
+    """`error.message` as Python 2.7 gave it: the single argument, else '' (the runner's
+    translation rewrites `e.message` of a caught exception to this)."""
+    try:
+        return error.message              # a class of the user's that defines it
+    except AttributeError:
+        return error.args[0] if len(error.args) == 1 else ''
+
+
 PY2_BUILTINS = {
     'xrange': range, 'raw_input': input, 'unicode': str, 'long': int, 'basestring': str,
     'unichr': chr, 'reduce': functools.reduce, 'intern': sys.intern, 'reload': reload,
     'file': open, 'cmp': cmp, 'apply': apply, 'buffer': memoryview, 'sorted': sorted2,
     'round': round2, 'StandardError': Exception,
+    '__legacy_bn_exception_message__': exception_message,
 }
 DIV, IDIV = '__legacy_bn_classic_div__', '__legacy_bn_classic_idiv__'
 

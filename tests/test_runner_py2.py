@@ -115,6 +115,8 @@ s = `n`
 if n <> 3: exec "y = 1"
 m = map(str, [1])
 pairs = sorted(d.items(), key=lambda (k, v): v)
+try: 1 / 0
+except ZeroDivisionError, err: print err.message, other.message
 """
 
 
@@ -136,6 +138,9 @@ def test_translation_keeps_every_line_where_it_was():
         'if n != 3: exec("y = 1")',
         'm = list(map(str, [1]))',
         'pairs = sorted(list(d.items()), key=lambda k_v: k_v[1])',
+        'try: 1 / 0',
+        'except ZeroDivisionError as err: print(__legacy_bn_exception_message__(err), '
+        'other.message)',
         '']
 
 
@@ -191,6 +196,17 @@ def test_without_fissix_the_error_names_the_file_and_the_install_command(tmp_pat
 
 
 # ------------------------------------------------------------------- builtins and modules
+def test_python2_exception_message():
+    message = py2compat.PY2_BUILTINS['__legacy_bn_exception_message__']
+    assert [message(ValueError('a')), message(ValueError('a', 2)), message(KeyError())] == \
+        ['a', '', '']
+    assert message(ValueError(3)) == 3          # the argument itself, as Python 2 kept it
+
+    class Custom(Exception):
+        message = 'its own'
+    assert message(Custom('x')) == 'its own'
+
+
 def test_python2_round_cmp_and_sorted():
     round2, b = py2compat.round2, py2compat.PY2_BUILTINS
     assert [round2(2.5), round2(-2.5), round2(0.5), round2(1.5)] == [3.0, -3.0, 1.0, 2.0]

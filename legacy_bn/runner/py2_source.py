@@ -35,7 +35,7 @@ import re
 from .. import __version__
 
 # Bump when FIXERS, the tab expansion or the decision rules change: old cache entries die.
-TRANSLATOR_VERSION = '6'
+TRANSLATOR_VERSION = '7'
 
 # The fixers that change what Python 3 makes of Python 2 code, each keeping the line count
 # (a fixer that adds or removes lines would move tracebacks off the user's lines):
@@ -53,6 +53,8 @@ FIXERS = (
     # implicit relative imports inside a package of the user's
     'import',
 )
+# and the runner's own (py2_fixers/): tuple parameters of a lambda, `e.message` of a caught
+# exception
 # Left out, and why: imports/imports2/urllib/itertools/itertools_imports (the runner's
 # per-module __import__ gives the Python 2 modules instead: cPickle must read Python 2
 # pickles); reduce/intern/reload/exitfunc/operator (they insert import lines: the runtime
@@ -361,7 +363,8 @@ def _fissix_tool():
     if _tool is None:
         from fissix import refactor
         names = ['fissix.fixes.fix_' + name for name in FIXERS]
-        names.append(__name__.rpartition('.')[0] + '.py2_fixers.fix_lambda_params')
+        own = __name__.rpartition('.')[0] + '.py2_fixers.'
+        names += [own + 'fix_lambda_params', own + 'fix_exception_message']
         _tool = refactor.RefactoringTool(names, explicit=names)
     return _tool
 
