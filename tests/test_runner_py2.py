@@ -306,6 +306,15 @@ def test_installed_packages_and_python3_files_see_python3(tmp_path):
     assert not os.path.exists(tmp_path / 'proj' / '__pycache__')   # no .pyc of a translation
 
 
+def test_a_library_folder_on_sys_path_inside_the_scripts_tree_is_not_the_scripts(tmp_path):
+    write(tmp_path, 'lib/library.py', "x = 7 / 2\n")
+    write(tmp_path, 'helper.py', "x = 7 / 2\n")
+    write(tmp_path, 'old.py', "import library, helper\nprint library.x, helper.x\n")
+    out = run(['-m', 'legacy_bn', 'old.py'], tmp_path,
+              env={'PYTHONPATH': ROOT + os.pathsep + str(tmp_path / 'lib')})
+    assert out.stdout == '3.5 3\n', out.stderr
+
+
 def test_import_legacy_bn_and_install_aliases_add_no_python2(tmp_path):
     write(tmp_path, 'helper.py', "x = 7 / 2\n")
     write(tmp_path, 'old2.py', "print 'py2'\n")

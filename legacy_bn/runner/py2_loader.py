@@ -132,7 +132,11 @@ class Py2Finder(importlib.abc.MetaPathFinder):
     def __init__(self, root, force=None):
         self.root = os.path.realpath(root) + os.sep
         self.force = force
-        self.excluded = excluded_folders()
+        # a library folder on sys.path (PYTHONPATH, a user site) inside the script's tree is
+        # not the script's own: a script in ~ must not translate ~/lib/somepackage
+        inside = {os.path.realpath(p) + os.sep for p in sys.path if p and isinstance(p, str)}
+        self.excluded = excluded_folders() + tuple(
+            p for p in inside if p.startswith(self.root) and p != self.root)
         self.decisions = {}           # real path -> Decision, in the order seen
         self.reported = set()
 
