@@ -72,6 +72,11 @@ PYTHON3 = [
     ("raise ValueError() from None\n", 'raise ... from, line 1'),
     ("a, *b = [1, 2]\n", 'starred assignment, line 1'),
     ("print('accuracy', 3 / 4)\n", 'print(a, b), line 1'),
+    ("if (n := 3) > 2: pass\n", ':=, line 1'),
+    ("d = {**{}, 'a': 1}\n", '{**mapping}, line 1'),
+    ("import urllib.request\n", 'import urllib.request, line 1'),
+    ("from urllib.parse import urlencode\n", 'import urllib.parse, line 1'),
+    ("from urllib import request\n", 'from urllib import request, line 1'),
     # a Python 3 marker wins over a name that is Python 2's in a Python 2 file
     ("print(f'{xrange}')\n", 'f-string, line 1'),
 ]

@@ -11,7 +11,8 @@ The rules (docs/porting.md has the table):
 * It parses, and uses a Python 3-only construct (f-string, print(..., end=/sep=/file=)
   without the print_function import, nonlocal, keyword-only arguments, async/await,
   annotations, yield from, `raise ... from`, a starred assignment, `@`, super() without
-  arguments) -> Python 3.
+  arguments, `:=`, `match`, `{**d}`, an import of a Python 3-only module such as
+  urllib.request) -> Python 3.
 * It uses a Python 2-only name it does not define itself (xrange, iteritems, unicode,
   raw_input, cPickle, ...) -> Python 2.
 * It calls print with several arguments without the print_function import (Python 2 would
@@ -35,7 +36,7 @@ import re
 from .. import __version__
 
 # Bump when FIXERS, the tab expansion or the decision rules change: old cache entries die.
-TRANSLATOR_VERSION = '7'
+TRANSLATOR_VERSION = '8'
 
 # The fixers that change what Python 3 makes of Python 2 code, each keeping the line count
 # (a fixer that adds or removes lines would move tracebacks off the user's lines):
@@ -72,6 +73,9 @@ PY2_METHODS = {'iteritems', 'iterkeys', 'itervalues', 'has_key', 'viewitems', 'v
 PY2_MODULES = {'cPickle', 'cStringIO', 'StringIO', 'urllib2', 'urlparse', 'Queue',
                'ConfigParser', '__builtin__', 'httplib', 'HTMLParser', 'cookielib',
                'Tkinter', 'copy_reg', 'commands'}
+# modules that only Python 3 has (no Python 2 backport went by the same name)
+PY3_MODULES = {'urllib.request', 'urllib.parse', 'urllib.error', 'http.client', 'asyncio',
+               'dataclasses', 'tkinter', 'html.parser', 'importlib.util'}
 PY2_ATTRIBUTES = {('sys', 'maxint'), ('sys', 'setdefaultencoding'), ('string', 'letters'),
                   ('string', 'maketrans'), ('string', 'lowercase'), ('string', 'uppercase'),
                   ('itertools', 'izip'), ('itertools', 'imap'), ('itertools', 'ifilter'),
@@ -181,6 +185,19 @@ class _Scan(ast.NodeVisitor):
         self.mark3('annotation', node)
         self.generic_visit(node)
 
+    def visit_NamedExpr(self, node):
+        self.mark3(':=', node)
+        self.generic_visit(node)
+
+    def visit_Match(self, node):
+        self.mark3('match statement', node)
+        self.generic_visit(node)
+
+    def visit_Dict(self, node):
+        if any(key is None for key in node.keys):
+            self.mark3('{**mapping}', node)
+        self.generic_visit(node)
+
     def visit_Raise(self, node):
         if node.cause is not None:
             self.mark3('raise ... from', node)
@@ -278,12 +295,17 @@ class _Scan(ast.NodeVisitor):
         for module in modules:
             if module.split('.')[0] in PY2_MODULES:
                 self.py2.append('import %s, line %d' % (module, node.lineno))
+            elif module in PY3_MODULES:
+                self.mark3('import %s' % module, node)
 
     def visit_Import(self, node):
         self._imported(node, [a.name for a in node.names])
 
     def visit_ImportFrom(self, node):
         modules = [node.module] if node.module and not node.level else []
+        if node.module == 'urllib' and not node.level and any(
+                a.name in ('request', 'parse', 'error') for a in node.names):
+            self.mark3('from urllib import %s' % node.names[0].name, node)
         if node.module == 'itertools':
             modules += ['itertools.' + a.name for a in node.names
                         if a.name in ('izip', 'imap', 'ifilter', 'izip_longest')]
