@@ -201,6 +201,20 @@ def test_without_fissix_the_error_names_the_file_and_the_install_command(tmp_pat
 
 
 # ------------------------------------------------------------------- builtins and modules
+def test_python2_print_shows_floats_as_python2_str_did(capsys):
+    import numpy as np
+    # the str() of each number below is what Python 2.7.18 printed for it
+    py2compat.print2(0.1 + 0.2, 1.0, 1e16, -0.0, float('nan'), 0.18631323068335712,
+                     np.float64(2) / 3, np.float32(0.5), 3, True, [0.1 + 0.2], sep='|')
+    py2compat.print2(123456789012.5, 12345678901.0, 1e-5, 0.0001, 0.0, -1e-300, 1e11,
+                     99999999999.5, 5e-5, float('-inf'))
+    assert capsys.readouterr().out == (
+        '0.3|1.0|1e+16|-0.0|nan|0.186313230683|0.666666666667|0.5|3|True|'
+        '[0.30000000000000004]\n'
+        '1.23456789012e+11 12345678901.0 1e-05 0.0001 0.0 -1e-300 1e+11 99999999999.5 5e-05 '
+        '-inf\n')
+
+
 def test_python2_exception_message():
     message = py2compat.PY2_BUILTINS['__legacy_bn_exception_message__']
     assert [message(ValueError('a')), message(ValueError('a', 2)), message(KeyError())] == \
