@@ -155,10 +155,22 @@ def _imports_true_division(tree):
                and any(a.name == 'division' for a in n.names) for n in tree.body)
 
 
-def compile_py2(source, filename, mode='exec', true_division=False):
+def compile_py2(source, filename, mode='exec', true_division=False, lines=None):
     """Compile Python 3 source (a Python 2 file, translated) with Python 2 division, unless it
-    imports true division (or true_division: code exec'd by a file that does)."""
-    tree = ast.parse(source, filename, mode)
+    imports true division (or true_division: code exec'd by a file that does). `lines`: the
+    user's line of each source line, when the translation moved lines."""
+    try:
+        tree = ast.parse(source, filename, mode)
+    except SyntaxError as error:
+        if lines and error.lineno and 0 < error.lineno <= len(lines):
+            error.lineno = lines[error.lineno - 1]
+        raise
+    if lines:
+        for node in ast.walk(tree):
+            for attribute in ('lineno', 'end_lineno'):
+                number = getattr(node, attribute, None)
+                if number and 0 < number <= len(lines):
+                    setattr(node, attribute, lines[number - 1])
     if not (true_division or _imports_true_division(tree)):
         tree = ast.fix_missing_locations(ClassicDivision().visit(tree))
     return compile(tree, filename, mode, dont_inherit=True)

@@ -149,6 +149,28 @@ def test_translation_keeps_every_line_where_it_was():
         '']
 
 
+def test_fixers_that_move_lines_leave_tracebacks_on_the_users_lines(tmp_path):
+    write(tmp_path, 'old.py', '''
+        def f((a, b), c):
+            return a + b + c
+        class Meta(type): pass
+        class C(object):
+            __metaclass__ = Meta
+            x = 1
+        print f((1, 2), 3), type(C).__name__
+        print C.x / 0
+        ''')
+    out = run(['-m', 'legacy_bn', 'old.py'], tmp_path)
+    assert out.stdout == '6 Meta\n'
+    lines = out.stderr.strip().split('\n')
+    assert lines[2:4] == ['  File "%s", line 9, in <module>' % (tmp_path / 'old.py'),
+                          '    print C.x / 0']
+    assert lines[-1] == 'ZeroDivisionError: integer division or modulo by zero'
+    translated = py2_source.translate('def f((a, b)):\n    return a\nx = 1\n', 'x.py')
+    assert py2_source.line_map('def f((a, b)):\n    return a\nx = 1\n', translated) == \
+        [1, 1, 2, 3]
+
+
 def test_tabs_expand_as_python2_read_them_but_not_inside_strings():
     source = 'def f():\n\tx = """a\n\tb"""\n        return x + "\\t"\n'
     out = py2_source.expand_tabs(source)

@@ -64,7 +64,8 @@ def _exec(code, globals=None, locals=None, **options):
     if isinstance(code, (str, bytes)):
         data = code.encode('utf-8') if isinstance(code, str) else code
         decision = py2_source.decide('<string>', data, 2)
-        code = py2compat.compile_py2(decision.source, '<string>', 'exec', true_division)
+        code = py2compat.compile_py2(decision.source, '<string>', 'exec', true_division,
+                                     decision.lines)
     return exec(code, globals, locals, **options)
 
 
@@ -92,7 +93,7 @@ def compile_file(path, data, force=None, decision=None):
         _hook.note(path, decision)
     try:
         if decision.python == 2:
-            return py2compat.compile_py2(decision.source, path), 2
+            return py2compat.compile_py2(decision.source, path, lines=decision.lines), 2
         return compile(decision.source, path, 'exec', dont_inherit=True), 3
     except SyntaxError as error:
         if decision.translated and error.lineno:       # show the user's line, not ours

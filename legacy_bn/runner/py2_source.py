@@ -36,10 +36,10 @@ import re
 from .. import __version__
 
 # Bump when FIXERS, the tab expansion or the decision rules change: old cache entries die.
-TRANSLATOR_VERSION = '8'
+TRANSLATOR_VERSION = '9'
 
-# The fixers that change what Python 3 makes of Python 2 code, each keeping the line count
-# (a fixer that adds or removes lines would move tracebacks off the user's lines):
+# The fixers that change what Python 3 makes of Python 2 code. All but two keep every line
+# where it was; for those two, the line map puts tracebacks back on the user's lines:
 FIXERS = (
     # syntax Python 3 rejects
     'print', 'except', 'raise', 'exec', 'repr', 'ne', 'numliterals', 'unicode', 'paren',
@@ -53,14 +53,14 @@ FIXERS = (
     'map', 'filter', 'zip', 'xrange',
     # implicit relative imports inside a package of the user's
     'import',
+    # these two add or remove lines: the translation then carries a line map (line_map)
+    'tuple_params', 'metaclass',
 )
-# and the runner's own (py2_fixers/): tuple parameters of a lambda, `e.message` of a caught
-# exception
+# and the runner's own (py2_fixers/): `e.message` of a caught exception
 # Left out, and why: imports/imports2/urllib/itertools/itertools_imports (the runner's
 # per-module __import__ gives the Python 2 modules instead: cPickle must read Python 2
 # pickles); reduce/intern/reload/exitfunc/operator (they insert import lines: the runtime
-# provides the names); metaclass and tuple parameters of a def (they add or move lines;
-# tuple parameters of a lambda are translated); future (the __future__ imports must stay);
+# provides the names); future (the __future__ imports must stay);
 # execfile (the runtime's execfile translates the file it runs); idioms, set_literal,
 # ws_comma, isinstance, sorted, buffer (style only, or explicit-only in 2to3).
 
@@ -102,13 +102,14 @@ TAB_REASON = 'tabs and spaces mixed as only Python 2 read them'
 class Decision:
     """python: 2 or 3; reasons: list of short strings; source: the text to compile."""
 
-    def __init__(self, python, reasons, source, translated=False):
+    def __init__(self, python, reasons, source, translated=False, lines=None):
         self.python, self.reasons, self.source = python, list(reasons), source
         self.translated = translated
+        self.lines = lines      # None, or the user's line of each line of `source`
 
     def to_json(self):
         return {'python': self.python, 'reasons': self.reasons, 'source': self.source,
-                'translated': self.translated}
+                'translated': self.translated, 'lines': self.lines}
 
 
 class FissixMissing(ImportError):
@@ -386,7 +387,7 @@ def _fissix_tool():
         from fissix import refactor
         names = ['fissix.fixes.fix_' + name for name in FIXERS]
         own = __name__.rpartition('.')[0] + '.py2_fixers.'
-        names += [own + 'fix_lambda_params', own + 'fix_exception_message']
+        names.append(own + 'fix_exception_message')
         _tool = refactor.RefactoringTool(names, explicit=names)
     return _tool
 
@@ -420,6 +421,26 @@ def translate(text, path):
     return out if ends_with_newline else out[:-1]
 
 
+def line_map(original, translated):
+    """None when the translation kept every line where it was; else, for each translated
+    line, the user's line it came from (a fixer that adds a line, as `def f((a, b)):` or
+    `__metaclass__` need, maps it to the line before: the def or the class)."""
+    before, after = original.splitlines(), translated.splitlines()
+    if len(before) == len(after) and 'xxx_todo_changeme' not in translated \
+            and 'metaclass=' not in translated:
+        return None          # the usual case: no fixer that moves lines did anything
+    import difflib
+    lines = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(j2 - j1):
+            if tag == 'equal' or (tag == 'replace' and i1 + k < i2):
+                lines.append(i1 + k + 1)
+            else:       # inserted, or a longer replacement: the previous user line
+                lines.append(max(1, i2 if tag == 'replace' else i1))
+    return None if lines == list(range(1, len(after) + 1)) else lines
+
+
 def _syntax_error(message, path, text, line, column):
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else None
@@ -444,7 +465,8 @@ def _cache_read(key):
     try:
         with open(os.path.join(cache_dir(), key + '.json'), encoding='utf-8') as f:
             entry = json.load(f)
-        return Decision(entry['python'], entry['reasons'], entry['source'], entry['translated'])
+        return Decision(entry['python'], entry['reasons'], entry['source'], entry['translated'],
+                        entry.get('lines'))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -487,7 +509,8 @@ def decide(path, data, force=None):
         decision = Decision(3, reasons, text)
     else:
         try:
-            decision = Decision(2, reasons, translate(text, path), translated=True)
+            source = translate(text, path)
+            decision = Decision(2, reasons, source, True, line_map(text, source))
         except FissixMissing:
             if needed:
                 raise
