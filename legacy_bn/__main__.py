@@ -152,13 +152,13 @@ def run_code(data, filename, args0, args, python, root):
         error.__traceback__ = None
         sys.excepthook(type(error), error, None)
         sys.exit(1)
-    except ImportError as error:     # fissix missing: the message says what to install
+    except (ImportError, OSError) as error:     # fissix missing or unable to start
         fail(str(error), code=1)
     try:
         exec(code, module.__dict__)
     except Exception as error:
-        if type(error).__name__ == 'FissixMissing':     # a module of its own needs fissix
-            fail(str(error), code=1)
+        if type(error).__name__ == 'FissixMissing' or 'fissix could not' in str(error):
+            fail(str(error), code=1)        # a module of its own needs what is missing
         tb = error.__traceback__.tb_next     # drop this frame (and the import hook's)
         if python != 3:
             from .runner.py2_loader import hide_own_frames

@@ -6,8 +6,8 @@
   `from __future__ import division` keeps true division (compile_py2);
 * the builtins that Python 3 removed or changed (PY2_BUILTINS): xrange, raw_input, unicode,
   long, basestring, unichr, reduce, intern, reload, file, execfile (added by the runner),
-  cmp, apply, buffer, sorted(cmp=), and round as Python 2 rounded (half away from zero, a
-  float).
+  cmp, apply, buffer, sorted(cmp=), round as Python 2 rounded (half away from zero, a
+  float), and print showing a float as Python 2's str() did (12 significant digits).
 
 They reach a Python 2 file through its own `__builtins__` (legacy_bn/runner/py2_loader.py),
 never through the builtins module: installed packages and Python 3 files see Python 3.
@@ -63,11 +63,41 @@ def round2(number, ndigits=0):
     return float(rounded)
 
 
+def float_str(value):
+    """str(float) as Python 2 wrote it: 12 significant digits ('%.12g', keeping a '.0'):
+    `print loss` showed 0.186313230683 where Python 3 shows 0.18631323068335712."""
+    value = float(value)
+    if value != value or value in (float('inf'), float('-inf')):
+        return str(value)
+    mantissa, exponent = format(value, '.11e').split('e')
+    # Python 2 switched to an exponent one digit early, to leave room for the '.0'
+    if not -4 <= int(exponent) < 11:
+        return mantissa.rstrip('0').rstrip('.') + 'e' + exponent
+    text = format(value, '.12g')
+    return text if '.' in text else text + '.0'
+
+
+def print2(*args, **options):
+    """print with Python 2's str() of a float argument (numpy's float64 included, as numpy
+    of 2015 printed it); containers show repr() of their items in both Pythons."""
+    return print(*[float_str(a) if isinstance(a, float) else a for a in args], **options)
+
+
+def exception_message(error):
+    """`error.message` as Python 2.7 gave it: the single argument, else '' (the runner's
+    translation rewrites `e.message` of a caught exception to this)."""
+    try:
+        return error.message              # a class of the user's that defines it
+    except AttributeError:
+        return error.args[0] if len(error.args) == 1 else ''
+
+
 PY2_BUILTINS = {
     'xrange': range, 'raw_input': input, 'unicode': str, 'long': int, 'basestring': str,
     'unichr': chr, 'reduce': functools.reduce, 'intern': sys.intern, 'reload': reload,
     'file': open, 'cmp': cmp, 'apply': apply, 'buffer': memoryview, 'sorted': sorted2,
     'round': round2, 'StandardError': Exception,
+    '__legacy_bn_exception_message__': exception_message, 'print': print2,
 }
 DIV, IDIV = '__legacy_bn_classic_div__', '__legacy_bn_classic_idiv__'
 
@@ -125,10 +155,22 @@ def _imports_true_division(tree):
                and any(a.name == 'division' for a in n.names) for n in tree.body)
 
 
-def compile_py2(source, filename, mode='exec', true_division=False):
+def compile_py2(source, filename, mode='exec', true_division=False, lines=None):
     """Compile Python 3 source (a Python 2 file, translated) with Python 2 division, unless it
-    imports true division (or true_division: code exec'd by a file that does)."""
-    tree = ast.parse(source, filename, mode)
+    imports true division (or true_division: code exec'd by a file that does). `lines`: the
+    user's line of each source line, when the translation moved lines."""
+    try:
+        tree = ast.parse(source, filename, mode)
+    except SyntaxError as error:
+        if lines and error.lineno and 0 < error.lineno <= len(lines):
+            error.lineno = lines[error.lineno - 1]
+        raise
+    if lines:
+        for node in ast.walk(tree):
+            for attribute in ('lineno', 'end_lineno'):
+                number = getattr(node, attribute, None)
+                if number and 0 < number <= len(lines):
+                    setattr(node, attribute, lines[number - 1])
     if not (true_division or _imports_true_division(tree)):
         tree = ast.fix_missing_locations(ClassicDivision().visit(tree))
     return compile(tree, filename, mode, dont_inherit=True)

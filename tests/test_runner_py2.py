@@ -72,6 +72,11 @@ PYTHON3 = [
     ("raise ValueError() from None\n", 'raise ... from, line 1'),
     ("a, *b = [1, 2]\n", 'starred assignment, line 1'),
     ("print('accuracy', 3 / 4)\n", 'print(a, b), line 1'),
+    ("if (n := 3) > 2: pass\n", ':=, line 1'),
+    ("d = {**{}, 'a': 1}\n", '{**mapping}, line 1'),
+    ("import urllib.request\n", 'import urllib.request, line 1'),
+    ("from urllib.parse import urlencode\n", 'import urllib.parse, line 1'),
+    ("from urllib import request\n", 'from urllib import request, line 1'),
     # a Python 3 marker wins over a name that is Python 2's in a Python 2 file
     ("print(f'{xrange}')\n", 'f-string, line 1'),
 ]
@@ -115,6 +120,8 @@ s = `n`
 if n <> 3: exec "y = 1"
 m = map(str, [1])
 pairs = sorted(d.items(), key=lambda (k, v): v)
+try: 1 / 0
+except ZeroDivisionError, err: print err.message, other.message
 """
 
 
@@ -136,7 +143,32 @@ def test_translation_keeps_every_line_where_it_was():
         'if n != 3: exec("y = 1")',
         'm = list(map(str, [1]))',
         'pairs = sorted(list(d.items()), key=lambda k_v: k_v[1])',
+        'try: 1 / 0',
+        'except ZeroDivisionError as err: print(__legacy_bn_exception_message__(err), '
+        'other.message)',
         '']
+
+
+def test_fixers_that_move_lines_leave_tracebacks_on_the_users_lines(tmp_path):
+    write(tmp_path, 'old.py', '''
+        def f((a, b), c):
+            return a + b + c
+        class Meta(type): pass
+        class C(object):
+            __metaclass__ = Meta
+            x = 1
+        print f((1, 2), 3), type(C).__name__
+        print C.x / 0
+        ''')
+    out = run(['-m', 'legacy_bn', 'old.py'], tmp_path)
+    assert out.stdout == '6 Meta\n'
+    lines = out.stderr.strip().split('\n')
+    assert lines[2:4] == ['  File "%s", line 9, in <module>' % (tmp_path / 'old.py'),
+                          '    print C.x / 0']
+    assert lines[-1] == 'ZeroDivisionError: integer division or modulo by zero'
+    translated = py2_source.translate('def f((a, b)):\n    return a\nx = 1\n', 'x.py')
+    assert py2_source.line_map('def f((a, b)):\n    return a\nx = 1\n', translated) == \
+        [1, 1, 2, 3]
 
 
 def test_tabs_expand_as_python2_read_them_but_not_inside_strings():
@@ -168,6 +200,16 @@ def test_translation_is_cached_and_fissix_is_only_imported_on_a_miss(tmp_path):
     assert len(os.listdir(tmp_path / '.cache' / 'legacy_bn' / 'py2')) == 2
 
 
+def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path, monkeypatch):
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
+    blocker = tmp_path / 'legacy_bn'          # where the cache's folder should be: a file
+    blocker.write_text('')
+    for _ in range(2):
+        decision = py2_source.decide(str(tmp_path / 'x.py'), b"print 'a'\n")
+        assert (decision.python, decision.source) == (2, "print('a')\n")
+    assert blocker.read_text() == ''
+
+
 def test_without_fissix_the_error_names_the_file_and_the_install_command(tmp_path):
     write(tmp_path, 'no_fissix/fissix/__init__.py', "raise ImportError('no fissix here')\n")
     write(tmp_path, 'old.py', "import helper\n")
@@ -181,6 +223,31 @@ def test_without_fissix_the_error_names_the_file_and_the_install_command(tmp_pat
 
 
 # ------------------------------------------------------------------- builtins and modules
+def test_python2_print_shows_floats_as_python2_str_did(capsys):
+    import numpy as np
+    # the str() of each number below is what Python 2.7.18 printed for it
+    py2compat.print2(0.1 + 0.2, 1.0, 1e16, -0.0, float('nan'), 0.18631323068335712,
+                     np.float64(2) / 3, np.float32(0.5), 3, True, [0.1 + 0.2], sep='|')
+    py2compat.print2(123456789012.5, 12345678901.0, 1e-5, 0.0001, 0.0, -1e-300, 1e11,
+                     99999999999.5, 5e-5, float('-inf'))
+    assert capsys.readouterr().out == (
+        '0.3|1.0|1e+16|-0.0|nan|0.186313230683|0.666666666667|0.5|3|True|'
+        '[0.30000000000000004]\n'
+        '1.23456789012e+11 12345678901.0 1e-05 0.0001 0.0 -1e-300 1e+11 99999999999.5 5e-05 '
+        '-inf\n')
+
+
+def test_python2_exception_message():
+    message = py2compat.PY2_BUILTINS['__legacy_bn_exception_message__']
+    assert [message(ValueError('a')), message(ValueError('a', 2)), message(KeyError())] == \
+        ['a', '', '']
+    assert message(ValueError(3)) == 3          # the argument itself, as Python 2 kept it
+
+    class Custom(Exception):
+        message = 'its own'
+    assert message(Custom('x')) == 'its own'
+
+
 def test_python2_round_cmp_and_sorted():
     round2, b = py2compat.round2, py2compat.PY2_BUILTINS
     assert [round2(2.5), round2(-2.5), round2(0.5), round2(1.5)] == [3.0, -3.0, 1.0, 2.0]
@@ -242,6 +309,19 @@ def test_a_sibling_modules_traceback_and_report(tmp_path):
         'ValueError: from the helper']
 
 
+def test_an_error_while_importing_a_python2_sibling_shows_only_the_users_frames(tmp_path):
+    write(tmp_path, 'old.py', "import keras\nimport helper\n")
+    write(tmp_path, 'helper.py', "x = 1\nraise ValueError, 'at import'\n")
+    out = run(['-m', 'legacy_bn', 'old.py'], tmp_path)
+    assert out.stderr.strip().split('\n')[1:] == [
+        'Traceback (most recent call last):',
+        '  File "%s", line 2, in <module>' % (tmp_path / 'old.py'),
+        '    import helper',
+        '  File "%s", line 2, in <module>' % (tmp_path / 'helper.py'),
+        "    raise ValueError, 'at import'",
+        'ValueError: at import']
+
+
 def test_py2_and_py3_options_decide_for_every_file(tmp_path):
     write(tmp_path, 'old.py', "import helper\nprint(f'{7 / 2} {helper.x}')\n")
     write(tmp_path, 'helper.py', "x = 7 / 2\n")
@@ -265,6 +345,15 @@ def test_installed_packages_and_python3_files_see_python3(tmp_path):
               env={'PYTHONPATH': ROOT + os.pathsep + str(tmp_path / 'site')})
     assert out.stdout == '3.5 None 3 False\n', out.stderr
     assert not os.path.exists(tmp_path / 'proj' / '__pycache__')   # no .pyc of a translation
+
+
+def test_a_library_folder_on_sys_path_inside_the_scripts_tree_is_not_the_scripts(tmp_path):
+    write(tmp_path, 'lib/library.py', "x = 7 / 2\n")
+    write(tmp_path, 'helper.py', "x = 7 / 2\n")
+    write(tmp_path, 'old.py', "import library, helper\nprint library.x, helper.x\n")
+    out = run(['-m', 'legacy_bn', 'old.py'], tmp_path,
+              env={'PYTHONPATH': ROOT + os.pathsep + str(tmp_path / 'lib')})
+    assert out.stdout == '3.5 3\n', out.stderr
 
 
 def test_import_legacy_bn_and_install_aliases_add_no_python2(tmp_path):

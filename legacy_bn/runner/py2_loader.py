@@ -17,7 +17,11 @@ import sys
 
 from .. import py2compat
 from . import py2_source
+from . import py2_modules
 from .py2_modules import py2_import
+
+_call_with_frames_removed = getattr(importlib._bootstrap, '_call_with_frames_removed',
+                                    lambda f, *args: f(*args))
 
 _hook = None        # the installed Py2Finder
 
@@ -60,7 +64,8 @@ def _exec(code, globals=None, locals=None, **options):
     if isinstance(code, (str, bytes)):
         data = code.encode('utf-8') if isinstance(code, str) else code
         decision = py2_source.decide('<string>', data, 2)
-        code = py2compat.compile_py2(decision.source, '<string>', 'exec', true_division)
+        code = py2compat.compile_py2(decision.source, '<string>', 'exec', true_division,
+                                     decision.lines)
     return exec(code, globals, locals, **options)
 
 
@@ -88,7 +93,7 @@ def compile_file(path, data, force=None, decision=None):
         _hook.note(path, decision)
     try:
         if decision.python == 2:
-            return py2compat.compile_py2(decision.source, path), 2
+            return py2compat.compile_py2(decision.source, path, lines=decision.lines), 2
         return compile(decision.source, path, 'exec', dont_inherit=True), 3
     except SyntaxError as error:
         if decision.translated and error.lineno:       # show the user's line, not ours
@@ -110,7 +115,8 @@ class Py2Loader(importlib.machinery.SourceFileLoader):
         code, _ = compile_file(path, data, decision=decision)
         module.__builtins__ = PY2_BUILTINS
         module.__cached__ = None
-        exec(code, module.__dict__)
+        # (the name importlib looks for when it trims its own frames from a traceback)
+        _call_with_frames_removed(exec, code, module.__dict__)
 
     def get_code(self, fullname):
         path = self.get_filename(fullname)
@@ -127,7 +133,11 @@ class Py2Finder(importlib.abc.MetaPathFinder):
     def __init__(self, root, force=None):
         self.root = os.path.realpath(root) + os.sep
         self.force = force
-        self.excluded = excluded_folders()
+        # a library folder on sys.path (PYTHONPATH, a user site) inside the script's tree is
+        # not the script's own: a script in ~ must not translate ~/lib/somepackage
+        inside = {os.path.realpath(p) + os.sep for p in sys.path if p and isinstance(p, str)}
+        self.excluded = excluded_folders() + tuple(
+            p for p in inside if p.startswith(self.root) and p != self.root)
         self.decisions = {}           # real path -> Decision, in the order seen
         self.reported = set()
 
@@ -244,11 +254,16 @@ def install(root, force=None):
     return _hook
 
 
+OWN_FILES = {__file__, py2_modules.__file__}
+
+
 def hide_own_frames(tb):
-    """A traceback without this module's frames (the loader between `import x` and x.py)."""
+    """A traceback without the runner's frames (its loader and __import__ between `import x`
+    and x.py, and importlib's that they leave)."""
     first = previous = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename != __file__:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename not in OWN_FILES and not filename.startswith('<frozen importlib'):
             if previous is None:
                 first = tb
             else:

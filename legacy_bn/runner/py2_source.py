@@ -11,7 +11,8 @@ The rules (docs/porting.md has the table):
 * It parses, and uses a Python 3-only construct (f-string, print(..., end=/sep=/file=)
   without the print_function import, nonlocal, keyword-only arguments, async/await,
   annotations, yield from, `raise ... from`, a starred assignment, `@`, super() without
-  arguments) -> Python 3.
+  arguments, `:=`, `match`, `{**d}`, an import of a Python 3-only module such as
+  urllib.request) -> Python 3.
 * It uses a Python 2-only name it does not define itself (xrange, iteritems, unicode,
   raw_input, cPickle, ...) -> Python 2.
 * It calls print with several arguments without the print_function import (Python 2 would
@@ -35,10 +36,10 @@ import re
 from .. import __version__
 
 # Bump when FIXERS, the tab expansion or the decision rules change: old cache entries die.
-TRANSLATOR_VERSION = '6'
+TRANSLATOR_VERSION = '9'
 
-# The fixers that change what Python 3 makes of Python 2 code, each keeping the line count
-# (a fixer that adds or removes lines would move tracebacks off the user's lines):
+# The fixers that change what Python 3 makes of Python 2 code. All but two keep every line
+# where it was; for those two, the line map puts tracebacks back on the user's lines:
 FIXERS = (
     # syntax Python 3 rejects
     'print', 'except', 'raise', 'exec', 'repr', 'ne', 'numliterals', 'unicode', 'paren',
@@ -52,12 +53,14 @@ FIXERS = (
     'map', 'filter', 'zip', 'xrange',
     # implicit relative imports inside a package of the user's
     'import',
+    # these two add or remove lines: the translation then carries a line map (line_map)
+    'tuple_params', 'metaclass',
 )
+# and the runner's own (py2_fixers/): `e.message` of a caught exception
 # Left out, and why: imports/imports2/urllib/itertools/itertools_imports (the runner's
 # per-module __import__ gives the Python 2 modules instead: cPickle must read Python 2
 # pickles); reduce/intern/reload/exitfunc/operator (they insert import lines: the runtime
-# provides the names); metaclass and tuple parameters of a def (they add or move lines;
-# tuple parameters of a lambda are translated); future (the __future__ imports must stay);
+# provides the names); future (the __future__ imports must stay);
 # execfile (the runtime's execfile translates the file it runs); idioms, set_literal,
 # ws_comma, isinstance, sorted, buffer (style only, or explicit-only in 2to3).
 
@@ -70,6 +73,9 @@ PY2_METHODS = {'iteritems', 'iterkeys', 'itervalues', 'has_key', 'viewitems', 'v
 PY2_MODULES = {'cPickle', 'cStringIO', 'StringIO', 'urllib2', 'urlparse', 'Queue',
                'ConfigParser', '__builtin__', 'httplib', 'HTMLParser', 'cookielib',
                'Tkinter', 'copy_reg', 'commands'}
+# modules that only Python 3 has (no Python 2 backport went by the same name)
+PY3_MODULES = {'urllib.request', 'urllib.parse', 'urllib.error', 'http.client', 'asyncio',
+               'dataclasses', 'tkinter', 'html.parser', 'importlib.util'}
 PY2_ATTRIBUTES = {('sys', 'maxint'), ('sys', 'setdefaultencoding'), ('string', 'letters'),
                   ('string', 'maketrans'), ('string', 'lowercase'), ('string', 'uppercase'),
                   ('itertools', 'izip'), ('itertools', 'imap'), ('itertools', 'ifilter'),
@@ -96,13 +102,14 @@ TAB_REASON = 'tabs and spaces mixed as only Python 2 read them'
 class Decision:
     """python: 2 or 3; reasons: list of short strings; source: the text to compile."""
 
-    def __init__(self, python, reasons, source, translated=False):
+    def __init__(self, python, reasons, source, translated=False, lines=None):
         self.python, self.reasons, self.source = python, list(reasons), source
         self.translated = translated
+        self.lines = lines      # None, or the user's line of each line of `source`
 
     def to_json(self):
         return {'python': self.python, 'reasons': self.reasons, 'source': self.source,
-                'translated': self.translated}
+                'translated': self.translated, 'lines': self.lines}
 
 
 class FissixMissing(ImportError):
@@ -177,6 +184,19 @@ class _Scan(ast.NodeVisitor):
 
     def visit_AnnAssign(self, node):
         self.mark3('annotation', node)
+        self.generic_visit(node)
+
+    def visit_NamedExpr(self, node):
+        self.mark3(':=', node)
+        self.generic_visit(node)
+
+    def visit_Match(self, node):
+        self.mark3('match statement', node)
+        self.generic_visit(node)
+
+    def visit_Dict(self, node):
+        if any(key is None for key in node.keys):
+            self.mark3('{**mapping}', node)
         self.generic_visit(node)
 
     def visit_Raise(self, node):
@@ -276,12 +296,17 @@ class _Scan(ast.NodeVisitor):
         for module in modules:
             if module.split('.')[0] in PY2_MODULES:
                 self.py2.append('import %s, line %d' % (module, node.lineno))
+            elif module in PY3_MODULES:
+                self.mark3('import %s' % module, node)
 
     def visit_Import(self, node):
         self._imported(node, [a.name for a in node.names])
 
     def visit_ImportFrom(self, node):
         modules = [node.module] if node.module and not node.level else []
+        if node.module == 'urllib' and not node.level and any(
+                a.name in ('request', 'parse', 'error') for a in node.names):
+            self.mark3('from urllib import %s' % node.names[0].name, node)
         if node.module == 'itertools':
             modules += ['itertools.' + a.name for a in node.names
                         if a.name in ('izip', 'imap', 'ifilter', 'izip_longest')]
@@ -361,7 +386,8 @@ def _fissix_tool():
     if _tool is None:
         from fissix import refactor
         names = ['fissix.fixes.fix_' + name for name in FIXERS]
-        names.append(__name__.rpartition('.')[0] + '.py2_fixers.fix_lambda_params')
+        own = __name__.rpartition('.')[0] + '.py2_fixers.'
+        names.append(own + 'fix_exception_message')
         _tool = refactor.RefactoringTool(names, explicit=names)
     return _tool
 
@@ -375,12 +401,17 @@ def translate(text, path):
         raise FissixMissing(
             '%s is Python 2 source; translating it needs fissix: pip install fissix '
             "(or pip install 'legacy_bn[py2]')" % path) from None
+    try:
+        tool = _fissix_tool()
+    except OSError as error:      # fissix keeps its grammar tables in the user's cache
+        raise OSError('%s is Python 2 source, and fissix could not write its grammar cache '
+                      '(%s); set XDG_CACHE_HOME to a writable folder' % (path, error)) from None
     from fissix.pgen2.parse import ParseError
     from fissix.pgen2.tokenize import TokenError
     text = expand_tabs(text)
     ends_with_newline = text.endswith('\n')
     try:
-        tree = _fissix_tool().refactor_string(text if ends_with_newline else text + '\n', path)
+        tree = tool.refactor_string(text if ends_with_newline else text + '\n', path)
     except ParseError as error:
         line, column = error.context[1]
         raise _syntax_error('invalid syntax', path, text, line, column) from None
@@ -388,6 +419,26 @@ def translate(text, path):
         raise _syntax_error(str(error.args[0]), path, text, *error.args[1][:2]) from None
     out = str(tree)
     return out if ends_with_newline else out[:-1]
+
+
+def line_map(original, translated):
+    """None when the translation kept every line where it was; else, for each translated
+    line, the user's line it came from (a fixer that adds a line, as `def f((a, b)):` or
+    `__metaclass__` need, maps it to the line before: the def or the class)."""
+    before, after = original.splitlines(), translated.splitlines()
+    if len(before) == len(after) and 'xxx_todo_changeme' not in translated \
+            and 'metaclass=' not in translated:
+        return None          # the usual case: no fixer that moves lines did anything
+    import difflib
+    lines = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(j2 - j1):
+            if tag == 'equal' or (tag == 'replace' and i1 + k < i2):
+                lines.append(i1 + k + 1)
+            else:       # inserted, or a longer replacement: the previous user line
+                lines.append(max(1, i2 if tag == 'replace' else i1))
+    return None if lines == list(range(1, len(after) + 1)) else lines
 
 
 def _syntax_error(message, path, text, line, column):
@@ -414,7 +465,8 @@ def _cache_read(key):
     try:
         with open(os.path.join(cache_dir(), key + '.json'), encoding='utf-8') as f:
             entry = json.load(f)
-        return Decision(entry['python'], entry['reasons'], entry['source'], entry['translated'])
+        return Decision(entry['python'], entry['reasons'], entry['source'], entry['translated'],
+                        entry.get('lines'))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -457,7 +509,8 @@ def decide(path, data, force=None):
         decision = Decision(3, reasons, text)
     else:
         try:
-            decision = Decision(2, reasons, translate(text, path), translated=True)
+            source = translate(text, path)
+            decision = Decision(2, reasons, source, True, line_map(text, source))
         except FissixMissing:
             if needed:
                 raise

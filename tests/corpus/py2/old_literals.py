@@ -28,4 +28,4 @@ print 'output:', model.predict(np.ones((2, 4), dtype='float32'), verbose=0).shap
 try:
     raise KeyError, 'missing'
 except (KeyError, ValueError), e:
-    print 'caught:', type(e).__name__, e
+    print 'caught:', type(e).__name__, e, e.message
