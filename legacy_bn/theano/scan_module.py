@@ -21,9 +21,8 @@ from collections import OrderedDict
 from operator import itemgetter
 
 import numpy as np
-from autograd import make_vjp
 from autograd.builtins import SequenceBox, TupleVSpace
-from autograd.core import defvjp, defvjp_argnums, primitive_vjps
+from autograd.core import defvjp, defvjp_argnums, make_vjp, primitive_vjps
 from autograd.extend import primitive
 
 from .graph import Variable, as_variable, depends_on, toposort
@@ -603,7 +602,9 @@ def _vjp_maker(node):
     maker = primitive_vjps.get(impl)
     if maker is not None:
         return maker
-    # an op written with autograd.numpy: trace this one node
+    # an op written with autograd.numpy (subtensor, dimshuffle, reshape ...): trace this
+    # one node. autograd.core.make_vjp(fun, x) -> (vjp, value); x is the tuple of the
+    # differentiated arguments, so vjp gives one gradient per argnum.
 
     def traced(argnums, ans, args, attrs):
         def partial(diff):
