@@ -165,11 +165,14 @@ class Variable:
 class SharedVariable(Variable):
     """A variable whose value persists between calls (`theano.shared`)."""
 
-    __slots__ = ('_value',)
+    __slots__ = ('_value', 'default_update')
 
     def __init__(self, value, name=None):
         super().__init__('shared', dtype=value.dtype, ndim=value.ndim, name=name)
         self._value = value
+        # an expression function() uses as this variable's update when none is given
+        # (unless no_default_updates); a RandomStreams draw sets its generator's
+        self.default_update = None
 
     def get_value(self, borrow=False, return_internal_type=False):
         return self._value if borrow else self._value.copy()
@@ -280,6 +283,10 @@ def filter_value(data, var, allow_downcast, what):
         arr = data
     elif data is None:
         raise TypeError('%s: %s is missing (got None)' % (what, var.describe()))
+    elif allow_downcast == 'strict':           # theano.In(strict=True): no conversion at all
+        raise TypeError('%s: %s is strict: it takes only an ndarray of dtype %s, got %s'
+                        % (what, var.describe(), target,
+                           getattr(data, 'dtype', type(data).__name__)))
     elif type(data) is float and allow_downcast is None and target == config.floatX:
         arr = np.asarray(data, dtype=target)
     else:
@@ -341,6 +348,22 @@ def toposort(outputs):
                 stack.pop()
                 order.append(node)
     return order
+
+
+def clone_replace(roots, replace):
+    """The roots with every node whose id is a key of `replace` replaced by its value,
+    all at once (the replacements themselves are not searched). Nodes whose inputs
+    change are copied; the caller's graph is not changed."""
+    memo = dict(replace)
+    for node in toposort(roots):
+        if id(node) in memo:
+            continue
+        inputs = tuple(memo.get(id(i), i) for i in node.inputs)
+        if any(a is not b for a, b in zip(inputs, node.inputs)):
+            memo[id(node)] = Variable(node.op, inputs, node.attrs, node.dtype, node.ndim, node.name)
+        else:
+            memo[id(node)] = node
+    return [memo[id(r)] for r in roots]
 
 
 def depends_on(outputs, targets):
