@@ -268,10 +268,12 @@ class Function:
     def _merge_keywords(self, args, kwargs):
         """The positional arguments completed by the keyword ones (input names) and the
         inputs' default values (theano.In(value=...))."""
+        def wrong_count():
+            return TypeError('function call: expected %d argument(s) (%s), got %d'
+                             % (len(self.inputs), ', '.join(v.describe() for v in self.inputs),
+                                len(args)))
         if len(args) > len(self.inputs):
-            raise TypeError('function call: expected %d argument(s) (%s), got %d'
-                            % (len(self.inputs), ', '.join(v.describe() for v in self.inputs),
-                               len(args)))
+            raise wrong_count()
         by_name = {spec[0]: i for i, spec in enumerate(self._input_specs) if spec[0]}
         merged = list(args) + [_MISSING] * (len(self.inputs) - len(args))
         for key, val in kwargs.items():
@@ -288,6 +290,8 @@ class Function:
                 merged[k] = self._input_specs[k][1]
         missing = ['%d, %s' % (k, self.inputs[k].describe())
                    for k, val in enumerate(merged) if val is _MISSING]
+        if missing and not kwargs:
+            raise wrong_count()
         if missing:
             raise TypeError('function call: missing input %s' % '; '.join(missing))
         return merged
