@@ -91,6 +91,27 @@ clip = _elementwise(lambda x, lo, hi: np.clip(x, lo, hi),
                     lambda g, a, x, lo, hi: g * ((x >= lo) & (x <= hi)),
                     lambda g, a, x, lo, hi: g * (x < lo),
                     lambda g, a, x, lo, hi: g * (x > hi))
+# the rest of theano.tensor's float functions 2015 model code calls
+log1p = _elementwise(lambda x: np.log1p(as_float(x)), lambda g, a, x: g / (1 + x))
+expm1 = _elementwise(lambda x: np.expm1(as_float(x)), lambda g, a, x: g * (a + 1))
+sin = _elementwise(lambda x: np.sin(as_float(x)), lambda g, a, x: g * np.cos(x))
+cos = _elementwise(lambda x: np.cos(as_float(x)), lambda g, a, x: -g * np.sin(x))
+inv = _elementwise(lambda x: np.reciprocal(as_float(x)), lambda g, a, x: -g * a * a)
+# Theano's xlogx.XlogX / XlogY0: 0 where x == 0 (0 log 0 taken as its limit)
+xlogx = _elementwise(lambda x: _zero_where_x_zero(x, x, lambda x, y: x * np.log(y)),
+                     lambda g, a, x: g * (1 + np.log(np.where(x == 0, 1, x))))
+xlogy0 = _elementwise(lambda x, y: _zero_where_x_zero(x, y, lambda x, y: x * np.log(y)),
+                      lambda g, a, x, y: g * np.log(np.where(x == 0, 1, y)),
+                      lambda g, a, x, y: g * x / y)
+
+
+def _zero_where_x_zero(x, y, fn):
+    x, y = as_float(x), as_float(y)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        out = fn(x, y)
+    return np.where(x == 0, np.zeros((), out.dtype), out)
+
+
 where = _elementwise(np.where, None,
                      lambda g, a, c, x, y: np.where(c, g, 0),
                      lambda g, a, c, x, y: np.where(c, 0, g))
