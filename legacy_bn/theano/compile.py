@@ -84,7 +84,7 @@ class Function:
             roots = clone_replace(roots, _check_givens(givens, roots, on_unused_input))
         update_pairs = [(sv, v) for (sv, _), v in zip(update_pairs, roots[len(outputs):])]
         outputs = roots[:len(outputs)]
-        defaults = _default_updates(roots, update_pairs, no_default_updates)
+        defaults = _default_updates(roots, update_pairs, no_default_updates, self.inputs)
         if defaults:
             update_pairs += self._check_updates(defaults)
             roots = outputs + [value for _, value in update_pairs]
@@ -93,9 +93,12 @@ class Function:
         for rewrite in passes_for(mode):
             roots = rewrite(roots)
         outputs, update_values = roots[:len(outputs)], roots[len(outputs):]
-        self.updates = [(sv, v) for (sv, _), v in zip(update_pairs, update_values)]
+        updates = [(sv, v) for (sv, _), v in zip(update_pairs, update_values)]
+        # generators (RandomStreams) are objects, not arrays: assigned as they are
+        opaque = [(sv, v) for sv, v in updates if sv.dtype == 'object']
+        self.updates = [(sv, v) for sv, v in updates if sv.dtype != 'object']
         update_values, self._accumulates = _accumulating_updates(self.updates)
-        self._build_schedule(outputs, update_values)
+        self._build_schedule(outputs, update_values, opaque)
 
     # -- checks made once, when the function is built ---------------------------
     def _check_inputs(self, inputs, allow_input_downcast):
@@ -176,9 +179,11 @@ class Function:
                 warnings.warn(msg)
 
     # -- the schedule -----------------------------------------------------------
-    def _build_schedule(self, outputs, update_values):
+    def _build_schedule(self, outputs, update_values, opaque):
+        update_values = update_values + [v for _, v in opaque]
         nodes = self._nodes = toposort(outputs + update_values)
         slot = {id(n): i for i, n in enumerate(nodes)}
+        self._opaque_updates = [(sv, slot[id(v)]) for sv, v in opaque]
         self._template = [None] * len(nodes)
         self._input_slots = [slot.get(id(v)) for v in self.inputs]
         self._shared_slots = []
@@ -194,7 +199,7 @@ class Function:
         # whether that value must be copied: a leaf, or an array also handed out as an output)
         self._update_slots = [(sv, slot[id(v)], v.op in ('input', 'shared', 'constant')
                                or slot[id(v)] in self._output_slots)
-                              for (sv, _), v in zip(self.updates, update_values)]
+                              for (sv, _), v in zip(self.updates, update_values)]  # not opaque
 
         groups = _grad_groups(nodes)
         owner = {}                      # id(node) -> the group that produces its value
@@ -261,6 +266,8 @@ class Function:
                 np.add(sv._value, values[s], out=sv._value)
             else:
                 sv._value = v
+        for sv, s in self._opaque_updates:
+            sv._value = values[s]
         for holder, new_state in pending:
             holder.state = new_state
         return outputs[0] if self.single_output else outputs
@@ -372,18 +379,22 @@ def _check_givens(givens, roots, on_unused_input):
     return replace
 
 
-def _default_updates(roots, update_pairs, no_default_updates):
+def _default_updates(roots, update_pairs, no_default_updates, inputs):
     """(shared variable, its default_update) for the shared variables in the graph that
     have one and are not updated explicitly (Theano's default updates)."""
     if no_default_updates is True:
         return []
     skip = set(map(id, no_default_updates or ())) | set(id(sv) for sv, _ in update_pairs)
+    given = set(map(id, inputs))
     found = []
     for n in toposort(roots):
         if n.op == 'shared' and getattr(n, 'default_update', None) is not None \
                 and id(n) not in skip:
             skip.add(id(n))
-            found.append((n, n.default_update))
+            # a generator drawn from inside a scan step: its default update is an
+            # expression of the step; scan returns the update to pass instead
+            if all(m.op != 'input' or id(m) in given for m in toposort([n.default_update])):
+                found.append((n, n.default_update))
     return found
 
 

@@ -10,6 +10,7 @@ it before compilation, the way Theano's optimizer did.
 so errors such as an update changing the number of dimensions are caught by
 `function()`, not in the middle of a training run.
 """
+import copy
 import numbers
 
 import numpy as np
@@ -196,6 +197,9 @@ def shared(value, name=None, borrow=False, strict=False, allow_downcast=None):
     """theano.shared: a SharedVariable holding (a copy of) `value`."""
     if isinstance(value, Variable):
         raise TypeError('shared() needs a value, got the symbolic %s' % value.describe())
+    if isinstance(value, np.random.RandomState):      # Theano's RandomStateSharedVariable
+        from .tensor.shared_randomstreams import RandomStateSharedVariable
+        return RandomStateSharedVariable(value if borrow else copy.deepcopy(value), name=name)
     arr = value if borrow and isinstance(value, np.ndarray) else np.array(value)
     if arr.dtype.kind not in 'biuf':
         raise TypeError('shared(%s): dtype %s is not a numeric tensor type'
