@@ -230,6 +230,7 @@ OPS = {
     'round': Op(P.round_half_away, same_as_first, False),
     'switch': Op(P.where, switch_type),
     'cast': Op(_cast, cast_type),
+    'disconnected_grad': Op(_nograd(np.array), same_as_first, False),   # a copy, no gradient
     # comparisons: int8 0/1 like Theano, no gradient
     'eq': Op(_comparison(np.equal), comparison, False),
     'neq': Op(_comparison(np.not_equal), comparison, False),

@@ -71,6 +71,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         raise ValueError('scan: outputs_info has %d entries but the step function returned %d '
                          'outputs' % (len(infos), len(outputs)))
     _check_states(infos, outputs)
+    outputs = _step_gradients(outputs, args)
     n_user = len(outputs)
     generators, args, outputs = _thread_generators(args, outputs, len(non_seqs))
     infos = infos + [(g, [-1]) for g in generators]
@@ -93,6 +94,34 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     stacked = stacked[:n_user]
     result = stacked[0] if len(stacked) == 1 else stacked
     return result, updates
+
+
+def _step_gradients(outputs, placeholders):
+    """T.grad called inside the step: each cost's grad nodes that depend on the step's
+    values become one node that calls a function compiled from the cost's graph (its
+    inputs: the symbolic inputs that graph reads) at every step. No gradient passes back
+    through such a node (a scan of a step gradient is not differentiated again)."""
+    nodes = toposort(outputs)
+    if not any(n.op == 'grad' for n in nodes):
+        return outputs
+    inside = depends_on(outputs, placeholders)
+    by_cost = OrderedDict()
+    for n in nodes:
+        if n.op == 'grad' and id(n) in inside:
+            by_cost.setdefault(id(n.inputs[0]), (n.inputs[0], []))[1].append(n)
+    from .compile import function
+    replace = {}
+    for cost, grads in by_cost.values():
+        ins = [n for n in toposort([cost] + [g.inputs[1] for g in grads]) if n.op == 'input']
+        fn = function(ins, list(grads), on_unused_input='ignore')
+        call = Variable('step_gradients', ins, {'fn': fn}, object, 0)
+        for k, g in enumerate(grads):
+            replace[id(g)] = Variable('pick', (call,), {'index': k}, g.dtype, g.ndim)
+    return clone_replace(outputs, replace)
+
+
+OPS['step_gradients'] = Op(lambda *args, fn: fn(*args), None, differentiable=False)
+OPS['pick'] = Op(lambda values, index: values[index], None, differentiable=False)
 
 
 def _thread_generators(args, outputs, n_non_seqs):
