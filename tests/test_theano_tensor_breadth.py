@@ -90,3 +90,28 @@ def test_theano_scalar_upcast_and_types():
     x = ts.float32('x')
     assert (x.dtype, x.ndim, x.name) == ('float32', 0, 'x')
     assert ts.float32 in ts.float_types and ts.int64 in ts.discrete_types
+
+
+def test_truth_value_rule_of_theano_08():
+    """Every variable is true (`if not W:` tests for None) except the result of a Python
+    comparison operator, whose truth value is an error (`if x > 0:`, `a < b < c`)."""
+    W = theano.shared(np.zeros(3))
+    x = T.vector('x')
+    assert W and x and (x + 1) and T.lt(x, 0)
+    assert (None if not W else 'given') == 'given'
+    for comparison in (x > 0, x < 0, x >= 1, x <= 1):
+        with pytest.raises(TypeError, match='comparison of symbolic values.*T.switch'):
+            bool(comparison)
+    with pytest.raises(TypeError):
+        0 < x < 1
+
+
+def test_logical_operators_on_comparisons():
+    x = T.vector('x')
+    f = theano.function([x], [(x > 0) & (x < 2), (x < 0) | (x > 2), ~T.eq(x, 1),
+                              T.and_(T.gt(x, 0), T.lt(x, 2)), T.xor(T.gt(x, 0), T.gt(x, 2))])
+    v = np.array([-1., 1., 3.])
+    out = f(v)
+    assert [o.tolist() for o in out[:2]] == [[0, 1, 0], [1, 0, 1]]
+    assert out[3].tolist() == [0, 1, 0] and out[4].tolist() == [0, 1, 0]
+    assert out[2].dtype == np.int8

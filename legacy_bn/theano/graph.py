@@ -19,7 +19,8 @@ import numpy as np
 class Variable:
     """A symbolic tensor: the result of `op` applied to `inputs`."""
 
-    __slots__ = ('op', 'inputs', 'attrs', 'dtype', 'ndim', 'name', '_eval_fn', '__weakref__')
+    __slots__ = ('op', 'inputs', 'attrs', 'dtype', 'ndim', 'name', '_eval_fn', '_is_nonzero',
+                 '__weakref__')
 
     def __init__(self, op, inputs=(), attrs=None, dtype=None, ndim=None, name=None):
         self.op = op
@@ -29,6 +30,7 @@ class Variable:
         self.ndim = ndim
         self.name = name
         self._eval_fn = None
+        self._is_nonzero = True
 
     # -- identity and printing --------------------------------------------
     def __repr__(self):
@@ -42,9 +44,13 @@ class Variable:
         return '%s (%s %s)' % (label, self.dtype, kind)
 
     def __bool__(self):
-        # Theano refused this too: `if x > 0:` on a symbol is always a bug.
-        raise TypeError('%s is symbolic: it has no truth value until a function is called; '
-                        'use T.switch for a conditional' % self.describe())
+        # Theano 0.8's rule: every variable is true (`if not W:` tests for None), except
+        # the result of a Python comparison operator (`if x > 0:`, `a < b < c`): an error.
+        if self._is_nonzero:
+            return True
+        raise TypeError('%s is the result of a comparison of symbolic values: it has no truth '
+                        'value until a function is called; use T.switch for a conditional, '
+                        'T.and_/T.or_ to combine comparisons' % self.describe())
 
     def __iter__(self):
         # a vector of known length unpacks, as in Theano: `b, ch, r, c = X.shape`
@@ -72,10 +78,16 @@ class Variable:
     def __neg__(self): return apply('neg', self)
     def __pos__(self): return self
     def __abs__(self): return apply('abs', self)
-    def __lt__(self, other): return apply('lt', self, other)
-    def __le__(self, other): return apply('le', self, other)
-    def __gt__(self, other): return apply('gt', self, other)
-    def __ge__(self, other): return apply('ge', self, other)
+    def __lt__(self, other): return _no_truth(apply('lt', self, other))
+    def __le__(self, other): return _no_truth(apply('le', self, other))
+    def __gt__(self, other): return _no_truth(apply('gt', self, other))
+    def __ge__(self, other): return _no_truth(apply('ge', self, other))
+    def __and__(self, other): return apply('and_', self, other)
+    def __rand__(self, other): return apply('and_', other, self)
+    def __or__(self, other): return apply('or_', self, other)
+    def __ror__(self, other): return apply('or_', other, self)
+    def __xor__(self, other): return apply('xor', self, other)
+    def __invert__(self): return apply('invert', self)
     # `==` stays identity (as in Theano): nodes are dictionary keys. Use T.eq.
     __hash__ = object.__hash__
 
@@ -161,6 +173,11 @@ class Variable:
         if self._eval_fn is None:
             self._eval_fn = function([], self)
         return self._eval_fn()
+
+
+def _no_truth(var):
+    var._is_nonzero = False
+    return var
 
 
 class SharedVariable(Variable):

@@ -212,6 +212,7 @@ OPS = {
     'tanh': Op(P.tanh, float_elemwise),
     'sigmoid': Op(P.sigmoid, float_elemwise),
     'softplus': Op(P.softplus, float_elemwise),
+    'ultra_fast_sigmoid': Op(P.ultra_fast_sigmoid, float_elemwise),
     'log1p': Op(P.log1p, float_elemwise),
     'expm1': Op(P.expm1, float_elemwise),
     'sin': Op(P.sin, float_elemwise),
@@ -232,6 +233,10 @@ OPS = {
     'cast': Op(_cast, cast_type),
     'disconnected_grad': Op(_nograd(np.array), same_as_first, False),   # a copy, no gradient
     # comparisons: int8 0/1 like Theano, no gradient
+    'and_': Op(_nograd(np.bitwise_and), elemwise, False),
+    'or_': Op(_nograd(np.bitwise_or), elemwise, False),
+    'xor': Op(_nograd(np.bitwise_xor), elemwise, False),
+    'invert': Op(_nograd(np.invert), same_as_first, False),
     'eq': Op(_comparison(np.equal), comparison, False),
     'neq': Op(_comparison(np.not_equal), comparison, False),
     'lt': Op(_comparison(np.less), comparison, False),

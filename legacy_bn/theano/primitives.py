@@ -81,8 +81,33 @@ abs_ = _elementwise(np.abs, lambda g, a, x: g * np.sign(x))
 # sigmoid in tanh form: stable for large |x| and float32 stays float32
 sigmoid = _elementwise(lambda x: (np.tanh(as_float(x) * 0.5) + 1) * 0.5,
                        lambda g, a, x: g * a * (1 - a))
-softplus = _elementwise(lambda x: np.logaddexp(0, as_float(x)).astype(as_float(x).dtype, copy=False),
+softplus = _elementwise(lambda x: _softplus(as_float(x)),
                         lambda g, a, x: g * ((np.tanh(x * 0.5) + 1) * 0.5))
+
+
+def _softplus(x):
+    """Theano's ScalarSoftplus: 0 below -30, x above 30, log1p(exp(x)) between."""
+    with np.errstate(over='ignore'):
+        mid = np.log1p(np.exp(x))
+    return np.where(x < -30, np.zeros((), x.dtype), np.where(x > 30, x, mid)).astype(x.dtype, copy=False)
+
+
+def _ultra_fast_tanh_half(x):
+    """Theano's piecewise approximation z of tanh(x / 2) in ultra_fast_sigmoid, and dz/dx."""
+    u = np.abs(x) * 0.5
+    z = np.where(u < 1.7, 1.5 * u / (1 + u),
+                 np.where(u < 3, 0.935409070603099 + 0.0458812946797165 * (u - 1.7),
+                          0.99505475368673))
+    dz = np.where(u < 1.7, 1.5 / np.square(1 + u), np.where(u < 3, 0.0458812946797165, 0.0)) * 0.5
+    return np.sign(x) * z, dz
+
+
+# Theano 0.8 had no gradient for it (grad() failed); this is the slope of its pieces
+ultra_fast_sigmoid = _elementwise(
+    lambda x: (0.5 * (_ultra_fast_tanh_half(as_float(x))[0] + 1)).astype(as_float(x).dtype, copy=False),
+    lambda g, a, x: g * 0.5 * _ultra_fast_tanh_half(x)[1])
+
+
 # Theano: every argument equal to the result receives the full gradient (no split on ties)
 maximum = _elementwise(np.maximum, lambda g, a, x, y: g * (x == a), lambda g, a, x, y: g * (y == a))
 minimum = _elementwise(np.minimum, lambda g, a, x, y: g * (x == a), lambda g, a, x, y: g * (y == a))

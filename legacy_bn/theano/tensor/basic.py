@@ -79,6 +79,10 @@ def _nary(op):
 add, mul = _nary('add'), _nary('mul')
 
 
+def and_(x, y): return apply('and_', x, y)
+def or_(x, y): return apply('or_', x, y)
+def xor(x, y): return apply('xor', x, y)
+def invert(x): return apply('invert', x)
 def sub(x, y): return apply('sub', x, y)
 def int_div(x, y): return apply('floor_div', x, y)
 def floor_div(x, y): return apply('floor_div', x, y)
