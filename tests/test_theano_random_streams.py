@@ -101,3 +101,13 @@ def test_mrg_draws_inside_a_scan_step_say_what_to_use_instead():
     mrg = MRG_RandomStreams(1)
     with pytest.raises(NotImplementedError, match='as a sequence.*RandomStreams'):
         theano.scan(lambda: mrg.uniform((2,)), n_steps=2)
+
+
+def test_a_draw_sized_by_a_givens_variable_advances_per_call():
+    """The draw's size is x.shape with x replaced through givens (the denoising
+    autoencoder's corruption): its generator's default update goes through the givens."""
+    data = theano.shared(np.ones((20, 6)))
+    x, i = T.matrix('x'), T.lscalar()
+    m = RandomStreams(5).binomial(size=x.shape, n=1, p=0.5, dtype='float64')
+    f = theano.function([i], m * x, givens={x: data[i * 5:(i + 1) * 5]})
+    assert not np.array_equal(f(0), f(0))

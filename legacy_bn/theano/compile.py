@@ -80,14 +80,18 @@ class Function:
         update_pairs = self._check_updates(updates)
 
         roots = outputs + [value for _, value in update_pairs]
-        if givens:
-            roots = clone_replace(roots, _check_givens(givens, roots, on_unused_input))
-        update_pairs = [(sv, v) for (sv, _), v in zip(update_pairs, roots[len(outputs):])]
-        outputs = roots[:len(outputs)]
-        defaults = _default_updates(roots, update_pairs, no_default_updates, self.inputs)
+        given_keys = list(givens.keys() if isinstance(givens, dict) else
+                          [pair[0] for pair in givens]) if givens else []
+        # default updates (RandomStreams draws) first: givens apply to them too
+        defaults = _default_updates(roots, update_pairs, no_default_updates,
+                                    self.inputs + given_keys)
         if defaults:
             update_pairs += self._check_updates(defaults)
             roots = outputs + [value for _, value in update_pairs]
+        if givens:
+            roots = clone_replace(roots, _check_givens(givens, roots, on_unused_input))
+            update_pairs = [(sv, v) for (sv, _), v in zip(update_pairs, roots[len(outputs):])]
+            outputs = roots[:len(outputs)]
         self._check_missing(roots, update_pairs, len(outputs))
         self._check_unused(roots, on_unused_input)
         for rewrite in passes_for(mode):
