@@ -13,6 +13,7 @@ import numpy as np
 from autograd.tracer import getval
 
 from . import conv_primitives as C
+from . import pool_primitives as PP
 from . import primitives as P
 from .configparser import config
 from .fused import FUSED
@@ -273,6 +274,7 @@ OPS = {
     # convolution and pooling (conv_primitives; type given by the builder)
     'conv2d': Op(C.conv2d, None),
     'max_pool_2d': Op(C.max_pool_2d, same_as_first),
+    'pool_2d': Op(PP.pool, None),          # the other modes, padding (pool_primitives)
 }
 
 
