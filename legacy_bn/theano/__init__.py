@@ -9,6 +9,6 @@ from .compile import function, In, Param              # noqa: F401
 from .gradient import grad                            # noqa: F401
 from .scan_module import scan                         # noqa: F401
 from .errors import MissingInputError, UnusedInputError, DisconnectedInputError  # noqa: F401
-from . import gradient, tensor, scalar                # noqa: F401
+from . import gradient, tensor, scalar, printing      # noqa: F401
 
 __version__ = '0.8.2-legacy_bn'
