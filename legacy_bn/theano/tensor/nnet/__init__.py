@@ -2,6 +2,8 @@
 from ...graph import apply, as_variable
 from .. import basic as T
 from . import conv  # noqa: F401  (T.nnet.conv.conv2d)
+from . import abstract_conv  # noqa: F401
+from .abstract_conv import conv2d  # noqa: F401  (Theano 0.8's T.nnet.conv2d)
 
 
 def softmax(x):
