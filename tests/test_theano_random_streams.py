@@ -111,3 +111,32 @@ def test_a_draw_sized_by_a_givens_variable_advances_per_call():
     m = RandomStreams(5).binomial(size=x.shape, n=1, p=0.5, dtype='float64')
     f = theano.function([i], m * x, givens={x: data[i * 5:(i + 1) * 5]})
     assert not np.array_equal(f(0), f(0))
+
+
+def test_gradient_through_a_scan_whose_step_draws_a_dropout_mask():
+    """With the draws held fixed (no updates), T.grad through the loop equals finite
+    differences; with scan's updates each call draws new masks."""
+    srng = RandomStreams(3)
+    W = theano.shared(np.random.RandomState(0).uniform(-1, 1, (3, 3)))
+    X = T.matrix('X')
+
+    def step(x, h):
+        m = srng.binomial(size=(3,), p=0.7, dtype='float64')
+        return T.tanh(T.dot(h * m, W) + x)
+    hs, upd = theano.scan(step, sequences=[X], outputs_info=[T.zeros((3,))])
+    cost = (hs ** 2).sum()
+    g = theano.function([X], T.grad(cost, W), no_default_updates=True)
+    f = theano.function([X], cost, no_default_updates=True)
+    x = np.random.RandomState(1).uniform(-1, 1, (4, 3))
+    numeric = np.zeros((3, 3))
+    for i in np.ndindex(3, 3):
+        w = W.get_value()
+        for sign in (1, -1):
+            w2 = w.copy()
+            w2[i] += sign * 1e-6
+            W.set_value(w2)
+            numeric[i] += sign * f(x) / 2e-6
+        W.set_value(w)
+    np.testing.assert_allclose(g(x), numeric, rtol=1e-6, atol=1e-9)
+    train = theano.function([X], cost, updates=upd)
+    assert train(x) != train(x)
