@@ -96,11 +96,19 @@ def test_shared_of_a_random_state_and_unsupported_draws():
         RandomStreams(1).multinomial((2,))
 
 
-def test_mrg_draws_inside_a_scan_step_say_what_to_use_instead():
-    from legacy_bn.theano.sandbox.rng_mrg import MRG_RandomStreams
-    mrg = MRG_RandomStreams(1)
-    with pytest.raises(NotImplementedError, match='as a sequence.*RandomStreams'):
-        theano.scan(lambda: mrg.uniform((2,)), n_steps=2)
+@pytest.mark.parametrize('floatx', ['float64'])
+def test_mrg_draws_inside_a_scan_step_match_theano(floatx, monkeypatch, tmp_path):
+    """MRG_RandomStreams uniform/binomial/normal drawn in a step: each step advances the
+    stream sets, scan returns their updates; bit for bit Theano 0.8.2's, over two calls."""
+    monkeypatch.setattr(config, 'floatX', floatx)
+    install_aliases()
+    out = str(tmp_path / 'ours.npz')
+    monkeypatch.setattr(sys, 'argv', ['mrg_scan.py', out])
+    runpy.run_path(os.path.join(HERE, 'mrg_scan.py'), run_name='__main__')
+    ours, theirs = np.load(out), np.load(os.path.join(HERE, 'mrg_scan_%s.npz' % floatx))
+    for key in theirs.files:
+        assert ours[key].dtype == theirs[key].dtype, key
+        np.testing.assert_array_equal(ours[key], theirs[key], err_msg=key)
 
 
 def test_a_draw_sized_by_a_givens_variable_advances_per_call():

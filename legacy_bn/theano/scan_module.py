@@ -126,28 +126,33 @@ OPS['pick'] = Op(lambda values, index: values[index], None, differentiable=False
 
 def _thread_generators(args, outputs, n_non_seqs):
     """Random draws in the step advance their generator at every step, as Theano's
-    scan made them: each generator (a RandomStreams shared RandomState) becomes a state
-    of the loop - a placeholder the step's draws read, and the draws' next state as an
-    extra output fed back. Returns (generators, placeholders, outputs)."""
+    scan made them: each generator (a RandomStreams shared RandomState, or an
+    MRG_RandomStreams draw's stream set) becomes a state of the loop - a placeholder the
+    step's draw reads, and the draw's next state as an extra output fed back.
+    Returns (the generators' shared variables, placeholders, outputs)."""
     nodes = toposort(outputs)
-    if any(n.op in ('mrg_uniform', 'mrg_normal') for n in nodes):
-        raise NotImplementedError(
-            'scan: MRG_RandomStreams draws inside a scan step are not supported; draw the '
-            'random numbers outside the step (one draw of shape (n_steps, ...)) and pass them '
-            'as a sequence, or use theano.tensor.shared_randomstreams.RandomStreams, whose '
-            'draws scan threads through the steps')
-    draws = [n for n in nodes if n.op == 'rs_draw']
+    draws = [n for n in nodes if n.op in ('rs_draw', 'mrg_uniform', 'mrg_normal')]
     if not draws:
         return [], args, outputs
-    generators = []
+    from .sandbox.rng_mrg import stream_set_variable
+    generators, holders, replace, next_states = [], [], {}, []
     for d in draws:
-        if all(d.inputs[0] is not g for g in generators):
-            generators.append(d.inputs[0])
-    if len(generators) != len(draws):
-        raise NotImplementedError('scan: one generator drawn from twice in a step')
-    holders = [_placeholder(object, 0, 'rng%d' % k) for k in range(len(generators))]
-    next_states = [Variable('rs_state', (d,), {}, object, 0) for d in draws]
-    replace = {id(g): h for g, h in zip(generators, holders)}
+        if d.op == 'rs_draw':
+            g = d.inputs[0]
+            if any(g is other for other in generators):
+                raise NotImplementedError('scan: one generator drawn from twice in a step')
+            h = _placeholder(object, 0, 'rng%d' % len(generators))
+            replace[id(g)] = h
+            next_states.append(Variable('rs_state', (d,), {}, object, 0))
+        else:
+            g = stream_set_variable(d.attrs['holder'])
+            h = _placeholder(np.int64, 2, 'mrg%d' % len(generators))
+            pair = Variable(d.op + '_from', (d.inputs[0], h), {'dtype': d.attrs['dtype']},
+                            object, 0)
+            replace[id(d)] = Variable('pick', (pair,), {'index': 0}, d.dtype, d.ndim)
+            next_states.append(Variable('pick', (pair,), {'index': 1}, np.int64, 2))
+        generators.append(g)
+        holders.append(h)
     roots = clone_replace(outputs + next_states, replace)
     cut = len(args) - n_non_seqs
     return generators, args[:cut] + holders + args[cut:], roots
