@@ -96,7 +96,7 @@ def test_shared_of_a_random_state_and_unsupported_draws():
         RandomStreams(1).multinomial((2,))
 
 
-@pytest.mark.parametrize('floatx', ['float64'])
+@pytest.mark.parametrize('floatx', ['float64', 'float32'])
 def test_mrg_draws_inside_a_scan_step_match_theano(floatx, monkeypatch, tmp_path):
     """MRG_RandomStreams uniform/binomial/normal drawn in a step: each step advances the
     stream sets, scan returns their updates; bit for bit Theano 0.8.2's, over two calls."""
