@@ -13,6 +13,7 @@ import numpy as np
 from autograd.tracer import getval
 
 from . import conv_primitives as C
+from . import pool_primitives as PP
 from . import primitives as P
 from .configparser import config
 from .fused import FUSED
@@ -212,13 +213,31 @@ OPS = {
     'tanh': Op(P.tanh, float_elemwise),
     'sigmoid': Op(P.sigmoid, float_elemwise),
     'softplus': Op(P.softplus, float_elemwise),
+    'ultra_fast_sigmoid': Op(P.ultra_fast_sigmoid, float_elemwise),
+    'log1p': Op(P.log1p, float_elemwise),
+    'expm1': Op(P.expm1, float_elemwise),
+    'sin': Op(P.sin, float_elemwise),
+    'cos': Op(P.cos, float_elemwise),
+    'inv': Op(P.inv, float_elemwise),
+    'xlogx': Op(P.xlogx, float_elemwise),
+    'xlogy0': Op(P.xlogy0, float_elemwise),
+    'floor': Op(_nograd(lambda x: np.floor(P.as_float(x))), float_elemwise, False),
+    'ceil': Op(_nograd(lambda x: np.ceil(P.as_float(x))), float_elemwise, False),
+    'sgn': Op(_nograd(np.sign), same_as_first, False),
+    'arange': Op(_nograd(lambda start, stop, step, dtype: np.arange(start, stop, step, dtype=dtype)),
+                 None, False),
     'maximum': Op(P.maximum, elemwise),
     'minimum': Op(P.minimum, elemwise),
     'clip': Op(P.clip, elemwise),
     'round': Op(P.round_half_away, same_as_first, False),
     'switch': Op(P.where, switch_type),
     'cast': Op(_cast, cast_type),
+    'disconnected_grad': Op(_nograd(np.array), same_as_first, False),   # a copy, no gradient
     # comparisons: int8 0/1 like Theano, no gradient
+    'and_': Op(_nograd(np.bitwise_and), elemwise, False),
+    'or_': Op(_nograd(np.bitwise_or), elemwise, False),
+    'xor': Op(_nograd(np.bitwise_xor), elemwise, False),
+    'invert': Op(_nograd(np.invert), same_as_first, False),
     'eq': Op(_comparison(np.equal), comparison, False),
     'neq': Op(_comparison(np.not_equal), comparison, False),
     'lt': Op(_comparison(np.less), comparison, False),
@@ -255,6 +274,7 @@ OPS = {
     # convolution and pooling (conv_primitives; type given by the builder)
     'conv2d': Op(C.conv2d, None),
     'max_pool_2d': Op(C.max_pool_2d, same_as_first),
+    'pool_2d': Op(PP.pool, None),          # the other modes, padding (pool_primitives)
 }
 
 

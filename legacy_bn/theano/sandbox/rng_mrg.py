@@ -13,7 +13,7 @@ import numpy as np
 
 from ..configparser import config
 from ..compile import STATEFUL_OPS
-from ..graph import Variable, apply, as_variable
+from ..graph import SharedVariable, Variable, apply, as_variable
 from ..ops import OPS, Op
 from ..tensor import basic as T
 from . import mrg31k3p
@@ -26,10 +26,36 @@ class StreamSetState:
         self.state = state
 
 
-def _draw_uniform(size, holder, dtype):
+class StreamSetVariable(SharedVariable):
+    """A stream set's state seen as a shared variable (its value IS the holder's state):
+    what a scan step's draws thread through the loop, and what scan's updates assign."""
+
+    __slots__ = ('holder',)
+
+    def __init__(self, holder):
+        Variable.__init__(self, 'shared', dtype=np.int64, ndim=2, name='mrg_stream_state')
+        self.holder = holder
+        self.default_update = None
+
+    _value = property(lambda self: self.holder.state,
+                      lambda self, state: setattr(self.holder, 'state', state))
+
+
+def stream_set_variable(holder):
+    """The one StreamSetVariable of a holder."""
+    if getattr(holder, 'variable', None) is None:
+        holder.variable = StreamSetVariable(holder)
+    return holder.variable
+
+
+def _uniform_from_state(size, state, dtype):
     shape = tuple(int(s) for s in np.asarray(size).reshape(-1))
-    ints, new_state = mrg31k3p.draw_ints(holder.state, int(np.prod(shape)))
-    values = mrg31k3p.uniform_from_ints(ints, dtype).reshape(shape)
+    ints, new_state = mrg31k3p.draw_ints(state, int(np.prod(shape)))
+    return mrg31k3p.uniform_from_ints(ints, dtype).reshape(shape), new_state
+
+
+def _draw_uniform(size, holder, dtype):
+    values, new_state = _uniform_from_state(size, holder.state, dtype)
     return values, (holder, new_state)
 
 
@@ -50,9 +76,14 @@ def _draw_normal(size, holder, dtype):
     sqrt(-2 log U1) * sin(2 pi U2), cut to n and reshaped. All in `dtype`
     (2 pi is rounded to it first), as Theano's elementwise graph computed it.
     """
+    values, new_state = _normal_from_state(size, holder.state, dtype)
+    return values, (holder, new_state)
+
+
+def _normal_from_state(size, state, dtype):
     shape = tuple(int(s) for s in np.asarray(size).reshape(-1))
     n = int(np.prod(shape))
-    u, advanced = _draw_uniform((n + n % 2,), holder, dtype)
+    u, advanced = _uniform_from_state((n + n % 2,), state, dtype)
     u1, u2 = u[:len(u) // 2], u[len(u) // 2:]
     radius = np.sqrt(np.asarray(-2.0, dtype) * _rounded(np.log, u1))
     angle = np.asarray(2.0 * np.pi, dtype=dtype) * u2
@@ -63,6 +94,9 @@ def _draw_normal(size, holder, dtype):
 OPS['mrg_uniform'] = Op(_draw_uniform, None, differentiable=False)
 OPS['mrg_normal'] = Op(_draw_normal, None, differentiable=False)
 STATEFUL_OPS.update(('mrg_uniform', 'mrg_normal'))
+# inside a scan step the state is a value of the loop: (draws, next state)
+OPS['mrg_uniform_from'] = Op(_uniform_from_state, None, differentiable=False)
+OPS['mrg_normal_from'] = Op(_normal_from_state, None, differentiable=False)
 
 
 class MRG_RandomStreams:
