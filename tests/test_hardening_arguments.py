@@ -226,3 +226,17 @@ def test_an_embedding_behind_a_merge_checks_its_indices_before_the_first_step():
             model.fit([X, np.ones((16, 2))], np.ones((16, 1)), batch_size=4, nb_epoch=1,
                       verbose=0, shuffle=False)
         assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_scan_refuses_a_fractional_n_steps_and_a_step_returning_none():
+    import legacy_bn.theano as theano
+    import legacy_bn.theano.tensor as T
+    with pytest.raises(ValueError, match=r'^scan: n_steps must be a whole number of steps, got 2.5$'):
+        theano.scan(lambda h: h * 2, outputs_info=T.vector(), n_steps=2.5)
+    with pytest.raises(TypeError, match=r'^scan: the step function returned None; .*forget `return`'):
+        theano.scan(lambda x: None, sequences=T.vector())
+    with pytest.raises(TypeError, match='returned None as output 1'):
+        theano.scan(lambda x: (x * 2, None), sequences=T.vector())
+    h0 = T.vector('h0')
+    out, _ = theano.scan(lambda h: h * 2, outputs_info=h0, n_steps=3.0)   # whole: accepted
+    assert np.array_equal(theano.function([h0], out)(np.ones(2)), [[2, 2], [4, 4], [8, 8]])

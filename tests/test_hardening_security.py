@@ -178,3 +178,43 @@ def test_offline_mnist_makes_no_network_attempt(cache, monkeypatch):
     monkeypatch.setattr(subprocess, 'run', no_subprocess)
     with pytest.raises(mnist.MNISTDownloadError, match='downloads are off: LEGACY_BN_OFFLINE'):
         mnist.load_data()
+
+
+def fake_download(content):
+    def download(origin, fpath):
+        with open(fpath, 'wb') as f:
+            f.write(content)
+    return download
+
+
+def test_a_download_that_does_not_match_its_published_md5_is_removed(cache, monkeypatch):
+    import hashlib
+    monkeypatch.setattr(data_utils, 'download', fake_download(b'altered'))
+    with pytest.raises(ValueError, match=r'x.bin from http://example.invalid/x.bin has MD5 '
+                                         r'[0-9a-f]{32}, not the published 0{32}; it was removed'):
+        data_utils.get_file('x.bin', 'http://example.invalid/x.bin', md5_hash='0' * 32)
+    assert os.listdir(str(cache)) == []
+    good = hashlib.md5(b'altered').hexdigest()
+    assert data_utils.get_file('x.bin', 'http://example.invalid/x.bin', md5_hash=good) == \
+        str(cache / 'x.bin')
+
+
+def test_a_plain_http_download_without_a_checksum_is_said(cache, monkeypatch):
+    monkeypatch.setattr(data_utils, 'download', fake_download(b'data'))
+    with pytest.warns(RuntimeWarning, match='came over plain http .* not verified'):
+        data_utils.get_file('y.bin', 'http://example.invalid/y.bin')
+    import warnings as w
+    with w.catch_warnings():
+        w.simplefilter('error')
+        data_utils.get_file('z.bin', 'https://example.invalid/z.bin')
+
+
+def test_the_cifar_loaders_pass_their_published_checksums(monkeypatch):
+    from legacy_bn.datasets import cifar10, cifar100
+    seen = []
+    monkeypatch.setattr(cifar10, 'get_file', lambda *a, **k: seen.append(k.get('md5_hash')) or 1 / 0)
+    monkeypatch.setattr(cifar100, 'get_file', lambda *a, **k: seen.append(k.get('md5_hash')) or 1 / 0)
+    for loader in (cifar10.load_data, cifar100.load_data):
+        with pytest.raises(ZeroDivisionError):
+            loader()
+    assert seen == ['c58f30108f718f92721af3b95e74349a', 'eb9058c3a382ffc7106e4002c42a8d85']

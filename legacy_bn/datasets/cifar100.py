@@ -8,6 +8,7 @@ from .data_utils import get_file
 
 DIRNAME = 'cifar-100-python'
 ORIGIN = 'http://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz'
+MD5 = 'eb9058c3a382ffc7106e4002c42a8d85'   # published beside it; the origin is plain http
 
 
 def load_data(label_mode='fine'):
@@ -16,7 +17,7 @@ def load_data(label_mode='fine'):
     if label_mode not in ['fine', 'coarse']:
         raise ValueError('cifar100.load_data: label_mode must be "fine" or "coarse", got %r'
                          % (label_mode,))
-    path = get_file(DIRNAME, origin=ORIGIN, untar=True)
+    path = get_file(DIRNAME, origin=ORIGIN, untar=True, md5_hash=MD5)
     X_train, y_train = load_batch(os.path.join(path, 'train'), label_key=label_mode + '_labels')
     X_test, y_test = load_batch(os.path.join(path, 'test'), label_key=label_mode + '_labels')
     y_train = np.reshape(y_train, (len(y_train), 1))

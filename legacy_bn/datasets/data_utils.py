@@ -14,6 +14,7 @@ and extractions are written beside their target and renamed into place only when
 complete: an interrupted one leaves nothing behind.
 """
 import gzip
+import hashlib
 import io
 import os
 import pickle
@@ -24,6 +25,7 @@ import tarfile
 import threading
 import urllib.parse
 import urllib.request
+import warnings
 
 import numpy as np
 
@@ -71,11 +73,13 @@ def data_dir():
     return os.path.expanduser(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
-def get_file(fname, origin, untar=False):
+def get_file(fname, origin, untar=False, md5_hash=None):
     """The cached path of `fname`, downloading it from `origin` if needed (see the module
     docstring); with untar, the directory extracted from `<fname>.tar.gz`, 2015's name for
     the downloaded archive. A file saved in the cache under the name origin gives it (as a
-    browser would) is used too."""
+    browser would) is used too. md5_hash: the published MD5 of what `origin` serves; a
+    download that does not match is removed and is an error. A plain-http origin without one
+    gets a warning: nothing then vouches for what arrived."""
     datadir = data_dir()
     os.makedirs(datadir, exist_ok=True)
     fpath = os.path.join(datadir, fname)
@@ -94,11 +98,29 @@ def get_file(fname, origin, untar=False):
             reason = str(e) if isinstance(e, _Offline) else '%s: %s' % (type(e).__name__, e)
             raise DatasetNotAvailableError(fpath, origin, reason,
                                            untar_fpath if untar else None) from e
+        _verify_download(fpath, origin, md5_hash)
     if untar:
         print('Untaring file...')
         extract(fpath, untar_fpath)
         return untar_fpath
     return fpath
+
+
+def _verify_download(fpath, origin, md5_hash):
+    if md5_hash is not None:
+        digest = hashlib.md5()
+        with open(fpath, 'rb') as f:
+            for block in iter(lambda: f.read(1 << 20), b''):
+                digest.update(block)
+        if digest.hexdigest() != md5_hash:
+            os.remove(fpath)
+            raise ValueError('get_file: %s from %s has MD5 %s, not the published %s; it was '
+                             'removed (a damaged or altered download)'
+                             % (os.path.basename(fpath), origin, digest.hexdigest(), md5_hash))
+    elif urllib.parse.urlsplit(origin).scheme == 'http':
+        warnings.warn('get_file: %s came over plain http from %s and no checksum is known for '
+                      'it: its content is not verified' % (os.path.basename(fpath), origin),
+                      RuntimeWarning, stacklevel=3)
 
 
 def _check_inside(datadir, fpath, fname, untar):

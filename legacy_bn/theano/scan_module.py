@@ -77,6 +77,9 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     infos = infos + [(g, [-1]) for g in generators]
 
     if n_steps is not None and not isinstance(n_steps, Variable):
+        if isinstance(n_steps, bool) or not float(n_steps).is_integer():
+            # 2015 truncated 2.5 to 2 steps without a word
+            raise ValueError('scan: n_steps must be a whole number of steps, got %r' % (n_steps,))
         n_steps = int(n_steps)
     elif n_steps is None and not seqs:
         raise ValueError('scan: no sequences and no n_steps: give n_steps, the number of '
@@ -202,6 +205,11 @@ def _step_outputs(result):
     outs = list(result) if isinstance(result, (list, tuple)) else [result]
     if not outs:
         raise ValueError('scan: the step function returned no outputs')
+    for k, o in enumerate(outs):
+        if o is None:   # usually a step that forgot its `return`
+            raise TypeError('scan: the step function returned None%s; it must return the '
+                            'step\'s output(s) (did it forget `return`?)'
+                            % ('' if len(outs) == 1 else ' as output %d' % k))
     return [as_variable(o) for o in outs]
 
 
