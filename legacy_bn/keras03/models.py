@@ -159,9 +159,21 @@ def container_from_config(original_layer_dict, custom_objects={}):
         graph = containers.Graph()
         for input_config in layer_dict.get('input_config'):
             graph.add_input(**input_config)
-        for node in layer_dict.get('node_config'):
-            node['layer'] = container_from_config(layer_dict['nodes'].get(node['name']),
-                                                  custom_objects)
+        nodes = layer_dict.get('node_config')
+        for node in nodes:
+            node_layer = layer_dict['nodes'].get(node['name'])
+            if node_layer['name'] == 'SiameseHead':
+                continue        # made by its shared node's add_shared_node
+            if node_layer['name'] == 'Siamese':
+                # 0.3.3 failed here (it passed the Siamese config to add_node)
+                heads = [n['name'] for n in nodes if n.get('inputs') == [node['name']] and
+                         layer_dict['nodes'][n['name']]['name'] == 'SiameseHead']
+                graph.add_shared_node(
+                    container_from_config(node_layer['layer'], custom_objects), node['name'],
+                    inputs=node['inputs'], merge_mode=node['merge_mode'],
+                    concat_axis=node['concat_axis'], dot_axes=node['dot_axes'], outputs=heads)
+                continue
+            node['layer'] = container_from_config(node_layer, custom_objects)
             node['create_output'] = False       # the outputs are added below
             graph.add_node(**node)
         for output_config in layer_dict.get('output_config'):
