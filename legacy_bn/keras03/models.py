@@ -297,7 +297,7 @@ class Model(training.Model):
     def _loop_callbacks(self, verbose, callbacks):
         self.history = cbks.History()
         return self.history, [cbks.BaseLogger()] + list(callbacks) + \
-            [self.history, training.validation.LossWatch()] + \
+            [self.history] + \
             ([cbks.ProgbarLogger()] if verbose else [])
 
     def _fit(self, f, ins, out_labels=[], batch_size=128, nb_epoch=100, verbose=1, callbacks=[],
