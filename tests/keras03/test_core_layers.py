@@ -220,3 +220,15 @@ def test_layer_base_is_the_identity_with_a_given_shape(rng):
     X = floats(rng, 2, 3)
     np.testing.assert_array_equal(output_of(layer, X), X)
     assert core.describe(Dense(2, name='top')) == "Dense 'top'"
+
+
+def test_add_shared_layer_gives_each_sequential_the_same_weights(rng):
+    left = containers.Sequential([Activation('linear', input_shape=(3,))])
+    right = containers.Sequential([Activation('linear', input_shape=(3,))])
+    shared = Dense(2)
+    core.add_shared_layer(shared, [left, right])
+    assert left.output_shape == right.output_shape == (None, 2)
+    W, b = shared.get_weights()
+    x1, x2 = floats(rng, 4, 3), floats(rng, 4, 3)
+    np.testing.assert_allclose(output_of(left, x1), x1.dot(W) + b, **TOL)
+    np.testing.assert_allclose(output_of(right, x2), x2.dot(W) + b, **TOL)
