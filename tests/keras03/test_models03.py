@@ -1,5 +1,7 @@
 """Keras 0.3.3 models (legacy_bn.keras03.models): the loss and weighting rules against
 closed forms, fit's logs and History, weights files and configs, Graph, generators, errors."""
+import os
+
 import numpy as np
 import pytest
 
@@ -277,3 +279,27 @@ def test_a_failing_generator_reports_its_error():
         raise KeyError('no more data')
     with pytest.raises(RuntimeError, match='no more data'):
         model.fit_generator(broken(), samples_per_epoch=10, nb_epoch=1, verbose=0)
+
+
+# -- files written by the real Keras 0.3.3 (tests/keras03/data/make_saved03.py) -----------------
+DATA = os.path.join(os.path.dirname(__file__), 'data')
+
+
+def test_json_yaml_and_weights_files_of_the_real_03_load(tmp_path):
+    pytest.importorskip('h5py')
+
+    expected = np.load(os.path.join(DATA, 'saved03_expected.npz'))
+    for config_file, load in [('saved03_seq.json', models.model_from_json),
+                              ('saved03_seq.yaml', models.model_from_yaml)]:
+        with open(os.path.join(DATA, config_file)) as f:
+            model = load(f.read())
+        model.load_weights(os.path.join(DATA, 'saved03_seq.h5'))
+        np.testing.assert_allclose(model.predict(expected['X']), expected['seq'],
+                                   rtol=2e-4, atol=1e-6)
+    # a Graph with a shared node: 0.3.3 wrote it but could not read it back
+    with open(os.path.join(DATA, 'saved03_graph.json')) as f:
+        graph = models.model_from_json(f.read())
+    graph.load_weights(os.path.join(DATA, 'saved03_graph.h5'))
+    X = expected['X']
+    np.testing.assert_allclose(graph.predict({'a': X, 'b': X[::-1]})['top'], expected['graph'],
+                               rtol=2e-4, atol=1e-6)
