@@ -7,6 +7,7 @@ Sequential and Graph differ only in how they compile their functions and lay out
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 
@@ -74,7 +75,11 @@ def weighted_objective(fn):
 
 def standardize_weights(y, sample_weight=None, class_weight=None):
     if sample_weight is not None:
-        return standardize_y(sample_weight)
+        sample_weight = standardize_y(sample_weight)
+        if np.ndim(y) == 2 and sample_weight.ndim == 2 and sample_weight.shape[1] != 1:
+            raise ValueError('sample_weight must hold one weight per sample, shape (%d,); got '
+                             'shape %s' % (len(sample_weight), sample_weight.shape))
+        return sample_weight
     elif isinstance(class_weight, dict):
         if len(y.shape) > 3:
             raise ValueError('class_weight is not supported for 4+ dimensional targets')
@@ -107,8 +112,7 @@ class Model(object):
         index_array = np.arange(nb_train_sample)
 
         history = cbks.History()
-        callbacks = [history, validation.LossWatch()] + ([cbks.BaseLogger()] if verbose else []) \
-            + list(callbacks)
+        callbacks = [history] + ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
         callbacks = cbks.CallbackList(callbacks)
         callbacks._set_model(self)
         callbacks._set_params({'batch_size': batch_size, 'nb_epoch': nb_epoch,
@@ -132,7 +136,11 @@ class Model(object):
                 ins_batch = slice_X(ins, batch_ids)
                 batch_logs = {'batch': batch_index, 'size': len(batch_ids)}
                 callbacks.on_batch_begin(batch_index, batch_logs)
-                outs = f(*ins_batch)
+                try:
+                    outs = f(*ins_batch)
+                except FloatingPointError as e:   # the step was refused: weights unchanged
+                    raise FloatingPointError('fit: epoch %d/%d, batch %d: %s'
+                                             % (epoch + 1, nb_epoch, batch_index + 1, e)) from None
                 if type(outs) != list:
                     outs = [outs]
                 for label, o in zip(out_labels, outs):
@@ -238,13 +246,19 @@ def write_weights_file(filepath, overwrite, fill):
     is then renamed: an interrupted save never leaves a truncated file (and the next save
     removes what a killed one left behind). Errors name `filepath`, not the temporary file."""
     h5py = import_h5py()
+    filepath = os.fsdecode(filepath)      # a bytes path, as Python 2 scripts pass them
     directory = os.path.dirname(os.path.abspath(filepath))
     if not os.path.isdir(directory):
         raise FileNotFoundError('save_weights(%r): the directory %s does not exist'
                                 % (filepath, directory))
-    if not overwrite and os.path.isfile(filepath) and not confirm_overwrite(filepath):
+    if os.path.isdir(filepath):
+        raise IsADirectoryError('save_weights(%r): that is a directory; give a file name in it'
+                                % filepath)
+    exists = os.path.isfile(filepath)
+    if not overwrite and exists and not confirm_overwrite(filepath):
         return
-    with atomic_file(filepath) as tmp:
+    # overwrite=False: a file that appears meanwhile (another process saving) is not replaced
+    with atomic_file(filepath, exclusive=not overwrite and not exists) as tmp:
         try:
             # h5py's mode 'x', not mkstemp: its 0600 mode would end up on the weights file
             f = h5py.File(tmp, 'x')
@@ -263,6 +277,7 @@ def read_weights_file(filepath, graph=False):
     nb_layers, layer_k, graph, nb_params or param_n are errors naming the file and what is
     missing."""
     h5py = import_h5py()
+    filepath = os.fsdecode(filepath)
     where = 'load_weights(%r)' % (filepath,)
     if not os.path.isfile(filepath):
         raise FileNotFoundError('%s: no such file' % where)
@@ -284,7 +299,36 @@ def read_weights_file(filepath, graph=False):
 def _read_group(group, where, name):
     what = 'group ' + name
     count = int(_weights_entry(group.attrs, 'nb_params', where, what))
-    return [_weights_entry(group, 'param_%d' % n, where, what)[()] for n in range(count)]
+    params = [_weights_entry(group, 'param_%d' % n, where, what) for n in range(count)]
+    for n, dataset in enumerate(params):
+        _check_declared_size(dataset, where, '%s/param_%d' % (name, n))
+    arrays = [dataset[()] for dataset in params]
+    for n, array in enumerate(arrays):
+        if np.asarray(array).dtype.kind in 'fc' and not np.isfinite(array).all():
+            # damaged bytes (HDF5 keeps no checksum of the data) or a diverged model saved
+            # as it was: loaded as 2015 loaded it, but not silently
+            first = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+            warnings.warn('%s: %s/param_%d holds NaN or inf (first at index %s): the file is '
+                          'damaged, or was saved from a model whose training diverged'
+                          % (where, name, n, first), RuntimeWarning, stacklevel=4)
+    return arrays
+
+
+# zlib, the strongest HDF5 filter h5py writes by default, expands at most ~1032x
+MAX_COMPRESSION_RATIO = 1100
+
+
+def _check_declared_size(dataset, where, what):
+    """An array's declared size must fit the file (uncompressed) or what the file could
+    expand to (compressed) before it is read: a damaged or crafted header that declares
+    terabytes is an error, not an allocation."""
+    file_bytes = os.path.getsize(dataset.file.filename)
+    limit = file_bytes * (MAX_COMPRESSION_RATIO if dataset.compression else 1)
+    if dataset.size * dataset.dtype.itemsize > limit:
+        raise ValueError('%s: %s declares shape %s (%d bytes), more than the %d-byte file '
+                         'can hold; the file is damaged' % (where, what, dataset.shape,
+                                                            dataset.size * dataset.dtype.itemsize,
+                                                            file_bytes))
 
 
 def _weights_entry(container, key, where, what):

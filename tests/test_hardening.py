@@ -222,21 +222,22 @@ class _LossRecorder(Callback):
         self.losses.append((self.epoch, batch, float(logs['loss'])))
 
 
-def test_a_non_finite_training_loss_is_reported_once_with_epoch_and_batch():
+def test_a_non_finite_training_loss_stops_fit_naming_epoch_and_batch_weights_kept():
     model = Sequential()
     model.add(Dense(3, 2, weights=[np.ones((3, 2)), np.zeros(2)]))
     model.compile(SGD(lr=1e30), 'mse')
     X, y = data(8)
     recorder = _LossRecorder()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
+    with pytest.raises(FloatingPointError) as e:
         model.fit(X * 1e3, y, batch_size=2, nb_epoch=3, verbose=0, shuffle=False,
                   callbacks=[recorder])
-    epoch, batch = next((e, b) for e, b, loss in recorder.losses if not math.isfinite(loss))
-    ours = [w for w in caught if 'training loss' in str(w.message)]
-    assert len(ours) == 1 and ours[0].category is RuntimeWarning
-    assert re.match(r'fit: the training loss is (inf|nan) at epoch %d/3, batch %d; ' %
-                    (epoch + 1, batch + 1), str(ours[0].message))
+    # the refused step is the one after the last batch the recorder saw
+    epoch, batch, _ = recorder.losses[-1]
+    epoch, batch = (epoch, batch + 1) if batch < 3 else (epoch + 1, 0)
+    assert re.match(r'fit: epoch %d/3, batch %d: the training loss is (inf|nan); no weight was '
+                    r'changed' % (epoch + 1, batch + 1), str(e.value))
+    assert all(math.isfinite(loss) for _, _, loss in recorder.losses)
+    assert all(np.isfinite(w).all() for w in model.get_weights())
 
 
 # -- 6. fit's arguments -----------------------------------------------------------------------
@@ -573,23 +574,27 @@ def dead_pid():
 
 def make_temps(directory, target):
     """Temporary files of `target` as killed writers leave them, and others that must stay."""
-    dead = dead_pid()
-    files = [  # name, an hour old?, removed?
+    from legacy_bn.utils.io_utils import _start_time
+    dead, me, started = dead_pid(), os.getpid(), _start_time(os.getpid())
+    files = [  # name, two days old?, removed?
         ('.%s.tmp-%d-0badc0de' % (target, dead), False, True),          # its writer is gone
+        ('.%s.tmp-%ds%d-0badc0de' % (target, dead, 5), False, True),    # same, with start time
+        ('.%s.tmp-%ds%d-0badc0de' % (target, me, started + 1), False, True),  # pid reused
         ('.%s.tmp-%s' % (target, 'ab' * 16), True, True),               # old save_weights name
         ('.%s.0123456789ab.part' % target, True, True),                 # old MNIST cache name
-        ('.%s.tmp-%d-feedbeef' % (target, os.getpid()), False, False),  # a live writer's
+        ('.%s.tmp-%d-feedbeef' % (target, me), True, False),            # a live writer's
+        ('.%s.tmp-%ds%d-feedbeef' % (target, me, started), True, False),  # live, however old
         ('.%s.tmp-%s' % (target, 'cd' * 16), False, False),             # young, writer unknown
         ('.%s.tmp-notes' % target, True, False),                        # not a temporary name
         ('.other.h5.tmp-%s' % ('ef' * 16), True, False),                # another target's
     ]
-    hour_ago = os.path.getmtime(str(directory)) - 3600
+    two_days_ago = os.path.getmtime(str(directory)) - 2 * 24 * 3600
     for name, old, _ in files:
         path = os.path.join(str(directory), name)
         with open(path, 'wb') as f:
             f.write(b'x' * 100)
         if old:
-            os.utime(path, (hour_ago, hour_ago))
+            os.utime(path, (two_days_ago, two_days_ago))
     return {'kept': [name for name, _, removed in files if not removed]}
 
 
