@@ -371,7 +371,8 @@ def test_function_updates_values_and_errors():
         K.get_value(x * 2)
     with pytest.raises(ValueError, match='give a shape or an ndim'):
         K.placeholder()
-    assert K.ndim(K.placeholder(shape=(None, 2, 3))) == 3 and K.dtype(x) == 'float32'
+    assert K.ndim(K.placeholder(shape=(None, 2, 3))) == 3 and x.dtype == 'float32'
+    assert not hasattr(K, 'dtype') and not hasattr(K, 'eye')     # not in 0.3.3
     np.testing.assert_array_equal(K.eval(K.ones_like(v)), np.ones((2, 3)))
     np.testing.assert_array_equal(K.eval(K.zeros_like(v)), np.zeros((2, 3)))
     assert K.eval(K.cast(v, 'int32')).dtype == np.int32

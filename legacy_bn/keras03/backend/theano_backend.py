@@ -50,10 +50,6 @@ def ndim(x):
     return x.ndim
 
 
-def dtype(x):
-    return x.dtype
-
-
 def eval(x):
     """The value of x (its graph evaluated with the current shared values)."""
     return x.eval()
