@@ -375,3 +375,61 @@ def test_function_updates_values_and_errors():
     np.testing.assert_array_equal(K.eval(K.ones_like(v)), np.ones((2, 3)))
     np.testing.assert_array_equal(K.eval(K.zeros_like(v)), np.zeros((2, 3)))
     assert K.eval(K.cast(v, 'int32')).dtype == np.int32
+
+
+def _numpy_conv3d_valid(vol, kern):
+    """True 3-d convolution (kernel flipped on all three axes), 'valid'."""
+    flipped = kern[:, :, ::-1, ::-1, ::-1]
+    k = kern.shape[2:]
+    out_shape = [s - kk + 1 for s, kk in zip(vol.shape[2:], k)]
+    out = np.zeros((vol.shape[0], kern.shape[0]) + tuple(out_shape))
+    for i, j, l in np.ndindex(*out_shape):
+        window = vol[:, :, i:i + k[0], j:j + k[1], l:l + k[2]]
+        out[:, :, i, j, l] = np.einsum('ncijl,fcijl->nf', window, flipped)
+    return out
+
+
+@pytest.mark.parametrize('mode,strides', [('valid', (1, 1, 1)), ('same', (1, 1, 1)),
+                                          ('valid', (2, 1, 2))])
+def test_conv3d(mode, strides):
+    rs = np.random.RandomState(3)
+    vol = rs.randn(2, 3, 5, 4, 6).astype('float32')
+    kern = (rs.randn(2, 3, 3, 2, 2) * 0.3).astype('float32')
+    padded = vol
+    if mode == 'same':    # k - 1 zeros per axis, (k - 1) // 2 of them before
+        padded = np.pad(vol, [(0, 0), (0, 0), (1, 1), (0, 1), (0, 1)])
+    want = _numpy_conv3d_valid(padded.astype(float), kern.astype(float))
+    want = want[:, :, ::strides[0], ::strides[1], ::strides[2]]
+    got = call(lambda a: K.conv3d(a, K.variable(kern), strides=strides, border_mode=mode), vol)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+    got_tf = call(lambda a: K.conv3d(a, K.variable(kern.transpose(2, 3, 4, 1, 0)), strides=strides,
+                                     border_mode=mode, dim_ordering='tf'),
+                  vol.transpose(0, 2, 3, 4, 1))
+    np.testing.assert_allclose(got_tf, want.transpose(0, 2, 3, 4, 1), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('pool_mode', ['max', 'avg'])
+def test_pool3d(pool_mode):
+    vol = np.random.RandomState(4).randn(2, 3, 5, 4, 6).astype('float32')
+    size, strides = (2, 2, 3), (1, 2, 2)
+    shape = [(s - p) // st + 1 for s, p, st in zip(vol.shape[2:], size, strides)]
+    want = np.zeros((2, 3) + tuple(shape))
+    for i, j, l in np.ndindex(*shape):
+        r, c, d = i * strides[0], j * strides[1], l * strides[2]
+        window = vol[:, :, r:r + size[0], c:c + size[1], d:d + size[2]].astype(float)
+        want[:, :, i, j, l] = window.max(axis=(2, 3, 4)) if pool_mode == 'max' \
+            else window.mean(axis=(2, 3, 4))
+    got = call(lambda a: K.pool3d(a, size, strides, pool_mode=pool_mode), vol)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    got_tf = call(lambda a: K.pool3d(a, size, strides, dim_ordering='tf', pool_mode=pool_mode),
+                  vol.transpose(0, 2, 3, 4, 1))
+    np.testing.assert_allclose(got_tf, want.transpose(0, 2, 3, 4, 1), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match='border_mode="same" is not supported with Theano'):
+        K.pool3d(K.placeholder(ndim=5), size, border_mode='same')
+
+
+def test_conv3d_gradient_by_finite_differences():
+    vol = K.variable(np.random.RandomState(5).randn(1, 2, 4, 3, 3), dtype='float64')
+    _fd_check(lambda k: K.sum(K.tanh(K.conv3d(vol, K.reshape(k, (2, 2, 2, 2, 2)),
+                                               border_mode='same'))),
+              np.random.RandomState(6).randn(4, 8) * 0.3)

@@ -321,14 +321,19 @@ def squeeze(x, axis):
 
 
 def _pad_zeros(x, pads):
-    """x inside a zero tensor, `pads[axis]` zeros before and after each listed axis.
-    The zeros take x's dtype (0.3.3's took floatx, the same for floatx inputs)."""
+    """x inside a zero tensor, with pads[axis] zeros before and after each listed axis
+    (an int, or a (before, after) pair). The zeros take x's dtype (0.3.3's took floatx,
+    the same for floatx inputs)."""
     out_shape, index = [], []
     for axis in range(x.ndim):
-        p = pads.get(axis, 0)
-        out_shape.append(x.shape[axis] + 2 * p if p else x.shape[axis])
-        index.append(slice(p, x.shape[axis] + p) if p else slice(None))
+        before, after = _pair(pads.get(axis, 0))
+        out_shape.append(x.shape[axis] + (before + after) if before or after else x.shape[axis])
+        index.append(slice(before, x.shape[axis] + before) if before or after else slice(None))
     return T.set_subtensor(T.zeros(out_shape, dtype=x.dtype)[tuple(index)], x)
+
+
+def _pair(p):
+    return (p, p) if isinstance(p, (numbers.Integral, np.integer)) else tuple(p)
 
 
 def temporal_padding(x, padding=1):
@@ -602,7 +607,48 @@ def conv2d(x, kernel, strides=(1, 1), border_mode='valid', dim_ordering='th',
 
 def conv3d(x, kernel, strides=(1, 1, 1), border_mode='valid', dim_ordering='th',
            volume_shape=None, filter_shape=None):
-    raise NotImplementedError('K.conv3d (Theano conv3d2d) is not implemented in legacy_bn')
+    """3-D convolution (the kernel flipped along all three axes, as Theano's conv3d2d) of a
+    5-d volume batch. th: x (samples, channels, d1, d2, d3), kernel (nb_filter, channels,
+    k1, k2, k3); tf: x (samples, d1, d2, d3, channels), kernel (k1, k2, k3, channels,
+    nb_filter). 'same' zero-pads k - 1 along each axis, (k - 1) // 2 of it before, as
+    0.3.3 did, and needs strides (1, 1, 1); strides keep every s-th output position.
+    The kernel's size is read from filter_shape or the kernel's value."""
+    _check_dim_ordering(dim_ordering, 'K.conv3d')
+    if border_mode not in ('same', 'valid'):
+        raise ValueError("K.conv3d: border_mode must be 'valid' or 'same', got %r"
+                         % (border_mode,))
+    if dim_ordering == 'tf':
+        x = x.dimshuffle((0, 4, 1, 2, 3))
+        kernel = kernel.dimshuffle((4, 3, 0, 1, 2))
+        if filter_shape:
+            filter_shape = (filter_shape[4], filter_shape[3]) + tuple(filter_shape[:3])
+    k_shape = tuple(int(k) for k in (filter_shape or kernel.eval().shape)[2:])
+    if border_mode == 'same':
+        if tuple(strides) != (1, 1, 1):
+            raise ValueError("K.conv3d: border_mode='same' needs strides (1, 1, 1), got %s"
+                             % (tuple(strides),))
+        x = _pad_zeros(x, {2 + i: ((k - 1) // 2, k - 1 - (k - 1) // 2)
+                           for i, k in enumerate(k_shape)})
+    out = _conv3d_valid(x, kernel, k_shape[0])
+    if tuple(strides) != (1, 1, 1):
+        out = out[:, :, ::strides[0], ::strides[1], ::strides[2]]
+    if dim_ordering == 'tf':
+        out = out.dimshuffle((0, 2, 3, 4, 1))
+    return out
+
+
+def _conv3d_valid(x, kernel, k_depth):
+    """'valid' 3-D convolution as a sum over the kernel's depth slices of 2-d
+    convolutions of the matching input frames (all frames of a batch in one conv2d)."""
+    depth = x.shape[2] - k_depth + 1
+    total = None
+    for k in range(k_depth):
+        frames = x[:, :, k:k + depth].dimshuffle((0, 2, 1, 3, 4))      # (b, depth, c, r, c)
+        flat = frames.reshape((x.shape[0] * depth, x.shape[1], x.shape[3], x.shape[4]))
+        conv = T.nnet.conv.conv2d(flat, kernel[:, :, k_depth - 1 - k], border_mode='valid')
+        total = conv if total is None else total + conv
+    out = total.reshape((x.shape[0], depth, total.shape[1], total.shape[2], total.shape[3]))
+    return out.dimshuffle((0, 2, 1, 3, 4))
 
 
 def _window_sum(y, pool_size, strides, out_rows, out_cols):
@@ -611,30 +657,31 @@ def _window_sum(y, pool_size, strides, out_rows, out_cols):
     total = None
     for i in range(pool_size[0]):
         for j in range(pool_size[1]):
-            part = y[:, :, i:i + strides[0] * (out_rows - 1) + 1:strides[0],
+            part = y[..., i:i + strides[0] * (out_rows - 1) + 1:strides[0],
                      j:j + strides[1] * (out_cols - 1) + 1:strides[1]]
             total = part if total is None else total + part
     return total
 
 
 def _average_pool(x, pool_size, strides, padding):
-    """Theano's pool_2d(mode='average_exc_pad', ignore_border=True): each window's mean
-    over the entries that are not padding."""
-    pads = {2: padding[0], 3: padding[1]}
-    rows = (x.shape[2] + 2 * padding[0] - pool_size[0]) // strides[0] + 1
-    cols = (x.shape[3] + 2 * padding[1] - pool_size[1]) // strides[1] + 1
+    """Theano's pool_2d(mode='average_exc_pad', ignore_border=True) over the last two
+    axes: each window's mean over the entries that are not padding."""
+    rows_axis, cols_axis = x.ndim - 2, x.ndim - 1
+    pads = {rows_axis: padding[0], cols_axis: padding[1]}
+    rows = (x.shape[rows_axis] + 2 * padding[0] - pool_size[0]) // strides[0] + 1
+    cols = (x.shape[cols_axis] + 2 * padding[1] - pool_size[1]) // strides[1] + 1
     summed = _window_sum(_pad_zeros(x, pads), pool_size, strides, rows, cols)
     if padding == (0, 0):
         return summed / (pool_size[0] * pool_size[1])
-    count = _window_sum(_pad_zeros(T.ones_like(x[:1, :1]), pads), pool_size, strides, rows, cols)
-    return summed / count
+    one_image = T.ones_like(x[(slice(0, 1),) * (x.ndim - 2)])
+    return summed / _window_sum(_pad_zeros(one_image, pads), pool_size, strides, rows, cols)
 
 
 def _max_pool(x, pool_size, strides, padding):
-    """Theano's pool_2d(mode='max', ignore_border=True); its windows never count the
-    padding, so padding with -inf gives the same maxima."""
+    """Theano's pool_2d(mode='max', ignore_border=True) over the last two axes; its
+    windows never count the padding, so padding with -inf gives the same maxima."""
     if padding != (0, 0):
-        x = _pad_value(x, {2: padding[0], 3: padding[1]}, -np.inf)
+        x = _pad_value(x, {x.ndim - 2: padding[0], x.ndim - 1: padding[1]}, -np.inf)
     return _max_pool_2d(x, pool_size, ignore_border=True, st=strides)
 
 
@@ -679,7 +726,28 @@ def pool2d(x, pool_size, strides=(1, 1), border_mode='valid', dim_ordering='th',
 
 def pool3d(x, pool_size, strides=(1, 1, 1), border_mode='valid', dim_ordering='th',
            pool_mode='max'):
-    raise NotImplementedError('K.pool3d is not implemented in legacy_bn')
+    """Max or average ('avg') pooling over the three spatial axes of a 5-d batch, built
+    as 0.3.3 built it: a 2-d pooling over the first two spatial axes, then one over the
+    third. Only border_mode 'valid' (0.3.3 refused 'same' with Theano too)."""
+    if border_mode == 'same':
+        raise ValueError('K.pool3d: border_mode="same" is not supported with Theano '
+                         '(Keras 0.3.3 refused it too)')
+    if border_mode != 'valid':
+        raise ValueError("K.pool3d: border_mode must be 'valid', got %r" % (border_mode,))
+    _check_dim_ordering(dim_ordering, 'K.pool3d')
+    pools = {'max': _max_pool, 'avg': _average_pool}
+    if pool_mode not in pools:
+        raise ValueError("K.pool3d: pool_mode must be 'max' or 'avg', got %r" % (pool_mode,))
+    pool = pools[pool_mode]
+    if dim_ordering == 'tf':
+        x = x.dimshuffle((0, 4, 1, 2, 3))
+    swapped = (0, 1, 4, 3, 2)     # the first two spatial axes last (second, then first)
+    out = pool(x.dimshuffle(swapped), (pool_size[1], pool_size[0]),
+               (strides[1], strides[0]), (0, 0)).dimshuffle(swapped)
+    out = pool(out, (1, pool_size[2]), (1, strides[2]), (0, 0))
+    if dim_ordering == 'tf':
+        out = out.dimshuffle((0, 2, 3, 4, 1))
+    return out
 
 
 # -- random tensors ---------------------------------------------------------------------
