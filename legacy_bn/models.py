@@ -9,14 +9,25 @@ from . import objectives, optimizers
 from . import theano
 from . import validation
 from .layers import containers
-from .layers.core import Activation, Dropout
+from .layers.core import Activation, Dropout, Merge
 from .theano import tensor as T
+from .utils.io_utils import HDF5Matrix
 from .utils.theano_utils import ndim_tensor
 from .training import (  # noqa: F401  (2015 keras.models exposes all these names)
     Model, standardize_y, standardize_X, batch_shuffle, make_batches, slice_X, weighted_objective,
     standardize_weights, get_function_name, import_h5py, write_weights_file, write_weights_group,
     read_weights_file)
 
+
+
+def _input_layers(layer):
+    """The layers that read the model's input arrays: the first layer or, through a Merge
+    (and the Sequentials merged), the first layers of its branches."""
+    if isinstance(layer, Merge):
+        return [leaf for branch in layer.layers for leaf in _input_layers(branch)]
+    if isinstance(layer, containers.Sequential) and layer.layers:
+        return _input_layers(layer.layers[0])
+    return [layer]
 
 
 def refuse_non_finite_loss(outputs):
@@ -153,7 +164,8 @@ class Sequential(Model, containers.Sequential):
     def _check_data(self, where, X, y=None, sample_weight=None, allow_empty=False):
         if not hasattr(self, '_train'):
             raise RuntimeError('%s: compile the model first' % where)
-        X = [np.asarray(x) for x in X]
+        # an HDF5Matrix stays on disk: fit reads it batch by batch, as 2015 did
+        X = [x if isinstance(x, HDF5Matrix) else np.asarray(x) for x in X]
         for k, x in enumerate(X):
             validation.check_array(where, 'X' if len(X) == 1 else 'X[%d]' % k, x)
         if y is not None:
@@ -190,9 +202,20 @@ class Sequential(Model, containers.Sequential):
             if out is not None and not _shape_matches(y.shape[1:], out):
                 raise ValueError('%s: the last layer (%s) outputs samples of shape %s, got y of '
                                  'shape %s' % (where, self.layers[-1].label(), tuple(out), y.shape))
-        check_input = getattr(self.layers[0], 'check_input_data', None)
-        if check_input is not None:
-            check_input(X[0], where)
+        for k, x in enumerate(X):
+            if 0 in x.shape[1:]:      # 2015 failed deep in the graph (an LSTM over 0 steps)
+                raise ValueError('%s: %s has shape %s: a sample with an empty axis (0 timesteps '
+                                 'or 0 features)' % (where, 'X' if len(X) == 1 else 'X[%d]' % k,
+                                                     x.shape))
+        # Embedding's index range, wherever an input array reaches one directly (also through
+        # a Merge): 2015 checked only mid-epoch, after earlier batches had trained
+        for leaf in _input_layers(self.layers[0]):
+            check_input = getattr(leaf, 'check_input_data', None)
+            if check_input is not None:
+                var = leaf.get_input(False)
+                for x, placeholder in zip(X, inputs):
+                    if placeholder is var:
+                        check_input(x, where)
         if sample_weight is not None and len(sample_weight) != n:
             raise ValueError('%s: X has %d samples but sample_weight has %d'
                              % (where, n, len(sample_weight)))

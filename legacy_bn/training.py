@@ -7,6 +7,7 @@ Sequential and Graph differ only in how they compile their functions and lay out
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 
@@ -273,13 +274,19 @@ def write_weights_file(filepath, overwrite, fill):
     is then renamed: an interrupted save never leaves a truncated file (and the next save
     removes what a killed one left behind). Errors name `filepath`, not the temporary file."""
     h5py = import_h5py()
+    filepath = os.fsdecode(filepath)      # a bytes path, as Python 2 scripts pass them
     directory = os.path.dirname(os.path.abspath(filepath))
     if not os.path.isdir(directory):
         raise FileNotFoundError('save_weights(%r): the directory %s does not exist'
                                 % (filepath, directory))
-    if not overwrite and os.path.isfile(filepath) and not confirm_overwrite(filepath):
+    if os.path.isdir(filepath):
+        raise IsADirectoryError('save_weights(%r): that is a directory; give a file name in it'
+                                % filepath)
+    exists = os.path.isfile(filepath)
+    if not overwrite and exists and not confirm_overwrite(filepath):
         return
-    with atomic_file(filepath) as tmp:
+    # overwrite=False: a file that appears meanwhile (another process saving) is not replaced
+    with atomic_file(filepath, exclusive=not overwrite and not exists) as tmp:
         try:
             # h5py's mode 'x', not mkstemp: its 0600 mode would end up on the weights file
             f = h5py.File(tmp, 'x')
@@ -298,6 +305,7 @@ def read_weights_file(filepath, graph=False):
     nb_layers, layer_k, graph, nb_params or param_n are errors naming the file and what is
     missing."""
     h5py = import_h5py()
+    filepath = os.fsdecode(filepath)
     where = 'load_weights(%r)' % (filepath,)
     if not os.path.isfile(filepath):
         raise FileNotFoundError('%s: no such file' % where)
@@ -322,7 +330,16 @@ def _read_group(group, where, name):
     params = [_weights_entry(group, 'param_%d' % n, where, what) for n in range(count)]
     for n, dataset in enumerate(params):
         _check_declared_size(dataset, where, '%s/param_%d' % (name, n))
-    return [dataset[()] for dataset in params]
+    arrays = [dataset[()] for dataset in params]
+    for n, array in enumerate(arrays):
+        if np.asarray(array).dtype.kind in 'fc' and not np.isfinite(array).all():
+            # damaged bytes (HDF5 keeps no checksum of the data) or a diverged model saved
+            # as it was: loaded as 2015 loaded it, but not silently
+            first = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+            warnings.warn('%s: %s/param_%d holds NaN or inf (first at index %s): the file is '
+                          'damaged, or was saved from a model whose training diverged'
+                          % (where, name, n, first), RuntimeWarning, stacklevel=4)
+    return arrays
 
 
 # zlib, the strongest HDF5 filter h5py writes by default, expands at most ~1032x

@@ -67,6 +67,9 @@ def check_layer_sizes(where, layers):
     for k in range(1, len(layers)):
         expected = getattr(layers[k], 'input_shape', None)
         given = layers[k - 1].output_shape
+        check_shape = getattr(layers[k], 'check_input_shape', None)
+        if check_shape is not None and given is not None:
+            check_shape(given, where)
         if shapes_conflict(expected, given):
             raise ValueError('%s: layer %d (%s) outputs samples of shape %s, but layer %d (%s) '
                              'expects input of shape %s'
@@ -147,37 +150,57 @@ def check_class_weight(class_weight, classes):
 # -- data -----------------------------------------------------------------------------------
 def check_finite(where, named_arrays, chunk=1 << 20):
     """NaN or inf in the float arrays of [(name, array, weights)] -> ValueError naming the
-    array and the index of the first bad value. Reads each array once, a chunk at a time.
-    Where `weights` (broadcastable to the array, or None) is 0 a bad value is allowed: the
-    loss leaves zero-weight samples out, as 2015's did."""
+    array and the index of the first bad value. Reads each array once, a chunk at a time (an
+    on-disk HDF5Matrix a block of rows at a time, never whole). Where `weights`
+    (broadcastable to the array, or None) is 0 a bad value is allowed: the loss leaves
+    zero-weight samples out, as 2015's did."""
     for name, array, weights in named_arrays:
         if array is None:
             continue
-        array = np.asarray(array)
-        if array.dtype.kind not in 'fc':
-            continue
-        flat = array.reshape(-1)
-        narrowed = array.dtype.itemsize > 4 and config.floatX == 'float32'
-        for start in range(0, flat.size, chunk):
-            if narrowed and flat.size and np.nanmax(np.abs(flat[start:start + chunk]),
-                                                    initial=0) > FLOAT32_MAX:
-                index = tuple(int(i) for i in np.argwhere(
-                    np.isfinite(array) & (np.abs(array) > FLOAT32_MAX))[0])
-                raise ValueError('%s: %s holds %r at index %s, beyond float32 (floatX) range: '
-                                 'the model would see inf'
-                                 % (where, name, float(array[index]), index))
-            if not np.isfinite(flat[start:start + chunk]).all():
-                bad = ~np.isfinite(array)
-                if weights is not None:
-                    w = np.asarray(weights) != 0        # per sample (and time step)
-                    bad &= w.reshape(w.shape + (1,) * (array.ndim - w.ndim))
-                if bad.any():
-                    index = tuple(int(i) for i in np.argwhere(bad)[0])
-                    raise ValueError('%s: %s contains %s at index %s; %s' % (
-                        where, name, array[index], index,
-                        'training on it would make the weights NaN' if 'fit' in where
-                        or 'train' in where else 'the loss would be NaN'))
-                break
+        if not isinstance(array, np.ndarray) and hasattr(array, 'shape'):
+            rows = max(1, chunk // max(1, int(np.prod(array.shape[1:]))))
+            for start in range(0, len(array), rows):
+                block_weights = None if weights is None else np.asarray(weights)[start:start + rows]
+                _check_block(where, name, np.asarray(array[start:start + rows]), block_weights,
+                             chunk, start)
+        else:
+            _check_block(where, name, np.asarray(array), weights, chunk, 0)
+
+
+def _check_block(where, name, array, weights, chunk, first_row):
+    if array.dtype.kind not in 'fc':
+        return
+    flat = array.reshape(-1)
+    narrowed = array.dtype.itemsize > 4 and config.floatX == 'float32'
+    for start in range(0, flat.size, chunk):
+        if narrowed and np.nanmax(np.abs(flat[start:start + chunk]), initial=0) > FLOAT32_MAX:
+            index = _first(np.isfinite(array) & (np.abs(array) > FLOAT32_MAX), first_row)
+            value = float(array[_local(index, first_row)])
+            raise ValueError('%s: %s holds %r at index %s, beyond float32 (floatX) range: the '
+                             'model would see inf' % (where, name, value, index))
+        if not np.isfinite(flat[start:start + chunk]).all():
+            bad = ~np.isfinite(array)
+            if weights is not None:
+                w = np.asarray(weights) != 0        # per sample (and time step)
+                bad &= w.reshape(w.shape + (1,) * (array.ndim - w.ndim))
+            if bad.any():
+                index = _first(bad, first_row)
+                raise ValueError('%s: %s contains %s at index %s; %s' % (
+                    where, name, array[_local(index, first_row)], index,
+                    'training on it would make the weights NaN' if 'fit' in where
+                    or 'train' in where else 'the loss would be NaN'))
+            break
+
+
+def _first(mask, first_row):
+    """The index of the first True in `mask`, counted from the whole array's first row."""
+    index = [int(i) for i in np.argwhere(mask)[0]]
+    index[0] += first_row
+    return tuple(index)
+
+
+def _local(index, first_row):
+    return (index[0] - first_row,) + index[1:]
 
 
 def named_arrays(X, y, sample_weight):

@@ -574,23 +574,27 @@ def dead_pid():
 
 def make_temps(directory, target):
     """Temporary files of `target` as killed writers leave them, and others that must stay."""
-    dead = dead_pid()
-    files = [  # name, an hour old?, removed?
+    from legacy_bn.utils.io_utils import _start_time
+    dead, me, started = dead_pid(), os.getpid(), _start_time(os.getpid())
+    files = [  # name, two days old?, removed?
         ('.%s.tmp-%d-0badc0de' % (target, dead), False, True),          # its writer is gone
+        ('.%s.tmp-%ds%d-0badc0de' % (target, dead, 5), False, True),    # same, with start time
+        ('.%s.tmp-%ds%d-0badc0de' % (target, me, started + 1), False, True),  # pid reused
         ('.%s.tmp-%s' % (target, 'ab' * 16), True, True),               # old save_weights name
         ('.%s.0123456789ab.part' % target, True, True),                 # old MNIST cache name
-        ('.%s.tmp-%d-feedbeef' % (target, os.getpid()), False, False),  # a live writer's
+        ('.%s.tmp-%d-feedbeef' % (target, me), True, False),            # a live writer's
+        ('.%s.tmp-%ds%d-feedbeef' % (target, me, started), True, False),  # live, however old
         ('.%s.tmp-%s' % (target, 'cd' * 16), False, False),             # young, writer unknown
         ('.%s.tmp-notes' % target, True, False),                        # not a temporary name
         ('.other.h5.tmp-%s' % ('ef' * 16), True, False),                # another target's
     ]
-    hour_ago = os.path.getmtime(str(directory)) - 3600
+    two_days_ago = os.path.getmtime(str(directory)) - 2 * 24 * 3600
     for name, old, _ in files:
         path = os.path.join(str(directory), name)
         with open(path, 'wb') as f:
             f.write(b'x' * 100)
         if old:
-            os.utime(path, (hour_ago, hour_ago))
+            os.utime(path, (two_days_ago, two_days_ago))
     return {'kept': [name for name, _, removed in files if not removed]}
 
 

@@ -7,7 +7,8 @@ from legacy_bn.callbacks import ModelCheckpoint
 from legacy_bn.layers.advanced_activations import PReLU
 from legacy_bn.layers.convolutional import (Convolution1D, Convolution2D, MaxPooling1D,
                                             MaxPooling2D, UpSample1D, UpSample2D)
-from legacy_bn.layers.core import Dense, Dropout, MaxoutDense, Merge, Permute, RepeatVector
+from legacy_bn.layers.core import (Dense, Dropout, MaxoutDense, Merge, Permute, RepeatVector,
+                                   Reshape)
 from legacy_bn.layers.embeddings import Embedding
 from legacy_bn.layers.noise import GaussianDropout
 from legacy_bn.layers.recurrent import GRU, JZS1, LSTM, SimpleDeepRNN, SimpleRNN
@@ -180,3 +181,48 @@ def test_a_constant_pixel_or_a_blank_image_standardizes_to_zero_not_nan():
     featurewise.fit(X)
     batch = np.concatenate([b for b, _ in featurewise.flow(X, np.zeros(4), batch_size=2)])
     assert np.isfinite(batch).all() and np.all(batch[:, 0, 1, 1] == 0)
+
+
+def test_a_reshape_whose_size_cannot_match_is_refused_at_compile():
+    model = Sequential()
+    model.add(Dense(3, 6))
+    model.add(Reshape(4, 2))
+    with pytest.raises(ValueError, match=r'^compile: Reshape\(4, 2\) gets samples of shape \(6,\) '
+                                         r'\(6 values\), which cannot be reshaped to \(4, 2\)'):
+        model.compile('sgd', 'mse')
+    model = Sequential()
+    model.add(Dense(3, 6))
+    model.add(Reshape(3, 2))
+    model.compile('sgd', 'mse')
+
+
+def test_sequences_of_zero_timesteps_are_named():
+    model = Sequential()
+    model.add(LSTM(3, 4))
+    model.compile('sgd', 'mse')
+    for call in (lambda: model.predict(np.ones((2, 0, 3)), verbose=0),
+                 lambda: model.fit(np.ones((2, 0, 3)), np.ones((2, 4)), nb_epoch=1, verbose=0)):
+        with pytest.raises(ValueError, match=r'X has shape \(2, 0, 3\): a sample with an empty '
+                                             r'axis \(0 timesteps'):
+            call()
+
+
+def test_an_embedding_behind_a_merge_checks_its_indices_before_the_first_step():
+    from legacy_bn.layers.core import Flatten
+    words, other = Sequential(), Sequential()
+    words.add(Embedding(5, 3))
+    words.add(Flatten())
+    other.add(Dense(2, 6))
+    model = Sequential()
+    model.add(Merge([words, other], mode='concat'))
+    model.add(Dense(12, 1))
+    model.compile('sgd', 'mse')
+    before = [w.copy() for w in model.get_weights()]
+    good = np.array([[1, 2], [3, 4]] * 4)
+    for bad, message in ((np.array([[1.7, 2], [1, 2]] * 4), 'got 1.7'),
+                         (np.array([[1, 2], [3, 2 ** 32 + 1]] * 4), str(2 ** 32 + 1))):
+        X = np.concatenate([good, bad])   # the bad rows come in a later batch
+        with pytest.raises(ValueError, match=message):
+            model.fit([X, np.ones((16, 2))], np.ones((16, 1)), batch_size=4, nb_epoch=1,
+                      verbose=0, shuffle=False)
+        assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))

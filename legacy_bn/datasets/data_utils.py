@@ -19,6 +19,7 @@ import os
 import pickle
 import shutil
 import socket
+import sys
 import tarfile
 import threading
 import urllib.parse
@@ -26,7 +27,7 @@ import urllib.request
 
 import numpy as np
 
-from ..utils.generic_utils import Progbar
+from ..utils.generic_utils import Progbar, on_terminal
 from ..utils.io_utils import atomic_file, temp_path
 
 DATA_DIR_ENV = 'LEGACY_BN_DATA_DIR'
@@ -123,6 +124,11 @@ def download(origin, fpath):
         raise _Offline('downloads are off: %s is set' % OFFLINE_ENV)
     _check_resolvable(origin)
     print('Downloading data from', origin)
+    if not on_terminal(sys.stdout):
+        # a log file gets one line per file, not thousands of progress-bar redraws
+        _copy_url(origin, fpath)
+        print('Downloaded %s (%d bytes)' % (os.path.basename(fpath), os.path.getsize(fpath)))
+        return
     bar = []
 
     def progress(count, block_size, total_size):

@@ -222,6 +222,15 @@ class Reshape(Layer):
     def output_shape(self):
         return self.dims
 
+    def check_input_shape(self, shape, where):
+        """Called by compile with the previous layer's sample shape, when known."""
+        if all(isinstance(d, int) for d in tuple(shape) + self.dims) and \
+                int(np.prod(shape)) != int(np.prod(self.dims)):
+            raise ValueError('%s: Reshape%s gets samples of shape %s (%d values), which cannot '
+                             'be reshaped to %s (%d values)' % (where, self.dims, tuple(shape),
+                                                                int(np.prod(shape)), self.dims,
+                                                                int(np.prod(self.dims))))
+
     def get_config(self):
         return {"name": self.__class__.__name__, "dims": self.dims}
 

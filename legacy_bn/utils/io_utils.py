@@ -11,23 +11,29 @@ import time
 
 import numpy as np
 
-STALE_SECONDS = 60
+# Temporary names of earlier legacy_bn versions carry no start time, or no writer at all: such
+# a file is removed when its writer is gone or, without a writer's name, after a day.
+LEGACY_STALE_SECONDS = 24 * 3600
 
-# after the prefix '.<target name>.': 'tmp-<pid>-<hex>' (this module), and the names used
-# before it: 'tmp-<hex>' (save_weights) and '<hex>.part' (the MNIST cache)
-_TEMP_NAME = re.compile(r'tmp-(?:(?P<pid>\d+)-)?[0-9a-f]+|[0-9a-f]+\.part')
+# after the prefix '.<target name>.': 'tmp-<pid>s<start>-<hex>' (this module: the writer's
+# pid and start time, so a reused pid is not taken for the writer), and the names used before
+# it: 'tmp-<pid>-<hex>', 'tmp-<hex>' (save_weights) and '<hex>.part' (the MNIST cache)
+_TEMP_NAME = re.compile(r'tmp-(?:(?P<pid>\d+)(?:s(?P<start>\d+))?-)?[0-9a-f]+|[0-9a-f]+\.part')
 
 
 def temp_path(target):
     """A fresh temporary path in target's directory that names the writing process."""
     directory, name = os.path.split(os.path.abspath(target))
-    return os.path.join(directory, '.%s.tmp-%d-%s' % (name, os.getpid(), os.urandom(8).hex()))
+    start = _start_time(os.getpid())
+    return os.path.join(directory, '.%s.tmp-%d%s-%s' % (
+        name, os.getpid(), '' if start is None else 's%d' % start, os.urandom(8).hex()))
 
 
-def remove_stale_temps(target, stale_seconds=STALE_SECONDS):
-    """Delete the temporary files of `target` whose writer is gone: those naming a process
-    that no longer runs, and those nobody has written to for `stale_seconds`. Returns the
-    paths removed."""
+def remove_stale_temps(target, legacy_stale_seconds=LEGACY_STALE_SECONDS):
+    """Delete the temporary files of `target` whose writer is gone: the process the name
+    gives (pid and start time) no longer runs. Age alone never removes a file a live writer
+    may still be writing; only names without a writer are removed by age (a day). Returns
+    the paths removed."""
     directory, name = os.path.split(os.path.abspath(target))
     prefix = '.%s.' % name
     try:
@@ -42,9 +48,12 @@ def remove_stale_temps(target, stale_seconds=STALE_SECONDS):
             continue
         path = os.path.join(directory, entry)
         try:
-            pid = match.group('pid')
-            if (pid is not None and not _running(int(pid))) or \
-                    now - os.stat(path).st_mtime > stale_seconds:
+            pid, start = match.group('pid'), match.group('start')
+            if pid is not None:
+                gone = not _writer_running(int(pid), None if start is None else int(start))
+            else:
+                gone = now - os.stat(path).st_mtime > legacy_stale_seconds
+            if gone:
                 os.remove(path)
                 removed.append(path)
         except OSError:         # gone meanwhile, or not ours to remove
@@ -52,33 +61,65 @@ def remove_stale_temps(target, stale_seconds=STALE_SECONDS):
     return removed
 
 
-def _running(pid):
-    if pid == os.getpid():
-        return True
+def _start_time(pid):
+    """The process's start time in clock ticks since boot (Linux /proc), or None."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            fields = f.read().rsplit(b')', 1)[1].split()
+        return int(fields[19])      # field 22 of stat(5); fields[0] is field 3
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _writer_running(pid, start):
+    """Whether the process that wrote a temp file still runs: its pid exists and, where the
+    name records one, with the same start time (not a later process that reused the pid)."""
     if os.name != 'posix':
-        return True             # unknown: only the age rule applies
+        return True             # unknown: keep it
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except OSError:             # exists, owned by someone else
+        pass
+    if start is None:
         return True
-    return True
+    now_start = _start_time(pid)
+    return now_start is None or now_start == start
 
 
 @contextlib.contextmanager
-def atomic_file(target):
+def atomic_file(target, exclusive=False):
     """`with atomic_file(target) as tmp:` write `tmp`; on success it replaces `target`, on
-    any failure it is removed. Stale temporary files of `target` are removed first."""
+    any failure it is removed. Stale temporary files of `target` are removed first.
+    exclusive: the target must not exist when the write completes (FileExistsError
+    otherwise): it is linked into place, which fails atomically when another writer got
+    there first, where check-then-rename let both "win"."""
     remove_stale_temps(target)
     tmp = temp_path(target)
     try:
         yield tmp
-        os.replace(tmp, target)
+        if exclusive:
+            _link_exclusive(tmp, target)
+        else:
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.remove(tmp)
         raise
+
+
+def _link_exclusive(tmp, target):
+    try:
+        os.link(tmp, target)        # FileExistsError if a file is there
+    except FileExistsError:
+        raise
+    except OSError:                 # no hard links on this file system: the best we can do
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        os.close(fd)
+        os.replace(tmp, target)
+        return
+    os.remove(tmp)
 
 
 # -- Keras 4e1ec93's keras.utils.io_utils: HDF5Matrix, save_array, load_array (h5py optional) --
