@@ -4,11 +4,13 @@ Integer indices (nb_samples, input_length) -> rows of W (nb_samples, input_lengt
 output_dim). With mask_zero=True index 0 is padding: the output mask is (X != 0).
 `dropout` drops whole rows of W in training (a fresh K.random_binomial over the
 vocabulary, seeded from np.random when the graph is built, not rescaled) and scales W
-by 1 - dropout at test time, as 0.3.3 did.
+by 1 - dropout at test time, as 0.3.3 did. An index outside 0..input_dim-1 is an error
+naming the layer, as on the 4e1ec93 surface (whose checked row lookup this reuses).
 """
+from ...layers.embeddings import check_indices, lookup
 from .. import backend as K
 from .. import constraints, initializations, regularizers
-from .core import Layer, extended_config
+from .core import Layer, describe, extended_config
 
 
 class Embedding(Layer):
@@ -67,7 +69,13 @@ class Embedding(Layer):
             W = self.W * K.expand_dims(K.ones((self.input_dim,)) * retain_p)
         else:
             W = self.W      # 0.3.3 multiplied by ones here: the same numbers, one pass less
-        return K.gather(W, X)
+        # K.gather's rows, with indices checked (0.3.3 read a row from the end of W for a
+        # negative index and failed in numpy for one past the vocabulary; docs/compat.md)
+        return lookup(W, X, describe(self))
+
+    def check_input_data(self, X, where):
+        """Integer indices inside the vocabulary, checked before a model runs a step."""
+        check_indices(X, self.input_dim, describe(self), where)
 
     def get_config(self):
         config = {'name': self.__class__.__name__,
