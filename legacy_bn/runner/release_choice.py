@@ -379,20 +379,24 @@ def release_for(kind, target, stderr=None):
     return choice.release
 
 
+def keras_option(options, value):
+    """The runner's `--keras R`: checks R and exports it as $LEGACY_BN_KERAS, so that the
+    runner and its child processes (a script's own `python -m legacy_bn ...`) choose the same.
+    A bad release exits 2 with the valid ones. (The signature of a runner option handler:
+    `options` is not used, the choice travels in the environment.)"""
+    try:
+        release_of(value)
+    except ValueError as error:
+        sys.stderr.write('legacy_bn: --keras: %s\n' % error)
+        sys.exit(2)
+    os.environ[ENVIRONMENT_VARIABLE] = value
+
+
 def set_release_option(argv, i, fail):
-    """The runner's `--keras R` / `--keras=R` at argv[i]: checks R and exports it as
-    $LEGACY_BN_KERAS (child processes, e.g. a script's own `python -m legacy_bn`, choose the
-    same). Returns the index of the option's last word; fail(message) on a bad release."""
+    """`--keras R` / `--keras=R` at argv[i] -> keras_option(R); the index of its last word."""
     if argv[i] == '--keras':
         if i + 1 == len(argv):
             fail('--keras needs a release, e.g. --keras 0.3')
         i += 1
-        value = argv[i]
-    else:
-        value = argv[i].split('=', 1)[1]
-    try:
-        release_of(value)
-    except ValueError as error:
-        fail('--keras: %s' % error)
-    os.environ[ENVIRONMENT_VARIABLE] = value
+    keras_option(None, argv[i].split('=', 1)[1] if argv[i].startswith('--keras=') else argv[i])
     return i
