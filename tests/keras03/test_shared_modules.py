@@ -1,5 +1,6 @@
 """keras03's utils/datasets/preprocessing: the shared top-level modules where 0.3.3's are the
 same, and 0.3.3's changes (numbers recorded from the real Keras 0.3.3 on Theano 0.8.2)."""
+import os
 import warnings
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 import legacy_bn.datasets.mnist
 import legacy_bn.utils.np_utils
 from legacy_bn.keras03.datasets import mnist
+from legacy_bn.keras03.preprocessing import image
 from legacy_bn.keras03.preprocessing.sequence import pad_sequences
 from legacy_bn.keras03.preprocessing.text import Tokenizer
 from legacy_bn.keras03.utils import data_utils, np_utils
@@ -69,3 +71,43 @@ def test_char_level_tokenizer():
     words = Tokenizer()
     words.fit_on_texts(['b a b'])
     assert words.texts_to_sequences(['a b c']) == [[2, 1]]
+
+
+GOLDEN_IMAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'image_0_3_3.npz')
+
+
+def test_image_transforms_and_generator_as_0_3_3():
+    """Recorded from the real 0.3.3 (scipy 0.19): tests/keras03/image_0_3_3.npz."""
+    golden = np.load(GOLDEN_IMAGE)
+    rng = np.random.RandomState(0)
+    x = rng.rand(2, 5, 6)
+    np.random.seed(1)
+    got = dict(r=image.random_rotation(x.copy(), 30), s=image.random_shift(x.copy(), 0.3, 0.4),
+               h=image.random_shear(x.copy(), 0.5),
+               c=image.random_shear(x.copy(), 0.5, fill_mode='constant', cval=-1))
+    for key, value in got.items():
+        np.testing.assert_allclose(value, golden[key], rtol=1e-8, atol=1e-12, err_msg=key)
+    X = rng.rand(40, 1, 3, 3).astype('float32')
+    generator = image.ImageDataGenerator(
+        samplewise_center=True, samplewise_std_normalization=True, zca_whitening=True,
+        width_shift_range=0.2, horizontal_flip=True, shear_range=0.3)
+    generator.fit(X)
+    np.testing.assert_allclose(generator.mean, golden['mean'], rtol=2e-4)
+    np.testing.assert_allclose(generator.std, golden['std'], rtol=2e-4)
+    batches = generator.flow(X, np.arange(40), batch_size=16, shuffle=True, seed=7)
+    assert iter(batches) is batches
+    for k in range(4):      # 16, 16, the short 8, then round again
+        bX, by = next(batches)
+        assert by.tolist() == golden['by%d' % k].tolist()
+        np.testing.assert_allclose(bX, golden['bx%d' % k], rtol=2e-4, atol=2e-5)
+
+
+def test_graph_image_generator_and_unfitted_statistics():
+    X = np.random.RandomState(2).rand(3, 1, 2, 2)
+    batch = next(image.GraphImageDataGenerator(featurewise_center=False,
+                                               featurewise_std_normalization=False)
+                 .flow(X, np.arange(3), batch_size=2))
+    assert sorted(batch) == ['input', 'output'] and batch['output'].tolist() == [0, 1]
+    with pytest.raises(ValueError, match='featurewise_center needs statistics of the data: '
+                                         r'call fit\(X\) first'):
+        next(image.ImageDataGenerator().flow(X, np.arange(3)))
