@@ -221,12 +221,14 @@ def test_each_release_names_its_own_missing_features(tmp_path):
     out = run(['-m', 'legacy_bn', '--keras', '0.3', '-c', textwrap.dedent("""
         import legacy_bn.keras2015 as k
         k.MODULES_0_3_3['keras.timetravel'] = ('DeLorean',)
+        k.MODULES_0_3_3['keras.utils.np_utils'] += ('flux_capacitor',)
         def report(statement):
             try:
                 exec(statement, {})
             except ImportError as error:
                 print(type(error).__name__ + ': ' + str(error))
         report('import keras.timetravel')
+        report('from keras.utils.np_utils import flux_capacitor')
         report('import keras.utils.visualize_util')
         from legacy_bn.aliases import missing_message
         print(missing_message('keras.backend.tensorflow_backend', '0.3.3'))
@@ -236,6 +238,8 @@ def test_each_release_names_its_own_missing_features(tmp_path):
     assert out.stdout.splitlines() == [
         'NotAvailableYet: keras.timetravel (Keras 0.3.3) is not available yet in legacy_bn; '
         'see the status table in docs/compat.md',
+        'ImportError: keras.utils.np_utils.flux_capacitor (Keras 0.3.3) is not available yet in '
+        'legacy_bn; see the status table in docs/compat.md',
         'NotAvailableYet: keras.utils.visualize_util (Keras 0.3.3) is not provided by legacy_bn: '
         'it draws models with pydot, which legacy_bn does not use',
         'keras.backend.tensorflow_backend (Keras 0.3.3) is not provided by '
