@@ -30,6 +30,7 @@ import os
 import re
 import sys
 import tokenize
+import warnings
 
 from ..aliases import ENVIRONMENT_VARIABLE, release_of
 from ..keras2015 import MODULES as MODULES_4E1EC93, MODULES_0_2_0, MODULES_0_3_3
@@ -142,7 +143,9 @@ def _short(text):
 
 def read_ast(source):
     """(calls, imports) of Python 3 source; imports are (module, name or '') pairs."""
-    tree = ast.parse(source)
+    with warnings.catch_warnings():     # 2015's '\W' in plain strings: the script's business
+        warnings.simplefilter('ignore', (SyntaxWarning, DeprecationWarning))
+        tree = ast.parse(source)
     calls, imports = [], []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
