@@ -6,6 +6,7 @@ optionally 'accuracy'), on_epoch_end (epoch logs: 'val_loss', 'val_acc' when
 validating), then on_train_end. `params` holds 'batch_size', 'nb_epoch',
 'nb_sample', 'verbose', 'do_validation' and 'metrics' (the names to report).
 """
+import string
 import sys
 import time
 import warnings
@@ -223,8 +224,23 @@ class ModelCheckpoint(Callback):
         self.save_best_only = save_best_only
         self.best = np.inf
 
+    def on_train_begin(self, logs={}):
+        # 2015 trained a whole epoch and then failed with a KeyError naming only the field
+        names = set(string.Formatter().parse(self.filepath)) if isinstance(self.filepath, str) else ()
+        fields = sorted(f for _, f, _, _ in names if f)
+        known = ['epoch'] + [m for m in self.params.get('metrics', [])
+                             if self.params.get('do_validation') or not m.startswith('val_')]
+        unknown = [f for f in fields if f not in known]
+        if unknown:
+            raise ValueError('ModelCheckpoint: the file name %r uses {%s}, which this fit does '
+                             'not log (it logs: %s)%s' % (
+                                 self.filepath, unknown[0], ', '.join(known),
+                                 '; fit with validation data for val_* values'
+                                 if unknown[0].startswith('val_') else ''))
+
     def on_epoch_end(self, epoch, logs={}):
         filepath = self.filepath.format(epoch=epoch, **logs)
+
         if self.save_best_only:
             current = logs.get(self.monitor)
             if current is None:

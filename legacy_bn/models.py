@@ -1,4 +1,5 @@
 """keras.models: Sequential with compile/fit/evaluate/predict, weights I/O and JSON."""
+import functools
 import json
 import warnings
 
@@ -16,6 +17,22 @@ from .training import (  # noqa: F401  (2015 keras.models exposes all these name
     standardize_weights, get_function_name, import_h5py, write_weights_file, write_weights_group,
     read_weights_file)
 
+
+
+def _all_or_nothing(method):
+    """A model method that either completes or leaves the model's attributes as they were:
+    a compile that failed half-way replaced `optimizer` and `loss` while the previously
+    compiled functions went on training with the old ones."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        saved = dict(vars(self))
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            raise
+    return wrapper
 
 class Sequential(Model, containers.Sequential):
     """A linear stack of layers, trained as in Keras 0.1:
@@ -36,6 +53,7 @@ class Sequential(Model, containers.Sequential):
     `get_weights`/`set_weights`, `save_weights`/`load_weights` (HDF5) and `to_json`.
     """
 
+    @_all_or_nothing
     def compile(self, optimizer, loss, class_mode="categorical", theano_mode=None):
         """Build the model's compiled functions; call it after the last `add`.
 
@@ -49,6 +67,8 @@ class Sequential(Model, containers.Sequential):
 
         Consecutive layers whose sizes are known and disagree are named here (ValueError).
         """
+        if not self.layers:
+            raise ValueError('Sequential.compile: the model has no layers (add them first)')
         validation.check_layer_sizes('compile', self.layers)
         self.optimizer = optimizers.get(optimizer)
         self.loss = objectives.get(loss)
@@ -323,6 +343,7 @@ class Graph(Model, containers.Graph):
     and output names; `loss`, `sample_weight` and `class_weight` are dicts keyed by output
     names. The loss is the sum of every output's weighted loss."""
 
+    @_all_or_nothing
     def compile(self, optimizer, loss, theano_mode=None):
         loss = self._per_output('compile', 'loss', loss, required=True)
         if not self.outputs:
@@ -562,15 +583,17 @@ def model_from_yaml(yaml_string, custom_layers={}):
 
 
 def model_from_config(config, custom_layers={}):
-    from .utils.layer_utils import container_from_config
-    model_class = {'Sequential': Sequential, 'Graph': Graph}.get(config.get('name'))
+    from .utils.layer_utils import config_name, container_from_config
+    name = config_name(config, 'model')
+    model_class = {'Sequential': Sequential, 'Graph': Graph}.get(name)
     if model_class is None:
-        raise ValueError('model_from_config: unrecognized model %r' % config.get('name'))
+        raise ValueError('model_from_config: unrecognized model %r (Sequential or Graph)' % name)
     model = container_from_config(config, custom_layers=custom_layers)
     model.__class__ = model_class
     if 'optimizer' in config:
-        optimizer_params = dict(config['optimizer'])
-        optimizer = optimizers.get(optimizer_params.pop('name'), optimizer_params)
+        optimizer_name = config_name(config['optimizer'], 'optimizer')
+        optimizer_params = {k: v for k, v in config['optimizer'].items() if k != 'name'}
+        optimizer = optimizers.get(optimizer_name, optimizer_params)
         if model_class is Graph:
             model.compile(loss=config.get('loss'), optimizer=optimizer,
                           theano_mode=config.get('theano_mode'))

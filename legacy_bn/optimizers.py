@@ -7,6 +7,10 @@ all at once, so the updates are simultaneous. Each parameter's constraint is
 applied to its new value. Hyper-parameters that a schedule may change (`lr`,
 ...) live in floatX shared scalars, as in Keras.
 """
+import inspect
+import math
+import numbers
+
 import numpy as np
 
 import legacy_bn.theano as theano
@@ -30,9 +34,40 @@ class Optimizer(object):
     """Base class. Keyword arguments become attributes; `clipnorm` and `clipvalue`
     (if > 0) clip the gradients in `get_gradients`."""
 
+    # 2015 set any keyword as an attribute, so a typo (`SGD(momentun=0.9)`) was silently
+    # ignored; the base class reads only these two
+    extra_keywords = ('clipnorm', 'clipvalue')
+    # the values each hyperparameter can meaningfully take (2015 took any number)
+    ranges = {'lr': (0, math.inf), 'decay': (0, math.inf), 'epsilon': (0, math.inf),
+              'momentum': (0, 1), 'rho': (0, 1), 'beta_1': (0, 1), 'beta_2': (0, 1),
+              'clipnorm': (0, math.inf), 'clipvalue': (0, math.inf)}
+
     def __init__(self, **kwargs):
+        unknown = sorted(set(kwargs) - set(self.extra_keywords))
+        if unknown:
+            raise TypeError('%s: unknown keyword argument %r (known: %s)'
+                            % (type(self).__name__, unknown[0], ', '.join(self.known_keywords())))
+        self.check_hyperparameters(**kwargs)
         self.__dict__.update(kwargs)
         self.updates = []
+
+    def known_keywords(self):
+        names = inspect.signature(type(self).__init__).parameters
+        return [n for n in names if n not in ('self', 'args', 'kwargs')] + list(self.extra_keywords)
+
+    def check_hyperparameters(self, **values):
+        """A number outside its range (or NaN) is a ValueError naming it; a symbolic value
+        (a shared variable given by 2015 code) is taken as it is."""
+        for name, value in values.items():
+            low, high = self.ranges[name]
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                if isinstance(value, (str, bytes)):
+                    raise TypeError('%s: %s must be a number, got %r'
+                                    % (type(self).__name__, name, value))
+                continue
+            if not low <= value <= high:
+                raise ValueError('%s: %s must be in [%g, %g], got %r'
+                                 % (type(self).__name__, name, low, high, value))
 
     def get_state(self):
         """Current values of every updated shared variable (after `get_updates`)."""
@@ -101,6 +136,7 @@ class SGD(Optimizer):
 
     def __init__(self, lr=0.01, momentum=0., decay=0., nesterov=False, *args, **kwargs):
         super(SGD, self).__init__(**kwargs)
+        self.check_hyperparameters(lr=lr, momentum=momentum, decay=decay)
         self.iterations = shared_scalar(0)
         self.lr = shared_scalar(lr)
         self.momentum = shared_scalar(momentum)
@@ -132,6 +168,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, lr=0.001, rho=0.9, epsilon=1e-6, *args, **kwargs):
         super(RMSprop, self).__init__(**kwargs)
+        self.check_hyperparameters(lr=lr, rho=rho, epsilon=epsilon)
         self.lr = shared_scalar(lr)
         self.rho = shared_scalar(rho)
         self.epsilon = epsilon
@@ -156,6 +193,7 @@ class Adagrad(Optimizer):
 
     def __init__(self, lr=0.01, epsilon=1e-6, *args, **kwargs):
         super(Adagrad, self).__init__(**kwargs)
+        self.check_hyperparameters(lr=lr, epsilon=epsilon)
         self.lr = shared_scalar(lr)
         self.epsilon = epsilon
 
@@ -180,6 +218,7 @@ class Adadelta(Optimizer):
 
     def __init__(self, lr=1.0, rho=0.95, epsilon=1e-6, *args, **kwargs):
         super(Adadelta, self).__init__(**kwargs)
+        self.check_hyperparameters(lr=lr, rho=rho, epsilon=epsilon)
         self.lr = shared_scalar(lr)
         self.rho = rho
         self.epsilon = epsilon
@@ -213,6 +252,7 @@ class Adam(Optimizer):
 
     def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, *args, **kwargs):
         super(Adam, self).__init__(**kwargs)
+        self.check_hyperparameters(lr=lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
         self.iterations = shared_scalar(0)
         self.lr = shared_scalar(lr)
         self.beta_1 = beta_1

@@ -30,13 +30,13 @@ def layer_size(owner, name, value):
     return positive_int(owner, name, value)
 
 
-def shape_tuple(owner, name, value):
-    """A sample shape: an int or a tuple/list of positive ints, returned as a tuple."""
+def shape_tuple(owner, name, value, what=' (the shape of one sample, without the batch axis)'):
+    """A sample shape (or window size): an int or a tuple/list of positive ints, as a tuple."""
     dims = value if isinstance(value, (tuple, list)) else (value,)
     if not dims or any(isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1
                        for d in dims):
-        raise ValueError('%s: %s must be a positive integer or a tuple of them (the shape of '
-                         'one sample, without the batch axis), got %r' % (owner, name, value))
+        raise ValueError('%s: %s must be a positive integer or a tuple of them%s, got %r'
+                         % (owner, name, what, value))
     return tuple(int(d) for d in dims)
 
 

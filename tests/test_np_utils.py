@@ -84,7 +84,7 @@ def test_get_from_module():
                                          kwargs={'k': 1}) == {'k': 1}
     obj = object()
     assert generic_utils.get_from_module(obj, table, 'thing') is obj
-    with pytest.raises(ValueError, match='^Invalid thing: c$'):
+    with pytest.raises(ValueError, match=r'^Invalid thing: c \(valid: a, b\)$'):
         generic_utils.get_from_module('c', table, 'thing')
 
 

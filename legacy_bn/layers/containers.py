@@ -32,6 +32,14 @@ class Sequential(Layer):
         regularizers, constraints and updates. An add that raises leaves the model (and
         the layer's and the first layer's attributes) as they were: 2015 kept the layer
         in `layers` without its params, so it was silently never trained."""
+        if not isinstance(layer, Layer):
+            raise TypeError('Sequential.add: expected a layer (a Layer instance), got %r%s'
+                            % (layer, ' (an activation name: use Activation(%r))' % layer
+                               if isinstance(layer, str) else ''))
+        if any(layer is known for known in self.layers) or layer is self:
+            raise ValueError('Sequential.add: this %s is already in the model; a layer can be '
+                             'added once (make a new one, or share weights with set_weights)'
+                             % type(layer).__name__)
         count = len(self.layers)
         touched = [layer] + self.layers[:1]
         saved = [_snapshot(l) for l in touched]
@@ -189,12 +197,27 @@ class Graph(Layer):
                  create_output=False):
         self._check_new(name, 'add_node')
         where = 'add_node(%r)' % name
-        # every name is looked up before the layer is touched
+        # everything is checked, and every name looked up, before the layer or the graph is
+        # touched: 2015 registered a node whose wiring then failed
+        if not isinstance(layer, Layer):
+            raise TypeError('Graph.%s: expected a layer (a Layer instance), got %r'
+                            % (where, layer))
+        if input and inputs:
+            raise ValueError('Graph.%s: give input= (one node or input name) or inputs= '
+                             '(several, merged), not both' % where)
+        if create_output and name in self.output_order:
+            raise ValueError('Graph.%s: create_output=True, but there is already an output '
+                             'named %r' % (where, name))
         previous = self._lookup(input, where) if input else None
         merged = self._merge(inputs, merge_mode, where) if inputs else None
-        for source in (previous, merged):
-            if source is not None:
-                layer.set_previous(source)
+        saved = _snapshot(layer)
+        try:
+            for source in (previous, merged):
+                if source is not None:
+                    layer.set_previous(source)
+        except BaseException:
+            _restore(layer, saved)
+            raise
         if hasattr(layer, 'set_name'):
             layer.set_name(name)
         self.namespace.add(name)

@@ -9,7 +9,7 @@ Each layer knows its output shape when its input's is known, so a stack_size tha
 not match the previous layer's channels fails when the model is built; otherwise the
 op itself fails on the first batch, naming the layer, before any weight changes.
 """
-from .. import activations, initializations
+from .. import activations, initializations, validation
 from .. import theano
 from ..theano import tensor as T
 from ..theano.conv_primitives import conv_output_size, pool_output_size
@@ -120,9 +120,9 @@ class Convolution1D(_Convolution):
                  W_constraint=None, b_constraint=None):
         self.border_mode = _border_mode('Convolution1D', border_mode)
         super(Convolution1D, self).__init__()
-        self.nb_filter = nb_filter
-        self.input_dim = input_dim
-        self.filter_length = filter_length
+        self.nb_filter = validation.layer_size('Convolution1D', 'nb_filter', nb_filter)
+        self.input_dim = validation.layer_size('Convolution1D', 'input_dim', input_dim)
+        self.filter_length = validation.positive_int('Convolution1D', 'filter_length', filter_length)
         self.subsample_length = subsample_length
         self.subsample = (1, subsample_length)
         self.input = T.tensor3()
@@ -170,10 +170,10 @@ class Convolution2D(_Convolution):
         self.border_mode = _border_mode('Convolution2D', border_mode)
         super(Convolution2D, self).__init__()
         self.subsample = tuple(subsample)
-        self.nb_filter = nb_filter
-        self.stack_size = stack_size
-        self.nb_row = nb_row
-        self.nb_col = nb_col
+        self.nb_filter = validation.layer_size('Convolution2D', 'nb_filter', nb_filter)
+        self.stack_size = validation.layer_size('Convolution2D', 'stack_size', stack_size)
+        self.nb_row = validation.positive_int('Convolution2D', 'nb_row', nb_row)
+        self.nb_col = validation.positive_int('Convolution2D', 'nb_col', nb_col)
         self.input = T.tensor4()
         self._build((nb_filter, stack_size, nb_row, nb_col), init, activation, weights,
                     (W_regularizer, b_regularizer, activity_regularizer, W_constraint, b_constraint))
@@ -234,7 +234,7 @@ class MaxPooling1D(_Pooling):
 
     def __init__(self, pool_length=2, stride=None, ignore_border=True):
         super(MaxPooling1D, self).__init__()
-        self.pool_length = pool_length
+        self.pool_length = validation.positive_int('MaxPooling1D', 'pool_length', pool_length)
         self.stride = stride
         self.st = (stride, 1) if stride else None
         self.input = T.tensor3()
@@ -270,7 +270,7 @@ class MaxPooling2D(_Pooling):
     def __init__(self, poolsize=(2, 2), stride=None, ignore_border=True):
         super(MaxPooling2D, self).__init__()
         self.input = T.tensor4()
-        self.poolsize = tuple(poolsize)
+        self.poolsize = validation.shape_tuple('MaxPooling2D', 'poolsize', tuple(poolsize), what='')
         self.stride = stride
         self.st = tuple(stride) if stride else None
         self.ignore_border = ignore_border
@@ -299,7 +299,7 @@ class UpSample1D(_ShapedLayer):
 
     def __init__(self, length=2):
         super(UpSample1D, self).__init__()
-        self.length = length
+        self.length = validation.positive_int('UpSample1D', 'length', length)
         self.input = T.tensor3()
 
     def shape_of(self, shape):
@@ -320,7 +320,7 @@ class UpSample2D(_ShapedLayer):
     def __init__(self, size=(2, 2)):
         super(UpSample2D, self).__init__()
         self.input = T.tensor4()
-        self.size = tuple(size)
+        self.size = validation.shape_tuple('UpSample2D', 'size', tuple(size), what='')
 
     def shape_of(self, shape):
         return (shape[0], shape[1] * self.size[0], shape[2] * self.size[1])

@@ -181,7 +181,7 @@ class Dropout(MaskedLayer):
 
     def __init__(self, p):
         super(Dropout, self).__init__()
-        self.p = p
+        self.p = validation.in_unit_interval('Dropout', 'p', p)
         self.srng = RandomStreams(seed=np.random.randint(10e6))
 
     def get_output(self, train=False):
@@ -293,7 +293,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n):
         super(RepeatVector, self).__init__()
-        self.n = n
+        self.n = validation.positive_int('RepeatVector', 'n', n)
 
     def get_output(self, train=False):
         X = self.get_input(train)
@@ -419,10 +419,21 @@ class Merge(_LayerOfLayers):
         outputs = [layer.get_output(train) for layer in self.layers]
         if self.mode == 'concat':
             return T.concatenate(outputs, axis=-1)
+        self._check_same_shapes()
         merged = outputs[0]
         for out in outputs[1:]:  # a left fold, as 2015 built it
             merged = merged + out if self.mode == 'sum' else merged * out
         return merged
+
+    def _check_same_shapes(self):
+        """sum/mul of outputs whose known shapes differ broadcast silently in 2015."""
+        shapes = [getattr(layer, 'output_shape', None) for layer in self.layers]
+        known = [(k, s) for k, s in enumerate(shapes) if s is not None]
+        for k, shape in known[1:]:
+            if len(shape) != len(known[0][1]) or validation.shapes_conflict(known[0][1], shape):
+                raise ValueError('Merge(mode=%r): the merged outputs must have the same shape; '
+                                 'layer %d gives %s, layer %d gives %s'
+                                 % (self.mode, known[0][0], known[0][1], k, shape))
 
     def get_input(self, train=False):
         """The distinct inputs of the merged layers, in order of first appearance."""
@@ -459,6 +470,9 @@ class Permute(Layer):
     def __init__(self, dims):
         super(Permute, self).__init__()
         self.dims = tuple(dims)  # 2015 kept a JSON list as is and failed on (0,) + list
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError('Permute: dims must be a permutation of 1..%d (the sample axes, '
+                             '1-based), got %r' % (len(self.dims), dims))
 
     def get_output(self, train=False):
         return self.get_input(train).dimshuffle((0,) + self.dims)
@@ -542,9 +556,9 @@ class MaxoutDense(Layer):
                  W_constraint=None, b_constraint=None):
         super(MaxoutDense, self).__init__()
         self.init = initializations.get(init)
-        self.input_dim = input_dim
-        self.output_dim = output_dim
-        self.nb_feature = nb_feature
+        self.input_dim = validation.layer_size('MaxoutDense', 'input_dim', input_dim)
+        self.output_dim = validation.layer_size('MaxoutDense', 'output_dim', output_dim)
+        self.nb_feature = validation.positive_int('MaxoutDense', 'nb_feature', nb_feature)
         self.input = T.matrix()
         self.W = self.init((self.nb_feature, self.input_dim, self.output_dim))
         self.b = shared_zeros((self.nb_feature, self.output_dim))

@@ -7,7 +7,7 @@ index around to the end of the table without a word).
 """
 import numpy as np
 
-from .. import activations, initializations
+from .. import activations, initializations, validation
 from ..theano import tensor as T
 from ..theano.graph import apply, as_variable
 from .core import Layer, _weight_plumbing
@@ -54,8 +54,8 @@ class Embedding(Layer):
                  activity_regularizer=None, W_constraint=None, mask_zero=False, weights=None):
         super(Embedding, self).__init__()
         self.init = initializations.get(init)
-        self.input_dim = input_dim
-        self.output_dim = output_dim
+        self.input_dim = validation.layer_size('Embedding', 'input_dim', input_dim)
+        self.output_dim = validation.layer_size('Embedding', 'output_dim', output_dim)
         self.input = T.imatrix()
         self.W = self.init((self.input_dim, self.output_dim))
         self.mask_zero = mask_zero
@@ -98,8 +98,8 @@ class WordContextProduct(Layer):
     def __init__(self, input_dim, proj_dim=128, init='uniform', activation='sigmoid',
                  weights=None):
         super(WordContextProduct, self).__init__()
-        self.input_dim = input_dim
-        self.proj_dim = proj_dim
+        self.input_dim = validation.layer_size('WordContextProduct', 'input_dim', input_dim)
+        self.proj_dim = validation.layer_size('WordContextProduct', 'proj_dim', proj_dim)
         self.init = initializations.get(init)
         self.activation = activations.get(activation)
         self.input = T.imatrix()

@@ -5,7 +5,7 @@ randint, as Dropout), so seeded scripts draw 2015's noise bit for bit.
 """
 import numpy as np
 
-from .. import theano
+from .. import theano, validation
 from ..theano import tensor as T
 from ..theano.sandbox.rng_mrg import MRG_RandomStreams as RandomStreams
 from .core import MaskedLayer
@@ -36,7 +36,7 @@ class GaussianDropout(MaskedLayer):
 
     def __init__(self, p):
         super(GaussianDropout, self).__init__()
-        self.p = p
+        self.p = validation.non_negative('GaussianDropout', 'p', p)
         self.srng = RandomStreams(seed=np.random.randint(10e6))
 
     def get_output(self, train=False):

@@ -110,7 +110,9 @@ class Recurrent(SequenceLayer):
 
 def _common(layer, input_dim, output_dim, init, inner_init, activation, truncate_gradient,
             return_sequences, inner_activation=None):
-    layer.input_dim = input_dim
+    name = type(layer).__name__
+    layer.input_dim = validation.layer_size(name, 'input_dim', input_dim)
+    output_dim = validation.layer_size(name, 'output_dim', output_dim)
     layer.output_dim = output_dim
     layer.truncate_gradient = truncate_gradient
     layer.return_sequences = return_sequences
@@ -170,7 +172,7 @@ class SimpleDeepRNN(Recurrent):
         super(SimpleDeepRNN, self).__init__()
         _common(self, input_dim, output_dim, init, inner_init, activation, truncate_gradient,
                 return_sequences, inner_activation)
-        self.depth = depth
+        self.depth = validation.positive_int('SimpleDeepRNN', 'depth', depth)
         self.W = self.init((self.input_dim, self.output_dim))
         self.Us = [self.inner_init((self.output_dim, self.output_dim)) for _ in range(self.depth)]
         self.b = shared_zeros((self.output_dim))

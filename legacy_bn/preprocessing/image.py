@@ -14,6 +14,8 @@ import re
 
 import numpy as np
 
+from .. import validation
+
 
 def _ndimage():
     try:
@@ -228,6 +230,7 @@ class ImageDataGenerator(object):
         """Yield (batch of transformed, standardized float64 images, matching y) once
         over the data. shuffle: X and y are shuffled in place together (as 2015), with
         np.random seeded from `random`. save_to_dir: also write each batch's images."""
+        validation.positive_int('ImageDataGenerator.flow', 'batch_size', batch_size)
         self._check_fitted('flow')
         if len(X) != len(y):
             raise ValueError('ImageDataGenerator.flow: X has %d samples but y has %d'

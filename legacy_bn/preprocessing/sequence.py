@@ -19,6 +19,10 @@ def pad_sequences(sequences, maxlen=None, dtype='int32', padding='pre', truncati
     """
     if padding not in ('pre', 'post'):
         raise ValueError("Padding type '%s' not understood" % padding)
+    if maxlen is not None and (isinstance(maxlen, bool) or not isinstance(maxlen, int)
+                               or maxlen < 0):
+        raise ValueError('pad_sequences: maxlen must be None or an integer >= 0, got %r'
+                         % (maxlen,))
     if truncating not in ('pre', 'post'):
         raise ValueError("Truncating type '%s' not understood" % truncating)
     lengths = [len(s) for s in sequences]

@@ -18,7 +18,8 @@ from collections import OrderedDict
 import numpy as np
 
 from .errors import MissingInputError, UnusedInputError
-from .graph import SharedVariable, Variable, as_variable, depends_on, filter_value, toposort
+from .graph import (SharedVariable, Variable, as_variable, clone_replace, depends_on, filter_value,
+                    toposort)
 from .backprop import COMPOSITE, PLAIN, PRIMITIVE, STATEFUL, ReversePlan, is_primitive
 from .ops import OPS, raw_impl
 from .rewrite import passes_for
@@ -42,50 +43,73 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
         from the values before the call and assigned together at its end - and only if
         the whole call succeeded. An update keeps its variable's number of dimensions, and
         an integer variable takes only integer updates (TypeError, as in Theano).
-    givens: not supported (NotImplementedError).
+    givens: {variable: expression} (or pairs): the graph is built with each variable
+        replaced by its expression, all at once (the minibatch idiom
+        `givens={x: data[i * bs:(i + 1) * bs]}` with a shared `data`). The expression
+        must have the variable's dtype and number of dimensions (TypeError otherwise,
+        as in Theano); a variable that no output or update uses is an error unless
+        on_unused_input is 'warn' or 'ignore' (Theano ignored it silently).
+    inputs may also be theano.In / theano.Param: a default value (the argument may then
+        be left out), a name for keyword calls, strict / allow_downcast per input.
     allow_input_downcast: True casts any numeric input to the input's dtype; None (the
         default) accepts only safe casts, except that a Python float becomes floatX;
         False accepts only safe casts.
     mode: 'FAST_COMPILE' runs only the merge rewrite; anything else (default 'FAST_RUN')
         all rewrites. The results are the same to floating-point tolerance.
-    name, no_default_updates: accepted for compatibility; no effect.
+    no_default_updates: False (default) adds the default update of every shared
+        variable in the graph that has one (a RandomStreams draw advances its generator);
+        True adds none; a list names the shared variables whose default updates are left out.
+    name: kept as f.name.
     on_unused_input: 'raise' (default), 'warn' or 'ignore' for inputs nothing depends on.
 
     Errors at call time name the input (or the node) and the shapes and dtypes involved.
     """
     return Function(inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input,
-                    mode)
+                    mode, no_default_updates)
 
 
 class Function:
     def __init__(self, inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input,
-                 mode=None):
-        if givens:
-            raise NotImplementedError('function(): givens are not supported; pass the values as inputs')
+                 mode=None, no_default_updates=False):
         self.name = name
         self.allow_input_downcast = allow_input_downcast
-        self.inputs = self._check_inputs(inputs)
+        self.inputs, self._input_specs = self._check_inputs(inputs, allow_input_downcast)
         self.single_output = outputs is not None and not isinstance(outputs, (list, tuple))
         outputs = [] if outputs is None else [outputs] if self.single_output else list(outputs)
         outputs = [as_variable(o) for o in outputs]
         update_pairs = self._check_updates(updates)
 
         roots = outputs + [value for _, value in update_pairs]
+        if givens:
+            roots = clone_replace(roots, _check_givens(givens, roots, on_unused_input))
+        update_pairs = [(sv, v) for (sv, _), v in zip(update_pairs, roots[len(outputs):])]
+        outputs = roots[:len(outputs)]
+        defaults = _default_updates(roots, update_pairs, no_default_updates, self.inputs)
+        if defaults:
+            update_pairs += self._check_updates(defaults)
+            roots = outputs + [value for _, value in update_pairs]
         self._check_missing(roots, update_pairs, len(outputs))
         self._check_unused(roots, on_unused_input)
         for rewrite in passes_for(mode):
             roots = rewrite(roots)
         outputs, update_values = roots[:len(outputs)], roots[len(outputs):]
-        self.updates = [(sv, v) for (sv, _), v in zip(update_pairs, update_values)]
+        updates = [(sv, v) for (sv, _), v in zip(update_pairs, update_values)]
+        # generators (RandomStreams) are objects, not arrays: assigned as they are
+        opaque = [(sv, v) for sv, v in updates if sv.dtype == 'object']
+        self.updates = [(sv, v) for sv, v in updates if sv.dtype != 'object']
         update_values, self._accumulates = _accumulating_updates(self.updates)
-        self._build_schedule(outputs, update_values)
+        self._build_schedule(outputs, update_values, opaque)
 
     # -- checks made once, when the function is built ---------------------------
-    def _check_inputs(self, inputs):
-        if isinstance(inputs, Variable):
+    def _check_inputs(self, inputs, allow_input_downcast):
+        """The input variables, and per input (name, default or _MISSING, allow_downcast)."""
+        if isinstance(inputs, (Variable, In)):
             raise TypeError('function(): inputs must be a list of variables, got the single %s'
-                            % inputs.describe())
-        inputs = list(inputs)
+                            % (inputs.describe() if isinstance(inputs, Variable) else inputs))
+        specs = [In(i) if not isinstance(i, In) else i for i in inputs]
+        inputs = [i.variable for i in specs]
+        specs = [(i.name, i.value, allow_input_downcast if i.allow_downcast is None
+                  else i.allow_downcast) for i in specs]
         for var in inputs:
             if not isinstance(var, Variable) or var.op != 'input':
                 what = var.describe() if isinstance(var, Variable) else repr(var)
@@ -93,7 +117,10 @@ class Function:
                                 'shared variables and expressions cannot be inputs' % what)
         if len(set(map(id, inputs))) != len(inputs):
             raise ValueError('function(): the same input variable is listed twice')
-        return inputs
+        for k, (var, (_, default, downcast)) in enumerate(zip(inputs, specs)):
+            if default is not _MISSING:     # checked now: a bad default fails here, not later
+                filter_value(default, var, downcast, 'function(): the default of input %d' % k)
+        return inputs, specs
 
     @staticmethod
     def _check_updates(updates):
@@ -152,9 +179,11 @@ class Function:
                 warnings.warn(msg)
 
     # -- the schedule -----------------------------------------------------------
-    def _build_schedule(self, outputs, update_values):
+    def _build_schedule(self, outputs, update_values, opaque):
+        update_values = update_values + [v for _, v in opaque]
         nodes = self._nodes = toposort(outputs + update_values)
         slot = {id(n): i for i, n in enumerate(nodes)}
+        self._opaque_updates = [(sv, slot[id(v)]) for sv, v in opaque]
         self._template = [None] * len(nodes)
         self._input_slots = [slot.get(id(v)) for v in self.inputs]
         self._shared_slots = []
@@ -170,7 +199,7 @@ class Function:
         # whether that value must be copied: a leaf, or an array also handed out as an output)
         self._update_slots = [(sv, slot[id(v)], v.op in ('input', 'shared', 'constant')
                                or slot[id(v)] in self._output_slots)
-                              for (sv, _), v in zip(self.updates, update_values)]
+                              for (sv, _), v in zip(self.updates, update_values)]  # not opaque
 
         groups = _grad_groups(nodes)
         owner = {}                      # id(node) -> the group that produces its value
@@ -201,15 +230,12 @@ class Function:
 
     # -- a call -------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if kwargs:
+        if kwargs or len(args) != len(self.inputs):
             args = self._merge_keywords(args, kwargs)
-        if len(args) != len(self.inputs):
-            raise TypeError('function call: expected %d argument(s) (%s), got %d'
-                            % (len(self.inputs), ', '.join(v.describe() for v in self.inputs),
-                               len(args)))
         values = list(self._template)
-        for k, (var, arg, s) in enumerate(zip(self.inputs, args, self._input_slots)):
-            value = filter_value(arg, var, self.allow_input_downcast, 'input %d' % k)
+        for k, (var, arg, s, spec) in enumerate(zip(self.inputs, args, self._input_slots,
+                                                    self._input_specs)):
+            value = filter_value(arg, var, spec[2], 'input %d' % k)
             if s is not None:
                 values[s] = value
         for s, sv in self._shared_slots:
@@ -240,30 +266,136 @@ class Function:
                 np.add(sv._value, values[s], out=sv._value)
             else:
                 sv._value = v
+        for sv, s in self._opaque_updates:
+            sv._value = values[s]
         for holder, new_state in pending:
             holder.state = new_state
         return outputs[0] if self.single_output else outputs
 
     def _merge_keywords(self, args, kwargs):
-        """The positional arguments completed by the keyword ones (input names)."""
-        by_name = {v.name: i for i, v in enumerate(self.inputs)}
+        """The positional arguments completed by the keyword ones (input names) and the
+        inputs' default values (theano.In(value=...))."""
+        def wrong_count():
+            return TypeError('function call: expected %d argument(s) (%s), got %d'
+                             % (len(self.inputs), ', '.join(v.describe() for v in self.inputs),
+                                len(args)))
+        if len(args) > len(self.inputs):
+            raise wrong_count()
+        by_name = {spec[0]: i for i, spec in enumerate(self._input_specs) if spec[0]}
         merged = list(args) + [_MISSING] * (len(self.inputs) - len(args))
         for key, val in kwargs.items():
             if key not in by_name:
-                raise TypeError('function call: unknown input name %r' % key)
+                raise TypeError('function call: unknown input name %r (the named inputs are %s)'
+                                % (key, ', '.join(sorted(by_name)) or 'none'))
             k = by_name[key]
             if k < len(args):
                 raise TypeError('function call: input %d, %s, is given both positionally and '
                                 'by keyword' % (k, self.inputs[k].describe()))
             merged[k] = val
+        for k, val in enumerate(merged):
+            if val is _MISSING and self._input_specs[k][1] is not _MISSING:
+                merged[k] = self._input_specs[k][1]
         missing = ['%d, %s' % (k, self.inputs[k].describe())
                    for k, val in enumerate(merged) if val is _MISSING]
+        if missing and not kwargs:
+            raise wrong_count()
         if missing:
             raise TypeError('function call: missing input %s' % '; '.join(missing))
         return merged
 
 
-_MISSING = object()
+class _Missing:
+    def __repr__(self):
+        return '<no value>'
+
+
+_MISSING = _Missing()
+
+
+class In:
+    """theano.In: a function input with options.
+
+    value: a default used when the call leaves the argument out; name: the keyword
+    the call may use (default: the variable's name); allow_downcast: as function()'s
+    allow_input_downcast, for this input; strict=True accepts only data of the exact
+    dtype. mutable and borrow are accepted: legacy_bn never writes into an input."""
+
+    def __init__(self, variable, name=None, value=None, update=None, mutable=None,
+                 strict=False, allow_downcast=None, autoname=True, implicit=None,
+                 borrow=None, shared=False):
+        if not isinstance(variable, Variable):
+            raise TypeError('In(): variable must be a symbolic input, got %r' % (variable,))
+        if update is not None or implicit or shared:
+            raise NotImplementedError('In(): update=/implicit=/shared= (an input that keeps '
+                                      'state between calls) is not supported; use a shared '
+                                      'variable and updates=')
+        self.variable = variable
+        self.name = name if name is not None else (variable.name if autoname else None)
+        self.value = _MISSING if value is None else value     # None: no default, as in Theano
+        self.mutable, self.borrow, self.strict = mutable, borrow, strict
+        self.allow_downcast = 'strict' if strict else allow_downcast
+
+    def __repr__(self):
+        return 'In(%s)' % self.variable.describe()
+
+
+def Param(variable, default=None, name=None, mutable=False, strict=False,
+          allow_downcast=None, implicit=None, borrow=None):
+    """theano.Param (Theano 0.7's name): In with `default` for `value`."""
+    return In(variable, name=name, value=default, mutable=mutable, strict=strict,
+              allow_downcast=allow_downcast, implicit=implicit, borrow=borrow)
+
+
+def _check_givens(givens, roots, on_unused_input):
+    """{id(variable): replacement} from function()'s givens, checked."""
+    pairs = list(givens.items()) if isinstance(givens, dict) else list(givens)
+    in_graph = set(map(id, toposort(roots)))
+    replace = {}
+    for pair in pairs:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise TypeError('function(): givens must be a dict or (variable, expression) pairs, '
+                            'got the entry %r' % (pair,))
+        var, expr = pair
+        if not isinstance(var, Variable) or var.op == 'constant':
+            raise TypeError('function(): a givens key must be a symbolic variable (an input or a '
+                            'shared variable), got %r' % (var,))
+        if id(var) in replace:
+            raise ValueError('function(): givens replaces %s twice' % var.describe())
+        expr = as_variable(expr)
+        if expr.dtype != var.dtype or expr.ndim != var.ndim:
+            raise TypeError('function(): givens: %s is replaced by %s, which has another type; '
+                            'the replacement must have dtype %s and %d dimensions (cast it, '
+                            'T.cast(expr, %r), or index it)'
+                            % (var.describe(), expr.describe(), var.dtype, var.ndim, var.dtype))
+        if id(var) not in in_graph:
+            msg = ('function(): givens: %s is not used by any output or update, so replacing '
+                   'it does nothing (pass on_unused_input="ignore" to allow this)'
+                   % var.describe())
+            if on_unused_input == 'raise':
+                raise UnusedInputError(msg)
+            if on_unused_input == 'warn':
+                warnings.warn(msg)
+        replace[id(var)] = expr
+    return replace
+
+
+def _default_updates(roots, update_pairs, no_default_updates, inputs):
+    """(shared variable, its default_update) for the shared variables in the graph that
+    have one and are not updated explicitly (Theano's default updates)."""
+    if no_default_updates is True:
+        return []
+    skip = set(map(id, no_default_updates or ())) | set(id(sv) for sv, _ in update_pairs)
+    given = set(map(id, inputs))
+    found = []
+    for n in toposort(roots):
+        if n.op == 'shared' and getattr(n, 'default_update', None) is not None \
+                and id(n) not in skip:
+            skip.add(id(n))
+            # a generator drawn from inside a scan step: its default update is an
+            # expression of the step; scan returns the update to pass instead
+            if all(m.op != 'input' or id(m) in given for m in toposort([n.default_update])):
+                found.append((n, n.default_update))
+    return found
 
 
 def _update_dtype_fits(update_dtype, shared_dtype):

@@ -10,6 +10,7 @@ it before compilation, the way Theano's optimizer did.
 so errors such as an update changing the number of dimensions are caught by
 `function()`, not in the middle of a training run.
 """
+import copy
 import numbers
 
 import numpy as np
@@ -18,7 +19,8 @@ import numpy as np
 class Variable:
     """A symbolic tensor: the result of `op` applied to `inputs`."""
 
-    __slots__ = ('op', 'inputs', 'attrs', 'dtype', 'ndim', 'name', '_eval_fn', '__weakref__')
+    __slots__ = ('op', 'inputs', 'attrs', 'dtype', 'ndim', 'name', '_eval_fn', '_is_nonzero',
+                 '__weakref__')
 
     def __init__(self, op, inputs=(), attrs=None, dtype=None, ndim=None, name=None):
         self.op = op
@@ -28,6 +30,7 @@ class Variable:
         self.ndim = ndim
         self.name = name
         self._eval_fn = None
+        self._is_nonzero = True
 
     # -- identity and printing --------------------------------------------
     def __repr__(self):
@@ -41,9 +44,13 @@ class Variable:
         return '%s (%s %s)' % (label, self.dtype, kind)
 
     def __bool__(self):
-        # Theano refused this too: `if x > 0:` on a symbol is always a bug.
-        raise TypeError('%s is symbolic: it has no truth value until a function is called; '
-                        'use T.switch for a conditional' % self.describe())
+        # Theano 0.8's rule: every variable is true (`if not W:` tests for None), except
+        # the result of a Python comparison operator (`if x > 0:`, `a < b < c`): an error.
+        if self._is_nonzero:
+            return True
+        raise TypeError('%s is the result of a comparison of symbolic values: it has no truth '
+                        'value until a function is called; use T.switch for a conditional, '
+                        'T.and_/T.or_ to combine comparisons' % self.describe())
 
     def __iter__(self):
         # a vector of known length unpacks, as in Theano: `b, ch, r, c = X.shape`
@@ -71,10 +78,16 @@ class Variable:
     def __neg__(self): return apply('neg', self)
     def __pos__(self): return self
     def __abs__(self): return apply('abs', self)
-    def __lt__(self, other): return apply('lt', self, other)
-    def __le__(self, other): return apply('le', self, other)
-    def __gt__(self, other): return apply('gt', self, other)
-    def __ge__(self, other): return apply('ge', self, other)
+    def __lt__(self, other): return _no_truth(apply('lt', self, other))
+    def __le__(self, other): return _no_truth(apply('le', self, other))
+    def __gt__(self, other): return _no_truth(apply('gt', self, other))
+    def __ge__(self, other): return _no_truth(apply('ge', self, other))
+    def __and__(self, other): return apply('and_', self, other)
+    def __rand__(self, other): return apply('and_', other, self)
+    def __or__(self, other): return apply('or_', self, other)
+    def __ror__(self, other): return apply('or_', other, self)
+    def __xor__(self, other): return apply('xor', self, other)
+    def __invert__(self): return apply('invert', self)
     # `==` stays identity (as in Theano): nodes are dictionary keys. Use T.eq.
     __hash__ = object.__hash__
 
@@ -162,14 +175,22 @@ class Variable:
         return self._eval_fn()
 
 
+def _no_truth(var):
+    var._is_nonzero = False
+    return var
+
+
 class SharedVariable(Variable):
     """A variable whose value persists between calls (`theano.shared`)."""
 
-    __slots__ = ('_value',)
+    __slots__ = ('_value', 'default_update')
 
     def __init__(self, value, name=None):
         super().__init__('shared', dtype=value.dtype, ndim=value.ndim, name=name)
         self._value = value
+        # an expression function() uses as this variable's update when none is given
+        # (unless no_default_updates); a RandomStreams draw sets its generator's
+        self.default_update = None
 
     def get_value(self, borrow=False, return_internal_type=False):
         return self._value if borrow else self._value.copy()
@@ -193,6 +214,9 @@ def shared(value, name=None, borrow=False, strict=False, allow_downcast=None):
     """theano.shared: a SharedVariable holding (a copy of) `value`."""
     if isinstance(value, Variable):
         raise TypeError('shared() needs a value, got the symbolic %s' % value.describe())
+    if isinstance(value, np.random.RandomState):      # Theano's RandomStateSharedVariable
+        from .tensor.shared_randomstreams import RandomStateSharedVariable
+        return RandomStateSharedVariable(value if borrow else copy.deepcopy(value), name=name)
     arr = value if borrow and isinstance(value, np.ndarray) else np.array(value)
     if arr.dtype.kind not in 'biuf':
         raise TypeError('shared(%s): dtype %s is not a numeric tensor type'
@@ -280,6 +304,10 @@ def filter_value(data, var, allow_downcast, what):
         arr = data
     elif data is None:
         raise TypeError('%s: %s is missing (got None)' % (what, var.describe()))
+    elif allow_downcast == 'strict':           # theano.In(strict=True): no conversion at all
+        raise TypeError('%s: %s is strict: it takes only an ndarray of dtype %s, got %s'
+                        % (what, var.describe(), target,
+                           getattr(data, 'dtype', type(data).__name__)))
     elif type(data) is float and allow_downcast is None and target == config.floatX:
         arr = np.asarray(data, dtype=target)
     else:
@@ -341,6 +369,22 @@ def toposort(outputs):
                 stack.pop()
                 order.append(node)
     return order
+
+
+def clone_replace(roots, replace):
+    """The roots with every node whose id is a key of `replace` replaced by its value,
+    all at once (the replacements themselves are not searched). Nodes whose inputs
+    change are copied; the caller's graph is not changed."""
+    memo = dict(replace)
+    for node in toposort(roots):
+        if id(node) in memo:
+            continue
+        inputs = tuple(memo.get(id(i), i) for i in node.inputs)
+        if any(a is not b for a, b in zip(inputs, node.inputs)):
+            memo[id(node)] = Variable(node.op, inputs, node.attrs, node.dtype, node.ndim, node.name)
+        else:
+            memo[id(node)] = node
+    return [memo[id(r)] for r in roots]
 
 
 def depends_on(outputs, targets):

@@ -81,8 +81,33 @@ abs_ = _elementwise(np.abs, lambda g, a, x: g * np.sign(x))
 # sigmoid in tanh form: stable for large |x| and float32 stays float32
 sigmoid = _elementwise(lambda x: (np.tanh(as_float(x) * 0.5) + 1) * 0.5,
                        lambda g, a, x: g * a * (1 - a))
-softplus = _elementwise(lambda x: np.logaddexp(0, as_float(x)).astype(as_float(x).dtype, copy=False),
+softplus = _elementwise(lambda x: _softplus(as_float(x)),
                         lambda g, a, x: g * ((np.tanh(x * 0.5) + 1) * 0.5))
+
+
+def _softplus(x):
+    """Theano's ScalarSoftplus: 0 below -30, x above 30, log1p(exp(x)) between."""
+    with np.errstate(over='ignore'):
+        mid = np.log1p(np.exp(x))
+    return np.where(x < -30, np.zeros((), x.dtype), np.where(x > 30, x, mid)).astype(x.dtype, copy=False)
+
+
+def _ultra_fast_tanh_half(x):
+    """Theano's piecewise approximation z of tanh(x / 2) in ultra_fast_sigmoid, and dz/dx."""
+    u = np.abs(x) * 0.5
+    z = np.where(u < 1.7, 1.5 * u / (1 + u),
+                 np.where(u < 3, 0.935409070603099 + 0.0458812946797165 * (u - 1.7),
+                          0.99505475368673))
+    dz = np.where(u < 1.7, 1.5 / np.square(1 + u), np.where(u < 3, 0.0458812946797165, 0.0)) * 0.5
+    return np.sign(x) * z, dz
+
+
+# Theano 0.8 had no gradient for it (grad() failed); this is the slope of its pieces
+ultra_fast_sigmoid = _elementwise(
+    lambda x: (0.5 * (_ultra_fast_tanh_half(as_float(x))[0] + 1)).astype(as_float(x).dtype, copy=False),
+    lambda g, a, x: g * 0.5 * _ultra_fast_tanh_half(x)[1])
+
+
 # Theano: every argument equal to the result receives the full gradient (no split on ties)
 maximum = _elementwise(np.maximum, lambda g, a, x, y: g * (x == a), lambda g, a, x, y: g * (y == a))
 minimum = _elementwise(np.minimum, lambda g, a, x, y: g * (x == a), lambda g, a, x, y: g * (y == a))
@@ -91,6 +116,27 @@ clip = _elementwise(lambda x, lo, hi: np.clip(x, lo, hi),
                     lambda g, a, x, lo, hi: g * ((x >= lo) & (x <= hi)),
                     lambda g, a, x, lo, hi: g * (x < lo),
                     lambda g, a, x, lo, hi: g * (x > hi))
+# the rest of theano.tensor's float functions 2015 model code calls
+log1p = _elementwise(lambda x: np.log1p(as_float(x)), lambda g, a, x: g / (1 + x))
+expm1 = _elementwise(lambda x: np.expm1(as_float(x)), lambda g, a, x: g * (a + 1))
+sin = _elementwise(lambda x: np.sin(as_float(x)), lambda g, a, x: g * np.cos(x))
+cos = _elementwise(lambda x: np.cos(as_float(x)), lambda g, a, x: -g * np.sin(x))
+inv = _elementwise(lambda x: np.reciprocal(as_float(x)), lambda g, a, x: -g * a * a)
+# Theano's xlogx.XlogX / XlogY0: 0 where x == 0 (0 log 0 taken as its limit)
+xlogx = _elementwise(lambda x: _zero_where_x_zero(x, x, lambda x, y: x * np.log(y)),
+                     lambda g, a, x: g * (1 + np.log(np.where(x == 0, 1, x))))
+xlogy0 = _elementwise(lambda x, y: _zero_where_x_zero(x, y, lambda x, y: x * np.log(y)),
+                      lambda g, a, x, y: g * np.log(np.where(x == 0, 1, y)),
+                      lambda g, a, x, y: g * x / y)
+
+
+def _zero_where_x_zero(x, y, fn):
+    x, y = as_float(x), as_float(y)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        out = fn(x, y)
+    return np.where(x == 0, np.zeros((), out.dtype), out)
+
+
 where = _elementwise(np.where, None,
                      lambda g, a, c, x, y: np.where(c, g, 0),
                      lambda g, a, c, x, y: np.where(c, 0, g))

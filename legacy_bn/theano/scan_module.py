@@ -21,12 +21,11 @@ from collections import OrderedDict
 from operator import itemgetter
 
 import numpy as np
-from autograd import make_vjp
 from autograd.builtins import SequenceBox, TupleVSpace
-from autograd.core import defvjp, defvjp_argnums, primitive_vjps
+from autograd.core import defvjp, defvjp_argnums, make_vjp, primitive_vjps
 from autograd.extend import primitive
 
-from .graph import Variable, as_variable, depends_on, toposort
+from .graph import Variable, as_variable, clone_replace, depends_on, toposort
 from .ops import OPS, Op, raw_impl
 from .primitives import unbroadcast
 from .rewrite import PASSES, _freeze
@@ -72,6 +71,10 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         raise ValueError('scan: outputs_info has %d entries but the step function returned %d '
                          'outputs' % (len(infos), len(outputs)))
     _check_states(infos, outputs)
+    outputs = _step_gradients(outputs, args)
+    n_user = len(outputs)
+    generators, args, outputs = _thread_generators(args, outputs, len(non_seqs))
+    infos = infos + [(g, [-1]) for g in generators]
 
     if n_steps is not None and not isinstance(n_steps, Variable):
         n_steps = int(n_steps)
@@ -86,8 +89,68 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     node = Variable('scan', outer, {'spec': spec}, first.dtype, first.ndim + 1, name=name)
     stacked = [Variable('scan_output', (node,), {'index': k}, o.dtype, o.ndim + 1)
                for k, o in enumerate(outputs)]
+    # each generator drawn from in the step: its state after the last step
+    updates = OrderedDict((g, stacked[n_user + k][-1]) for k, g in enumerate(generators))
+    stacked = stacked[:n_user]
     result = stacked[0] if len(stacked) == 1 else stacked
-    return result, OrderedDict()
+    return result, updates
+
+
+def _step_gradients(outputs, placeholders):
+    """T.grad called inside the step: each cost's grad nodes that depend on the step's
+    values become one node that calls a function compiled from the cost's graph (its
+    inputs: the symbolic inputs that graph reads) at every step. No gradient passes back
+    through such a node (a scan of a step gradient is not differentiated again)."""
+    nodes = toposort(outputs)
+    if not any(n.op == 'grad' for n in nodes):
+        return outputs
+    inside = depends_on(outputs, placeholders)
+    by_cost = OrderedDict()
+    for n in nodes:
+        if n.op == 'grad' and id(n) in inside:
+            by_cost.setdefault(id(n.inputs[0]), (n.inputs[0], []))[1].append(n)
+    from .compile import function
+    replace = {}
+    for cost, grads in by_cost.values():
+        ins = [n for n in toposort([cost] + [g.inputs[1] for g in grads]) if n.op == 'input']
+        fn = function(ins, list(grads), on_unused_input='ignore')
+        call = Variable('step_gradients', ins, {'fn': fn}, object, 0)
+        for k, g in enumerate(grads):
+            replace[id(g)] = Variable('pick', (call,), {'index': k}, g.dtype, g.ndim)
+    return clone_replace(outputs, replace)
+
+
+OPS['step_gradients'] = Op(lambda *args, fn: fn(*args), None, differentiable=False)
+OPS['pick'] = Op(lambda values, index: values[index], None, differentiable=False)
+
+
+def _thread_generators(args, outputs, n_non_seqs):
+    """Random draws in the step advance their generator at every step, as Theano's
+    scan made them: each generator (a RandomStreams shared RandomState) becomes a state
+    of the loop - a placeholder the step's draws read, and the draws' next state as an
+    extra output fed back. Returns (generators, placeholders, outputs)."""
+    nodes = toposort(outputs)
+    if any(n.op in ('mrg_uniform', 'mrg_normal') for n in nodes):
+        raise NotImplementedError(
+            'scan: MRG_RandomStreams draws inside a scan step are not supported; draw the '
+            'random numbers outside the step (one draw of shape (n_steps, ...)) and pass them '
+            'as a sequence, or use theano.tensor.shared_randomstreams.RandomStreams, whose '
+            'draws scan threads through the steps')
+    draws = [n for n in nodes if n.op == 'rs_draw']
+    if not draws:
+        return [], args, outputs
+    generators = []
+    for d in draws:
+        if all(d.inputs[0] is not g for g in generators):
+            generators.append(d.inputs[0])
+    if len(generators) != len(draws):
+        raise NotImplementedError('scan: one generator drawn from twice in a step')
+    holders = [_placeholder(object, 0, 'rng%d' % k) for k in range(len(generators))]
+    next_states = [Variable('rs_state', (d,), {}, object, 0) for d in draws]
+    replace = {id(g): h for g, h in zip(generators, holders)}
+    roots = clone_replace(outputs + next_states, replace)
+    cut = len(args) - n_non_seqs
+    return generators, args[:cut] + holders + args[cut:], roots
 
 
 def _as_list(x):
@@ -603,7 +666,9 @@ def _vjp_maker(node):
     maker = primitive_vjps.get(impl)
     if maker is not None:
         return maker
-    # an op written with autograd.numpy: trace this one node
+    # an op written with autograd.numpy (subtensor, dimshuffle, reshape ...): trace this
+    # one node. autograd.core.make_vjp(fun, x) -> (vjp, value); x is the tuple of the
+    # differentiated arguments, so vjp gives one gradient per argnum.
 
     def traced(argnums, ans, args, attrs):
         def partial(diff):

@@ -6,18 +6,41 @@ import numpy as np
 from tqdm import tqdm
 
 
+# Functions of those modules that are helpers, not something a config or a string names.
+HELPER_NAMES = frozenset(['get', 'get_fans', 'clip_norm', 'kl_divergence'])
+
+
+def lookup_table(module_params):
+    """What a name may resolve to in `module_params`: a registry dict is taken as it is; a
+    module's globals() give the public functions and classes defined in a module of that
+    name, this one or the same module of another release that it reuses (legacy_bn.activations
+    for legacy_bn.keras03.activations), so 'np', 'T', '__builtins__' or a class imported from
+    elsewhere never resolve."""
+    module = module_params.get('__name__')
+    if not isinstance(module, str):
+        return module_params
+    leaf = module.rsplit('.', 1)[-1]
+    return {name: obj for name, obj in module_params.items()
+            if not name.startswith('_') and name not in HELPER_NAMES and callable(obj)
+            and str(getattr(obj, '__module__', '')).rsplit('.', 1)[-1] == leaf}
+
+
 def get_from_module(identifier, module_params, module_name, instantiate=False, kwargs=None):
-    """Resolve `identifier` in `module_params` (a module's globals()) if it is a string.
+    """Resolve `identifier` in `module_params` (a module's globals(), or a registry dict) if
+    it is a string; see lookup_table() for what a module's names may resolve to.
 
     Non-strings (functions, optimizer or regularizer objects) are returned unchanged.
     With `instantiate`, the name is called (with `kwargs` if given), so 'sgd' gives SGD().
-    An unknown name raises ValueError('Invalid <module_name>: <name>') — Keras raised a
-    bare Exception with that message; ValueError is a subclass, so old handlers still work.
+    An unknown name raises ValueError('Invalid <module_name>: <name>' and the valid names) —
+    Keras raised a bare Exception with that message; ValueError is a subclass, so old
+    handlers still work.
     """
     if isinstance(identifier, str):
-        res = module_params.get(identifier)
+        table = lookup_table(module_params)
+        res = table.get(identifier)
         if not res:
-            raise ValueError('Invalid ' + str(module_name) + ': ' + str(identifier))
+            raise ValueError('Invalid %s: %s (valid: %s)'
+                             % (module_name, identifier, ', '.join(sorted(table))))
         if instantiate and not kwargs:
             return res()
         elif instantiate and kwargs:

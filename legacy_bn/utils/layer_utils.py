@@ -15,8 +15,12 @@ LAYER_MODULES = (core, normalization, embeddings, recurrent, advanced_activation
 
 
 def container_from_config(original_layer_dict, custom_layers={}):
+    name = config_name(original_layer_dict, 'layer')
     layer_dict = copy.deepcopy(original_layer_dict)
-    name = layer_dict.pop('name')
+    del layer_dict['name']
+    if name in ('Sequential', 'Merge') and not isinstance(layer_dict.get('layers'), list):
+        raise ValueError('model_from_config: a %s config needs "layers", a list of layer '
+                         'configs, got %s' % (name, type(layer_dict.get('layers')).__name__))
     if name == 'Sequential':
         return containers.Sequential([container_from_config(layer, custom_layers)
                                       for layer in layer_dict.get('layers')])
@@ -33,20 +37,47 @@ def container_from_config(original_layer_dict, custom_layers={}):
     for k, v in list(layer_dict.items()):
         # nested dicts are regularizer and constraint configs
         if isinstance(v, dict):
-            vname = v.pop('name')
+            vname = config_name(v, 'the %r of layer %s' % (k, name))
+            del v['name']
             if vname in _class_names(constraints):
                 layer_dict[k] = constraints.get(vname, v)
             elif vname in _class_names(regularizers):
                 layer_dict[k] = regularizers.get(vname, v)
+            else:
+                raise ValueError('model_from_config: %r of layer %s names %r, which is no '
+                                 'constraint or regularizer' % (k, name, vname))
     if name in custom_layers:
         return custom_layers[name](**layer_dict)
-    for module in LAYER_MODULES:
-        cls = getattr(module, name, None)
-        if inspect.isclass(cls):
-            if name == 'Reshape':
-                return cls(*layer_dict['dims'])
-            return cls(**layer_dict)
-    raise ValueError('model_from_config: unknown layer %r' % name)
+    cls = layer_classes().get(name)
+    if cls is None:
+        raise ValueError('model_from_config: unknown layer %r (known: %s; pass custom_layers='
+                         '{name: class} for others)' % (name, ', '.join(sorted(layer_classes()))))
+    if name == 'Reshape':
+        return cls(*layer_dict['dims'])
+    return cls(**layer_dict)
+
+
+def config_name(config, what):
+    """The 'name' of a config dict, or a ValueError saying what is malformed."""
+    if not isinstance(config, dict):
+        raise ValueError('model_from_config: %s config must be a mapping with a "name", got %s'
+                         % (what, type(config).__name__))
+    name = config.get('name')
+    if not isinstance(name, str):
+        raise ValueError('model_from_config: %s config has no "name" (keys: %s)'
+                         % (what, ', '.join(sorted(map(str, config)))))
+    return name
+
+
+def layer_classes():
+    """The registry of layers a config may name: Layer subclasses defined in the layer
+    modules (not whatever else their namespaces hold, such as MRG_RandomStreams)."""
+    classes = {}
+    for module in (containers,) + LAYER_MODULES:
+        classes.update((n, c) for n, c in vars(module).items()
+                       if inspect.isclass(c) and issubclass(c, core.Layer)
+                       and c.__module__ == module.__name__ and not n.startswith('_'))
+    return classes
 
 
 def _graph_from_config(layer_dict, custom_layers):
@@ -67,11 +98,7 @@ def _class_names(module):
 
 def get_layer(identifier, kwargs=None):
     """The layer class named `identifier`, instantiated (with `kwargs` if given)."""
-    classes = {}
-    for module in (containers,) + LAYER_MODULES:
-        classes.update((n, c) for n, c in vars(module).items()
-                       if inspect.isclass(c) and issubclass(c, core.Layer))
-    return get_from_module(identifier, classes, 'layer', instantiate=True, kwargs=kwargs)
+    return get_from_module(identifier, layer_classes(), 'layer', instantiate=True, kwargs=kwargs)
 
 
 def print_layer_shapes(model, input_shapes):

@@ -31,11 +31,34 @@ def load(text):
 
     ConfigLoader.add_constructor('tag:yaml.org,2002:python/tuple',
                                  lambda loader, node: tuple(loader.construct_sequence(node)))
+    _check_expanded_size(yaml.compose(text, Loader=ConfigLoader))
     config = yaml.load(text, Loader=ConfigLoader)
     if not isinstance(config, dict):
         raise ValueError('model_from_yaml: expected a model config (a mapping with a "name"), '
                          'got %s' % type(config).__name__)
     return config
+
+
+# A model config of 2015 has a few hundred nodes (a large Graph a few thousand). Aliases let
+# a 600-byte document stand for billions ("billion laughs"), which every walk over the config
+# (deepcopy, rebuilding the layers) would then expand.
+MAX_CONFIG_NODES = 200000
+
+
+def _check_expanded_size(root):
+    """Count the nodes of the composed document as if every alias were written out, and stop
+    at MAX_CONFIG_NODES: the count never expands more than that."""
+    count, stack = 0, [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_NODES:
+            raise ValueError('model_from_yaml: the document expands to more than %d nodes '
+                             '(aliases repeated within aliases?); a model config is far smaller'
+                             % MAX_CONFIG_NODES)
+        if isinstance(node.value, list):
+            for item in node.value:
+                stack.extend(item if isinstance(item, tuple) else (item,))
 
 
 def _plain(value):

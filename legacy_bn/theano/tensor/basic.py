@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ..configparser import config
-from ..graph import Variable, apply, as_variable, autocast_float, constant
+from ..graph import Variable, apply, as_variable, autocast_float, constant, is_weak_scalar
 from ..ops import Slot
 
 
@@ -58,6 +58,56 @@ def _unary(op):
 
 sqr, sqrt, exp, log, tanh = (_unary(op) for op in ('sqr', 'sqrt', 'exp', 'log', 'tanh'))
 abs_, neg = _unary('abs'), _unary('neg')
+log1p, expm1, sin, cos, inv = (_unary(op) for op in ('log1p', 'expm1', 'sin', 'cos', 'inv'))
+floor, ceil, sgn = _unary('floor'), _unary('ceil'), _unary('sgn')
+square = sqr
+
+
+def _nary(op):
+    """T.add(a, b, c, ...) and T.mul(...): Theano's n-ary elementwise ops, folded left."""
+    def build(*terms):
+        if not terms:
+            raise TypeError('%s() needs at least one argument' % op)
+        out = as_variable(terms[0])
+        for t in terms[1:]:
+            out = apply(op, out, t)
+        return out
+    build.__name__ = op
+    return build
+
+
+add, mul = _nary('add'), _nary('mul')
+
+
+def and_(x, y): return apply('and_', x, y)
+def or_(x, y): return apply('or_', x, y)
+def xor(x, y): return apply('xor', x, y)
+def invert(x): return apply('invert', x)
+def sub(x, y): return apply('sub', x, y)
+def int_div(x, y): return apply('floor_div', x, y)
+def floor_div(x, y): return apply('floor_div', x, y)
+def mod(x, y): return apply('mod', x, y)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    """A vector start, start + step, ... below stop (np.arange). Theano's dtype: the upcast
+    of the arguments', made int64 for any integers."""
+    if stop is None:
+        start, stop = 0, start
+    parts = []
+    for p in (start, stop, step):
+        if type(p) is float:
+            p = np.asarray(p, autocast_float(p))
+        parts.append(as_variable(p))
+    for what, p in zip(('start', 'stop', 'step'), parts):
+        if p.ndim != 0:
+            raise TypeError('arange(): %s must be a scalar, got %s' % (what, p.describe()))
+    if dtype is None:
+        kinds = np.result_type(*[np.int64 if is_weak_scalar(p) and p.dtype.startswith('int')
+                                 else p.dtype for p in parts])
+        dtype = 'int64' if kinds.kind in 'iub' else str(kinds)
+    dtype = config.floatX if dtype == 'floatX' else str(np.dtype(dtype))
+    return apply('arange', *parts, dtype=dtype, out_type=(dtype, 1))
 zeros_like, ones_like = _unary('zeros_like'), _unary('ones_like')
 
 
