@@ -68,7 +68,7 @@ def row(module_name, release=DEFAULT_RELEASE):
     imports, here, missing = status(module_name, release)
     if module_name in NOT_PROVIDED:
         state = 'not provided: ' + NOT_PROVIDED[module_name]
-    elif not imports:
+    elif not imports or (missing and not here):
         state = 'not yet'
     elif missing:
         state = 'partly'
