@@ -19,6 +19,28 @@ from .training import (  # noqa: F401  (2015 keras.models exposes all these name
 
 
 
+def refuse_non_finite_loss(outputs):
+    """before_commit of the training functions: a NaN or inf loss (outputs[0], one scalar)
+    stops the step before any weight changes; 2015 went on training NaN weights."""
+    loss = outputs[0]
+    if not np.isfinite(loss):
+        raise FloatingPointError('the training loss is %s; no weight was changed (lower the '
+                                 'learning rate, or look for extreme values in the data)'
+                                 % float(loss))
+
+
+def refused_as(train_function, where, ins):
+    try:
+        return train_function(*ins)
+    except FloatingPointError as e:
+        raise FloatingPointError('%s: %s' % (where, e)) from None
+
+
+def guarded(train_function):
+    train_function.before_commit = refuse_non_finite_loss
+    return train_function
+
+
 def _all_or_nothing(method):
     """A model method that either completes or leaves the model's attributes as they were:
     a compile that failed half-way replaced `optimizer` and `loss` while the previously
@@ -115,11 +137,11 @@ class Sequential(Model, containers.Sequential):
         test_ins = X_test + [self.y, self.weights]
         predict_ins = X_test
 
-        self._train = theano.function(train_ins, train_loss, updates=updates,
-                                      allow_input_downcast=True, mode=theano_mode)
-        self._train_with_acc = theano.function(train_ins, [train_loss, train_accuracy],
-                                               updates=updates, allow_input_downcast=True,
-                                               mode=theano_mode)
+        self._train = guarded(theano.function(train_ins, train_loss, updates=updates,
+                                              allow_input_downcast=True, mode=theano_mode))
+        self._train_with_acc = guarded(theano.function(
+            train_ins, [train_loss, train_accuracy], updates=updates, allow_input_downcast=True,
+            mode=theano_mode))
         self._predict = theano.function(predict_ins, self.y_test,
                                         allow_input_downcast=True, mode=theano_mode)
         self._test = theano.function(test_ins, test_loss,
@@ -188,15 +210,19 @@ class Sequential(Model, containers.Sequential):
         return self.layers[0], None
 
     def train_on_batch(self, X, y, accuracy=False, class_weight=None, sample_weight=None):
+        """One step on this batch; NaN/inf in the data, or a step whose loss is not finite,
+        is an error (ValueError / FloatingPointError) and leaves every weight unchanged."""
         y = standardize_y(y)
         X = self._check_data('train_on_batch', standardize_X(X), y, sample_weight)
+        validation.check_finite('train_on_batch', validation.named_arrays(X, y, sample_weight))
         sample_weight = standardize_weights(y, class_weight=class_weight, sample_weight=sample_weight)
         ins = X + [y, sample_weight]
-        return self._train_with_acc(*ins) if accuracy else self._train(*ins)
+        return refused_as(self._train_with_acc if accuracy else self._train, 'train_on_batch', ins)
 
     def test_on_batch(self, X, y, accuracy=False, sample_weight=None):
         y = standardize_y(y)
         X = self._check_data('test_on_batch', standardize_X(X), y, sample_weight)
+        validation.check_finite('test_on_batch', validation.named_arrays(X, y, sample_weight))
         sample_weight = standardize_weights(y, sample_weight=sample_weight)
         ins = X + [y, sample_weight]
         return self._test_with_acc(*ins) if accuracy else self._test(*ins)
@@ -228,8 +254,9 @@ class Sequential(Model, containers.Sequential):
         sample_weight: one weight per sample (0 leaves a sample out of the loss).
 
         Bad arguments, data of the wrong shape, and NaN or inf in the data are reported
-        (ValueError) before the first step; a loss that becomes NaN or inf during training
-        is reported once (RuntimeWarning, with the epoch and batch).
+        (ValueError) before the first step; a step whose loss would be NaN or inf stops the
+        fit (FloatingPointError naming the epoch and batch) with the weights as they were
+        after the last finite step.
         """
         validation.check_fit_arguments(batch_size, nb_epoch, validation_split)
         y = standardize_y(y)
@@ -306,6 +333,7 @@ class Sequential(Model, containers.Sequential):
         validation.check_batch_size('evaluate', batch_size)
         y = standardize_y(y)
         X = self._check_data('evaluate', standardize_X(X), y, sample_weight)
+        validation.check_finite('evaluate', validation.named_arrays(X, y, sample_weight))
         sample_weight = standardize_weights(y, sample_weight=sample_weight)
         ins = X + [y, sample_weight]
         f = self._test_with_acc if show_accuracy else self._test
@@ -380,8 +408,8 @@ class Graph(Model, containers.Graph):
         self.theano_mode = theano_mode
         self.loss = loss
 
-        self._train = theano.function(ins + ys + weights, train_loss, updates=updates,
-                                      allow_input_downcast=True, mode=theano_mode)
+        self._train = guarded(theano.function(ins + ys + weights, train_loss, updates=updates,
+                                              allow_input_downcast=True, mode=theano_mode))
         self._test = theano.function(ins + ys + weights, test_loss,
                                      allow_input_downcast=True, mode=theano_mode)
         self._predict = theano.function(ins, ys_test, allow_input_downcast=True, mode=theano_mode)
@@ -483,7 +511,7 @@ class Graph(Model, containers.Graph):
             ('output %r' % n, y, w) for n, y, w in zip(self.output_order, ys, sws)] + [
             ('sample_weight[%r]' % n, w, None) for n, w in zip(self.output_order, sws)])
 
-    def _ins(self, where, data, sample_weight=None, class_weight=None):
+    def _ins(self, where, data, sample_weight=None, class_weight=None, check_finite=False):
         """[inputs..., targets..., sample weights...] as the train/test functions take them."""
         sample_weight = self._per_output(where, 'sample_weight', sample_weight)
         class_weight = self._per_output(where, 'class_weight', class_weight)
@@ -491,6 +519,8 @@ class Graph(Model, containers.Graph):
         ys = self._targets(where, data)
         self._same_count(where, list(zip(self.input_order, X)) + list(zip(self.output_order, ys))
                          + [('sample_weight[%r]' % k, v) for k, v in sample_weight.items()])
+        if check_finite:
+            self._check_finite(where, X, ys, [sample_weight.get(n) for n in self.output_order])
         weights = [standardize_weights(y, sample_weight=sample_weight.get(name),
                                        class_weight=class_weight.get(name))
                    for name, y in zip(self.output_order, ys)]
@@ -498,10 +528,11 @@ class Graph(Model, containers.Graph):
 
     # -- the 2015 API --------------------------------------------------------------------
     def train_on_batch(self, data, class_weight={}, sample_weight={}):
-        return self._train(*self._ins('train_on_batch', data, sample_weight, class_weight))
+        ins = self._ins('train_on_batch', data, sample_weight, class_weight, check_finite=True)
+        return refused_as(self._train, 'Graph.train_on_batch', ins)
 
     def test_on_batch(self, data, sample_weight={}):
-        return self._test(*self._ins('test_on_batch', data, sample_weight))
+        return self._test(*self._ins('test_on_batch', data, sample_weight, check_finite=True))
 
     def predict_on_batch(self, data):
         """A list of arrays, one per output in output_order (as 2015)."""
@@ -546,7 +577,7 @@ class Graph(Model, containers.Graph):
 
     def evaluate(self, data, batch_size=128, verbose=0, sample_weight={}):
         validation.check_batch_size('evaluate', batch_size)
-        ins = self._ins('evaluate', data, sample_weight)
+        ins = self._ins('evaluate', data, sample_weight, check_finite=True)
         return self._test_loop(self._test, ins, batch_size, verbose)[0]
 
     def predict(self, data, batch_size=128, verbose=0):

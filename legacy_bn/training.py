@@ -74,7 +74,11 @@ def weighted_objective(fn):
 
 def standardize_weights(y, sample_weight=None, class_weight=None):
     if sample_weight is not None:
-        return standardize_y(sample_weight)
+        sample_weight = standardize_y(sample_weight)
+        if np.ndim(y) == 2 and sample_weight.ndim == 2 and sample_weight.shape[1] != 1:
+            raise ValueError('sample_weight must hold one weight per sample, shape (%d,); got '
+                             'shape %s' % (len(sample_weight), sample_weight.shape))
+        return sample_weight
     elif isinstance(class_weight, dict):
         if len(y.shape) > 3:
             raise ValueError('class_weight is not supported for 4+ dimensional targets')
@@ -108,8 +112,7 @@ class Model(object):
         """(the History fit returns, the callbacks fit drives in order); a release's models
         may choose other ones."""
         history = cbks.History()
-        return history, [history, validation.LossWatch()] + \
-            ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
+        return history, [history] + ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
 
     def _fit(self, f, ins, out_labels=[], batch_size=128, nb_epoch=100, verbose=1, callbacks=[],
              val_f=None, val_ins=None, shuffle=True, metrics=[]):
@@ -159,7 +162,11 @@ class Model(object):
             for batch_index, (size, batch) in enumerate(epoch_batches(epoch)):
                 batch_logs = {'batch': batch_index, 'size': size}
                 callbacks.on_batch_begin(batch_index, batch_logs)
-                outs = step(batch)
+                try:
+                    outs = step(batch)
+                except FloatingPointError as e:   # the step was refused: weights unchanged
+                    raise FloatingPointError('fit: epoch %d/%d, batch %d: %s'
+                                             % (epoch + 1, nb_epoch, batch_index + 1, e)) from None
                 if type(outs) != list:
                     outs = [outs]
                 for label, o in zip(out_labels, outs):

@@ -6,11 +6,13 @@ checks fit's arguments and data once per call (not per batch), and watches the l
 """
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from .callbacks import Callback
+from .theano import config
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 
 
 # -- layer arguments ------------------------------------------------------------------------
@@ -130,6 +132,10 @@ def check_not_empty(where, X):
 
 def check_class_weight(class_weight, classes):
     """Every class in `classes` (the labels of y) must have a weight."""
+    bad = [(c, w) for c, w in class_weight.items() if not _is_real(w) or not math.isfinite(w)]
+    if bad:
+        raise ValueError('class_weight: the weight of class %s must be a finite number, got %r'
+                         % (_plain(bad[0][0]), bad[0][1]))
     missing = [c for c in np.unique(classes) if c not in class_weight]
     if missing:
         raise ValueError('class_weight has no weight for class %s (y has classes %s; '
@@ -151,7 +157,15 @@ def check_finite(where, named_arrays, chunk=1 << 20):
         if array.dtype.kind not in 'fc':
             continue
         flat = array.reshape(-1)
+        narrowed = array.dtype.itemsize > 4 and config.floatX == 'float32'
         for start in range(0, flat.size, chunk):
+            if narrowed and flat.size and np.nanmax(np.abs(flat[start:start + chunk]),
+                                                    initial=0) > FLOAT32_MAX:
+                index = tuple(int(i) for i in np.argwhere(
+                    np.isfinite(array) & (np.abs(array) > FLOAT32_MAX))[0])
+                raise ValueError('%s: %s holds %r at index %s, beyond float32 (floatX) range: '
+                                 'the model would see inf'
+                                 % (where, name, float(array[index]), index))
             if not np.isfinite(flat[start:start + chunk]).all():
                 bad = ~np.isfinite(array)
                 if weights is not None:
@@ -159,8 +173,10 @@ def check_finite(where, named_arrays, chunk=1 << 20):
                     bad &= w.reshape(w.shape + (1,) * (array.ndim - w.ndim))
                 if bad.any():
                     index = tuple(int(i) for i in np.argwhere(bad)[0])
-                    raise ValueError('%s: %s contains %s at index %s; training on it would make '
-                                     'the weights NaN' % (where, name, array[index], index))
+                    raise ValueError('%s: %s contains %s at index %s; %s' % (
+                        where, name, array[index], index,
+                        'training on it would make the weights NaN' if 'fit' in where
+                        or 'train' in where else 'the loss would be NaN'))
                 break
 
 
@@ -171,27 +187,6 @@ def named_arrays(X, y, sample_weight):
     weights = None if sample_weight is None else np.asarray(sample_weight)
     return [(name, x, None) for name, x in zip(names, X)] + \
         [('y', y, weights), ('sample_weight', sample_weight, None)]
-
-
-class LossWatch(Callback):
-    """Warns once per fit call when the training loss stops being finite."""
-
-    def on_train_begin(self, logs={}):
-        self.warned = False
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs={}):
-        self.epoch = epoch
-
-    def on_batch_end(self, batch, logs={}):
-        loss = logs.get('loss')
-        if not self.warned and loss is not None and not math.isfinite(loss):
-            self.warned = True
-            warnings.warn('fit: the training loss is %s at epoch %d/%d, batch %d; the weights '
-                          'are probably no longer finite (lower the learning rate, or look for '
-                          'extreme values in the data)'
-                          % (float(loss), self.epoch + 1, self.params['nb_epoch'], batch + 1),
-                          RuntimeWarning, stacklevel=2)
 
 
 def _plain(value):

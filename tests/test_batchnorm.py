@@ -271,10 +271,14 @@ def test_wrong_weights_in_the_constructor_raise():
 
 
 # -- config and use as a first layer -------------------------------------------------------
-def test_get_config_has_exactly_the_2015_keys():
-    layer = BatchNormalization((3, 4), epsilon=1e-3, mode=1, momentum=0.5)
+def test_get_config_has_exactly_the_2015_keys_plus_a_non_default_momentum():
+    layer = BatchNormalization((3, 4), epsilon=1e-3, mode=1)
     assert layer.get_config() == {'name': 'BatchNormalization', 'input_shape': (3, 4),
                                   'epsilon': 1e-3, 'mode': 1}
+    # 2015 left momentum out, so a rebuilt model trained with the default (docs/compat.md)
+    layer = BatchNormalization((3, 4), epsilon=1e-3, mode=1, momentum=0.5)
+    assert layer.get_config() == {'name': 'BatchNormalization', 'input_shape': (3, 4),
+                                  'epsilon': 1e-3, 'mode': 1, 'momentum': 0.5}
 
 
 def test_first_layer_of_a_sequential_predicts_the_closed_form(rng):

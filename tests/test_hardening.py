@@ -222,21 +222,22 @@ class _LossRecorder(Callback):
         self.losses.append((self.epoch, batch, float(logs['loss'])))
 
 
-def test_a_non_finite_training_loss_is_reported_once_with_epoch_and_batch():
+def test_a_non_finite_training_loss_stops_fit_naming_epoch_and_batch_weights_kept():
     model = Sequential()
     model.add(Dense(3, 2, weights=[np.ones((3, 2)), np.zeros(2)]))
     model.compile(SGD(lr=1e30), 'mse')
     X, y = data(8)
     recorder = _LossRecorder()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
+    with pytest.raises(FloatingPointError) as e:
         model.fit(X * 1e3, y, batch_size=2, nb_epoch=3, verbose=0, shuffle=False,
                   callbacks=[recorder])
-    epoch, batch = next((e, b) for e, b, loss in recorder.losses if not math.isfinite(loss))
-    ours = [w for w in caught if 'training loss' in str(w.message)]
-    assert len(ours) == 1 and ours[0].category is RuntimeWarning
-    assert re.match(r'fit: the training loss is (inf|nan) at epoch %d/3, batch %d; ' %
-                    (epoch + 1, batch + 1), str(ours[0].message))
+    # the refused step is the one after the last batch the recorder saw
+    epoch, batch, _ = recorder.losses[-1]
+    epoch, batch = (epoch, batch + 1) if batch < 3 else (epoch + 1, 0)
+    assert re.match(r'fit: epoch %d/3, batch %d: the training loss is (inf|nan); no weight was '
+                    r'changed' % (epoch + 1, batch + 1), str(e.value))
+    assert all(math.isfinite(loss) for _, _, loss in recorder.losses)
+    assert all(np.isfinite(w).all() for w in model.get_weights())
 
 
 # -- 6. fit's arguments -----------------------------------------------------------------------

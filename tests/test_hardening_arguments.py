@@ -151,3 +151,32 @@ def test_image_flow_batch_size_must_be_positive():
     with pytest.raises(ValueError, match='ImageDataGenerator.flow: batch_size must be a positive '
                                          'integer, got 0'):
         next(generator.flow(np.zeros((2, 1, 3, 3)), np.zeros(2), batch_size=0))
+
+
+def test_one_hot_needs_two_or_more_indices():
+    from legacy_bn.preprocessing.text import one_hot
+    for n in (1, 0, -3):
+        with pytest.raises(ValueError, match=r'one_hot: n must be an integer >= 2 .*got %d' % n):
+            one_hot('a b c', n)
+    assert all(1 <= i <= 1 for i in one_hot('a b c', 2))
+
+
+def test_sequences_to_matrix_refuses_a_negative_index():
+    from legacy_bn.preprocessing.text import Tokenizer
+    with pytest.raises(ValueError, match='sequence 0 holds the negative index -1'):
+        Tokenizer(nb_words=5).sequences_to_matrix([[1, -1, 2]], mode='binary')
+
+
+def test_a_constant_pixel_or_a_blank_image_standardizes_to_zero_not_nan():
+    generator = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=True,
+                                   samplewise_center=True, samplewise_std_normalization=True)
+    X = np.random.RandomState(0).rand(4, 1, 3, 3)
+    X[:, 0, 1, 1] = 0.5                     # one constant pixel
+    X[2] = 0.5                               # and one blank image (same value)
+    generator.fit(X)
+    batch = np.concatenate([b for b, _ in generator.flow(X, np.zeros(4), batch_size=2)])
+    assert np.isfinite(batch).all()
+    featurewise = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=True)
+    featurewise.fit(X)
+    batch = np.concatenate([b for b, _ in featurewise.flow(X, np.zeros(4), batch_size=2)])
+    assert np.isfinite(batch).all() and np.all(batch[:, 0, 1, 1] == 0)

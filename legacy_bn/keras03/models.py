@@ -200,9 +200,16 @@ def container_from_config(original_layer_dict, custom_objects={}):
     # the `name` keyword of a layer is saved as custom_name
     if 'custom_name' in layer_dict:
         layer_dict['name'] = layer_dict.pop('custom_name')
-    known = dict(vars(layers_module))
+    return get_from_module(name, layer_registry(custom_objects), 'layer', instantiate=True,
+                           kwargs=layer_dict)
+
+
+def layer_registry(custom_objects={}):
+    """What a config may name: the layer classes of keras.layers, and custom_objects."""
+    known = dict((name, obj) for name, obj in vars(layers_module).items()
+                 if isinstance(obj, type) and issubclass(obj, layers_module.Layer))
     known.update(custom_objects)
-    return get_from_module(name, known, 'layer', instantiate=True, kwargs=layer_dict)
+    return known
 
 
 def model_summary(model):
@@ -297,7 +304,7 @@ class Model(training.Model):
     def _loop_callbacks(self, verbose, callbacks):
         self.history = cbks.History()
         return self.history, [cbks.BaseLogger()] + list(callbacks) + \
-            [self.history, training.validation.LossWatch()] + \
+            [self.history] + \
             ([cbks.ProgbarLogger()] if verbose else [])
 
     def _fit(self, f, ins, out_labels=[], batch_size=128, nb_epoch=100, verbose=1, callbacks=[],

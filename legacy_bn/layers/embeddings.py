@@ -80,14 +80,17 @@ class Embedding(Layer):
         check_indices(X, self.input_dim, self.label(), where)
 
     def get_config(self):
-        return {"name": self.__class__.__name__,
-                "input_dim": self.input_dim,
-                "output_dim": self.output_dim,
-                "init": self.init.__name__,
-                "activity_regularizer": (self.activity_regularizer.get_config()
-                                         if self.activity_regularizer else None),
-                "W_regularizer": self.W_regularizer.get_config() if self.W_regularizer else None,
-                "W_constraint": self.W_constraint.get_config() if self.W_constraint else None}
+        config = {"name": self.__class__.__name__,
+                  "input_dim": self.input_dim,
+                  "output_dim": self.output_dim,
+                  "init": self.init.__name__,
+                  "activity_regularizer": (self.activity_regularizer.get_config()
+                                           if self.activity_regularizer else None),
+                  "W_regularizer": self.W_regularizer.get_config() if self.W_regularizer else None,
+                  "W_constraint": self.W_constraint.get_config() if self.W_constraint else None}
+        if self.mask_zero:     # 2015 left it out (a rebuilt model lost its mask); its configs stay
+            config["mask_zero"] = True
+        return config
 
 
 class WordContextProduct(Layer):

@@ -5,6 +5,7 @@ from ..utils.theano_utils import ndim_tensor, shared_ones, shared_zeros
 from .core import Layer, check_ndim
 
 WEIGHT_NAMES = ['gamma', 'beta', 'running_mean', 'running_std']
+ZERO_VARIANCE_GUARD = 1e-30   # far below any float32/float64 rounding of a real variance
 
 
 class BatchNormalization(Layer):
@@ -99,7 +100,10 @@ class BatchNormalization(Layer):
             X_normed = (X - spread(self.running_mean)) / (spread(self.running_std) + self.epsilon)
         elif self.mode == 1:
             m = X.mean(axis=-1, keepdims=True)
-            std = X.std(axis=-1, keepdims=True)
+            # + a tiny constant under the root: the same value to rounding, but a constant
+            # (blank) sample no longer sends sqrt's infinite slope at 0 into the gradient
+            # (2015 made the previous layer's weights NaN in one step, the loss finite)
+            std = T.sqrt(X.var(axis=-1, keepdims=True) + ZERO_VARIANCE_GUARD)
             X_normed = (X - m) / (std + self.epsilon)
         else:
             # 2015 failed here with a NameError (X_normed undefined)
@@ -114,6 +118,8 @@ class BatchNormalization(Layer):
                   "mode": self.mode}
         if self.axis is not None:      # 2015 configs stay as they were
             config["axis"] = self.axis
+        if self.momentum != 0.9:       # 2015 left it out, so a rebuilt model lost it
+            config["momentum"] = self.momentum
         return config
 
 

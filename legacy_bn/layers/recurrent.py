@@ -73,7 +73,9 @@ class Recurrent(SequenceLayer):
         (zeros unless given), drawn in that order."""
         return (self.init((self.input_dim, self.output_dim)),
                 self.inner_init((self.output_dim, self.output_dim)),
-                bias_init((self.output_dim)))
+                # 2015 passed the int (self.output_dim), so every initialization that
+                # unpacks its shape ('normal', 'orthogonal', ...) crashed; same draws as a tuple
+                bias_init((self.output_dim,)))
 
     def get_output(self, train=False):
         X = self.get_input(train)

@@ -263,14 +263,14 @@ class ImageDataGenerator(object):
         if self.featurewise_center:
             x -= self.mean
         if self.featurewise_std_normalization:
-            x /= self.std
+            x /= self.std          # fit() made a constant pixel's std 1, not 0 (0/0 = NaN)
         if self.zca_whitening:
             whitex = np.dot(np.reshape(x, x.size), self.principal_components)
             x = np.reshape(whitex, x.shape)
         if self.samplewise_center:
             x -= np.mean(x)
         if self.samplewise_std_normalization:
-            x /= np.std(x)
+            x /= np.std(x) or 1.0  # a blank image stays 0 (2015: 0/0 = NaN)
         return x
 
     def random_transform(self, x):
@@ -308,6 +308,7 @@ class ImageDataGenerator(object):
             X -= self.mean
         if self.featurewise_std_normalization:
             self.std = np.std(X, axis=0)
+            self.std[self.std == 0] = 1.0   # a constant pixel: centered to 0, then kept 0
             X /= self.std
         if self.zca_whitening:
             flatX = np.reshape(X, (X.shape[0], -1))

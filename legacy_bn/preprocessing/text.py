@@ -42,6 +42,10 @@ def python2_hash(word):
 
 def one_hot(text, n, filters=base_filter(), lower=True, split=" "):
     """Each word hashed to an index in 1..n-1 (collisions possible, 0 left for padding)."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        # 2015: n=1 divided by zero, n<=0 gave every word index 1 (or negative indices)
+        raise ValueError('one_hot: n must be an integer >= 2 (indices 1..n-1, 0 is padding), '
+                         'got %r' % (n,))
     words = text_to_word_sequence(text, filters=filters, lower=lower, split=split)
     return [abs(python2_hash(w)) % (n - 1) + 1 for w in words]
 
@@ -123,6 +127,9 @@ class Tokenizer(object):
         for i, seq in enumerate(sequences):
             counts = {}
             for j in seq:
+                if j < 0:   # numpy would count it in the last column
+                    raise ValueError('Tokenizer.sequences_to_matrix: sequence %d holds the '
+                                     'negative index %r; indices are 0..nb_words-1' % (i, j))
                 if j < nb_words:  # 2015 meant to skip these, but wrote `pass`, and crashed
                     counts[j] = counts.get(j, 0.) + 1
             for j, c in counts.items():

@@ -69,6 +69,10 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
 
 
 class Function:
+    # a check of the outputs run after they are computed and before any update is assigned
+    # (legacy_bn's models refuse a non-finite loss there); raising from it changes nothing
+    before_commit = None
+
     def __init__(self, inputs, outputs, updates, givens, allow_input_downcast, name, on_unused_input,
                  mode=None, no_default_updates=False):
         self.name = name
@@ -260,6 +264,8 @@ class Function:
                 v = v.copy()         # never alias an input, another shared value or a view
             given.add(id(v))
             new_values.append(v)
+        if self.before_commit is not None:   # may refuse the outputs: then nothing changes
+            self.before_commit(outputs)
         # Commit point: nothing above changed any state, and nothing below can fail.
         for (sv, s, _), v in zip(self._update_slots, new_values):
             if v is None:
