@@ -106,6 +106,8 @@ def failures(output):
     for line in output.splitlines():
         if ' ERROR collecting ' in line:
             collecting = line.split(' ERROR collecting ')[1].strip(' _')
+        elif line.startswith(('____', '====')):      # the next report section
+            collecting = None
         elif collecting and line.startswith('E   ') and line[4:].strip():
             why[collecting] = line[4:].strip()
         kind, _, rest = line.partition(' ')
