@@ -146,9 +146,9 @@ def test_python_2_source_is_read_token_by_token(tmp_path):
     with pytest.raises(SyntaxError):
         read_ast(source)
     calls = {c.name: c for c in read_tokens(source)[0]}
-    assert calls['Convolution2D'][1:] == (['num'] * 3, ['input_shape'], False, 2,
+    assert calls['Convolution2D'][1:6] == (['num'] * 3, ['input_shape'], False, 2,
                                           'Convolution2D(32, 3, 3, ...')
-    assert calls['LSTM'][1:] == (['num', 'num'], [], False, 5, 'LSTM(128, 64)')
+    assert calls['LSTM'][1:6] == (['num', 'num'], [], False, 5, 'LSTM(128, 64)')
     assert 'Dense' not in calls       # comments and strings are not code
     with pytest.raises(MixedForms) as error:
         choose(write(tmp_path, 'py2.py', source))
@@ -246,3 +246,21 @@ def test_each_release_names_its_own_missing_features(tmp_path):
         'legacy_bn: legacy_bn runs the Theano backend only (on legacy_bn.theano); TensorFlow '
         'is not used',
         "ModuleNotFoundError: No module named 'keras.utils.theano_utils'"]
+
+
+@pytest.mark.parametrize('code, note', [
+    ('RNN = recurrent.JZS1\nmodel.add(RNN(64, input_dim=10))\nmodel.add(Dense(1))',
+     'x.py:1 JZS1 is 0.2-only'),
+    ("model.add(Convolution2D(8, 3, 3, border_mode='full', input_shape=(1, 8, 8)))",
+     "x.py:1 border_mode='full' is 0.2-only"),
+    ('model.add(SimpleRNN(8, input_dim=3, truncate_gradient=5))',
+     'x.py:1 truncate_gradient= is 0.2-only'),
+])
+def test_forms_0_3_refused_choose_0_2(tmp_path, code, note):
+    path = write(tmp_path, 'x.py', code + '\n')
+    choice = choose(path)
+    assert (choice.release, choice.note) == ('0.2.0', '; ' + note)
+    with pytest.raises(SyntaxError):      # the same from a Python 2 file's tokens
+        read_ast('print "py2"\n' + code)
+    choice = choose(write(tmp_path, 'x.py', code + '\nprint "py2"\n'))
+    assert (choice.release, choice.note) == ('0.2.0', '; ' + note)

@@ -16,7 +16,8 @@ Forms both families accept (`Embedding(max_features, 128)`, `Dropout(0.5)`, `nb_
 layer with every size given by keyword) decide nothing. Among 0.2+ scripts, 0.3.3 is chosen
 (0.2.0 scripts build the same models with 0.3's constructors) unless the script uses a name that
 0.2.0 has and 0.3.3 removed (`JZS1`, `WordContextProduct`, `LRN2D`, `keras.utils.theano_utils`,
-...) and none that only 0.3.3 has: then 0.2.0. A script with forms of both families is refused
+...), or a form 0.3.3 refuses (`truncate_gradient=`, `border_mode='full'`), and no name that
+only 0.3.3 has: then 0.2.0. A script with forms of both families is refused
 with one line of each; a script with no Keras forms at all runs on the default surface,
 silently.
 
@@ -40,7 +41,8 @@ FAMILY_LABEL = {OLD: 'Keras 0.1', NEW: 'Keras 0.2/0.3'}
 
 # One call in the source: callee's last name, the kinds of its positional arguments ('str',
 # 'tuple', 'num', 'other'), its keyword names, whether it has *args/**kwargs, where and what.
-Call = collections.namedtuple('Call', 'name positional keywords starred line text')
+Call = collections.namedtuple('Call', 'name positional keywords starred line text values')
+Call.__new__.__defaults__ = ({},)      # values: {keyword: its string constant}
 # One form that tells the family: which family, the file, the line and the code
 Form = collections.namedtuple('Form', 'family path line text')
 
@@ -76,6 +78,21 @@ def _names_only_in(table, other):
 
 ONLY_0_2 = _names_only_in(MODULES_0_2_0, MODULES_0_3_3)
 ONLY_0_3 = _names_only_in(MODULES_0_3_3, MODULES_0_2_0)
+# layer classes 0.2.0 had and 0.3.3 dropped (JZS1, WordContextProduct, LRN2D, UpSample2D ...)
+CLASSES_ONLY_0_2 = {n for names in ONLY_0_2.values() for n in names if n[:1].isupper()} - {
+    n for names in MODULES_0_3_3.values() for n in names}
+
+
+def form_only_0_2(call):
+    """What in this call only 0.2 (and 0.1) accepted, or None: a class 0.3 dropped (named or
+    called), `truncate_gradient=` on a recurrent layer, `border_mode='full'`."""
+    if call.name in CLASSES_ONLY_0_2:
+        return call.name
+    if call.name in LAYERS and 'truncate_gradient' in call.keywords:
+        return 'truncate_gradient='
+    if call.name in LAYERS and call.values.get('border_mode') == 'full':
+        return "border_mode='full'"
+    return None
 
 
 def family_of(call):
@@ -156,9 +173,15 @@ def read_ast(source):
             starred = any(isinstance(a, ast.Starred) for a in node.args) or any(
                 k.arg is None for k in node.keywords)
             text = ast.get_source_segment(source, node) or name + '(...)'
+            values = {k.arg: k.value.value for k in node.keywords
+                      if k.arg and isinstance(k.value, ast.Constant)
+                      and isinstance(k.value.value, str)}
             calls.append(Call(name, [_kind_of_node(a) for a in node.args],
                               [k.arg for k in node.keywords if k.arg], starred, node.lineno,
-                              _short(text)))
+                              _short(text), values))
+        elif getattr(node, 'attr', getattr(node, 'id', None)) in CLASSES_ONLY_0_2:
+            mention = node.attr if isinstance(node, ast.Attribute) else node.id
+            calls.append(Call(mention, [], [], True, node.lineno, mention))
         elif isinstance(node, ast.Import):
             imports += [(alias.name, '', node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and not node.level:
@@ -190,6 +213,8 @@ def read_tokens(source):
     flat_lines = flat.splitlines()
     calls = [call for call in (_call_at(tokens, i, flat_lines) for i in range(len(tokens) - 1))
              if call is not None]
+    calls += [Call(tok.string, [], [], True, tok.start[0], tok.string) for tok in tokens
+              if tok.type == tokenize.NAME and tok.string in CLASSES_ONLY_0_2]
     imports = []
     for number, line in enumerate(lines, 1):
         match = _IMPORT_FROM.match(line)
@@ -230,12 +255,14 @@ def _call_at(tokens, i, lines):
         return None
     if current:
         args.append(current)
-    positional, keywords, starred = [], [], False
+    positional, keywords, starred, values = [], [], False, {}
     for arg in args:
         if arg[0].string in ('*', '**'):
             starred = True
         elif len(arg) > 1 and arg[0].type == tokenize.NAME and arg[1].string == '=':
             keywords.append(arg[0].string)
+            if len(arg) == 3 and arg[2].type == tokenize.STRING:
+                values[arg[0].string] = arg[2].string.strip('\'"')
         elif arg[0].type == tokenize.STRING:
             positional.append('str')
         elif arg[0].string in ('(', '['):
@@ -247,7 +274,7 @@ def _call_at(tokens, i, lines):
     row, column = name.start
     text = lines[row - 1][column:close.end[1] if close.end[0] == row else None]
     return Call(name.string, positional, keywords, starred, row,
-                _short(text if close.end[0] == row else text + ' ...'))
+                _short(text if close.end[0] == row else text + ' ...'), values)
 
 
 def read(path):
@@ -296,7 +323,8 @@ def _local_modules(path, imports):
 
 def collect(script):
     """(forms, names) of the script and of its folder's modules it imports (transitively):
-    every Form that tells a family, and the (module, name, path, line) Keras imports."""
+    every Form that tells a family, and the (module, name, path, line) Keras imports, with
+    ('', form, path, line) for each form only 0.2 (and 0.1) accepted."""
     todo, seen, forms, names = [os.path.abspath(script)], set(), [], []
     while todo:
         path = todo.pop(0)
@@ -311,6 +339,9 @@ def collect(script):
             family = family_of(call)
             if family is not None:
                 forms.append(Form(family, path, call.line, call.text))
+            older = form_only_0_2(call)
+            if older:
+                names.append(('', older, path, call.line))
         for module, name, line in imports:
             if module == 'keras' or module.startswith('keras.'):
                 names.append((module, name, path, line))
@@ -348,10 +379,11 @@ def choose(script):
         return None
     if OLD in by_family:
         return Choice('4e1ec93', by_family[OLD], '')
-    only_0_2 = _release_only_name(names, ONLY_0_2)
+    forms_0_2 = [entry for entry in names if not entry[0]]     # ('', form, path, line)
+    only_0_2 = _release_only_name(names, ONLY_0_2) or (forms_0_2 and forms_0_2[0])
     if only_0_2 and not _release_only_name(names, ONLY_0_3):
         module, name, path, line = only_0_2
-        what = module + '.' + name if name else module
+        what = '.'.join(part for part in (module, name) if part)
         return Choice('0.2.0', by_family[NEW], '; %s:%d %s is 0.2-only'
                       % (_show(path, script), line, what))
     return Choice('0.3.3', by_family[NEW], '')
