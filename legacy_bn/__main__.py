@@ -1,8 +1,8 @@
 """python -m legacy_bn: run an unmodified 2015 Keras/Theano script or module on legacy_bn.
 
-    python -m legacy_bn [--threads N] [--py3] SCRIPT.py [ARGS...]
-    python -m legacy_bn [--threads N] -m MODULE [ARGS...]     (e.g. -m pytest OLD_TESTS/)
-    python -m legacy_bn [--threads N] [--py3] -c CODE [ARGS...]
+    python -m legacy_bn [--threads N] [--py3] [--keras R] SCRIPT.py [ARGS...]
+    python -m legacy_bn [--threads N] [--keras R] -m MODULE [ARGS...]   (e.g. -m pytest OLD_TESTS/)
+    python -m legacy_bn [--threads N] [--py3] [--keras R] -c CODE [ARGS...]
 
 `keras[.x]` imports legacy_bn[.x], `theano[.x]` imports legacy_bn.theano[.x] and
 `keras_layer_normalization` imports legacy_bn.layers.normalization (see aliases.py). The
@@ -15,6 +15,10 @@ as 2015 scripts expect (py2compat.py); --py3 runs it with plain Python 3 semanti
 --threads N pins the BLAS/OpenMP thread pools to N threads (environment variables set before
 numpy loads; threadpoolctl, when installed, if numpy is already loaded). On a busy machine
 N=1 is often several times faster than one thread per core.
+
+--keras R chooses the Keras release `keras` stands for (0.3, 0.3.3, 0.2, 0.1, 4e1ec93 ...; the
+same as LEGACY_BN_KERAS=R, which it sets for child processes too). Without it, a script's
+source decides (runner/release_choice.py, one line on stderr); -m and -c get 4e1ec93.
 """
 import os
 import sys
@@ -52,6 +56,9 @@ def parse(argv):
             threads = int(value)
         elif arg == '--py3':
             py2 = False
+        elif arg == '--keras' or arg.startswith('--keras='):    # sets $LEGACY_BN_KERAS
+            from .runner.release_choice import set_release_option
+            i = set_release_option(argv, i, fail)
         elif arg in ('-m', '-c'):
             if i + 1 == len(argv):
                 fail('%s needs an argument\nusage:\n%s' % (arg, USAGE))
@@ -139,7 +146,8 @@ def main(argv=None):
     if threads is not None:
         pin_threads(threads)
     from .aliases import install_aliases
-    install_aliases()
+    from .runner.release_choice import release_for
+    install_aliases(keras=release_for(kind, target))
 
     if kind == 'script':
         path = os.path.abspath(target)
