@@ -24,7 +24,7 @@ from . import backend as K
 from . import callbacks as cbks
 from . import constraints, objectives, optimizers, regularizers
 from . import layers as layers_module
-from .layers import containers
+from .layers import containers, wrappers
 
 
 # -- the loss and its weights (0.3.3's rules) ----------------------------------------------
@@ -188,11 +188,12 @@ def container_from_config(original_layer_dict, custom_objects={}):
             if kwarg in layer_dict:
                 kwargs[kwarg] = layer_dict[kwarg]
         return layers_module.AutoEncoder(**kwargs)
-    if name == 'TimeDistributed' and hasattr(layers_module, 'TimeDistributed'):
+    if name == 'TimeDistributed':
         child = container_from_config(layer_dict.pop('layer'), custom_objects)
+        layer_dict.pop('name')
         if 'custom_name' in layer_dict:
             layer_dict['name'] = layer_dict.pop('custom_name')
-        return layers_module.TimeDistributed(child, **layer_dict)
+        return wrappers.TimeDistributed(child, **layer_dict)
     layer_dict.pop('name')
     for k, v in list(layer_dict.items()):
         if isinstance(v, dict):
@@ -206,7 +207,8 @@ def container_from_config(original_layer_dict, custom_objects={}):
 
 def layer_registry(custom_objects={}):
     """What a config may name: the layer classes of keras.layers, and custom_objects."""
-    known = dict((name, obj) for name, obj in vars(layers_module).items()
+    known = dict((name, obj) for module in (layers_module, wrappers)
+                 for name, obj in vars(module).items()
                  if isinstance(obj, type) and issubclass(obj, layers_module.Layer))
     known.update(custom_objects)
     return known

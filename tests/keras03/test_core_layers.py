@@ -232,3 +232,16 @@ def test_add_shared_layer_gives_each_sequential_the_same_weights(rng):
     x1, x2 = floats(rng, 4, 3), floats(rng, 4, 3)
     np.testing.assert_allclose(output_of(left, x1), x1.dot(W) + b, **TOL)
     np.testing.assert_allclose(output_of(right, x2), x2.dot(W) + b, **TOL)
+
+
+def test_time_distributed_dense_equals_time_distributed_dense_layer(rng):
+    from legacy_bn.keras03.layers.wrappers import TimeDistributed
+    seq = floats(rng, 2, 4, 3)
+    reference = TimeDistributedDense(5, input_dim=3)
+    for shape in [dict(input_shape=(4, 3)), dict(batch_input_shape=(2, 4, 3))]:
+        wrapped = TimeDistributed(Dense(5), **shape)       # folded axes / K.rnn per step
+        wrapped.set_weights(reference.get_weights())
+        assert wrapped.output_shape[1:] == (4, 5)
+        np.testing.assert_allclose(output_of(wrapped, seq), output_of(reference, seq), **TOL)
+    with pytest.raises(ValueError, match='3 or more dimensions'):
+        TimeDistributed(Dense(5), input_shape=(3,))
