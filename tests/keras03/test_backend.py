@@ -434,3 +434,16 @@ def test_conv3d_gradient_by_finite_differences():
     _fd_check(lambda k: K.sum(K.tanh(K.conv3d(vol, K.reshape(k, (2, 2, 2, 2, 2)),
                                                border_mode='same'))),
               np.random.RandomState(6).randn(4, 8) * 0.3)
+
+
+def test_k_function_compiles_once(monkeypatch):
+    from legacy_bn.keras03.backend import theano_backend
+    compiled = []
+    real = theano_backend.theano.function
+    monkeypatch.setattr(theano_backend.theano, 'function',
+                        lambda *a, **kw: compiled.append(1) or real(*a, **kw))
+    x = K.placeholder(ndim=2)
+    f = K.function([x], [K.sum(x * 2)])
+    for _ in range(3):
+        np.testing.assert_allclose(f([X])[0], X.sum() * 2, rtol=1e-5)
+    assert len(compiled) == 1
