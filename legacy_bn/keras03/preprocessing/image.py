@@ -15,6 +15,7 @@ import threading
 
 import numpy as np
 
+from ...preprocessing.image import ImageDataGenerator as _ImageDataGenerator4e1ec93
 from ...preprocessing.image import (  # noqa: F401
     _check_fill_mode, _ndimage, _scipy_linalg, array_to_img, horizontal_flip, img_to_array,
     list_pictures, load_img, random_barrel_transform, random_channel_shift, rotate_2015,
@@ -71,12 +72,13 @@ def random_zoom(x, rg, fill_mode='nearest', cval=0.):
     return zoom_2015(x, zoom_w, zoom_h, fill_mode, cval)
 
 
-class ImageDataGenerator(object):
+class ImageDataGenerator(_ImageDataGenerator4e1ec93):
     """Endless batches of randomly transformed, standardized images (Keras 0.3.3).
 
     Call fit(X) first for the featurewise options (both on by default) and ZCA whitening;
     flow(X, y) returns the generator itself, to iterate or hand to fit_generator.
     rotation_range in degrees, shift ranges as fractions of the size, shear_range in radians.
+    The options are 4e1ec93's (its __init__ is shared) plus shear_range.
     """
 
     def __init__(self, featurewise_center=True, samplewise_center=False,
@@ -84,18 +86,11 @@ class ImageDataGenerator(object):
                  zca_whitening=False, rotation_range=0., width_shift_range=0.,
                  height_shift_range=0., shear_range=0., horizontal_flip=False,
                  vertical_flip=False):
-        self.featurewise_center = featurewise_center
-        self.samplewise_center = samplewise_center
-        self.featurewise_std_normalization = featurewise_std_normalization
-        self.samplewise_std_normalization = samplewise_std_normalization
-        self.zca_whitening = zca_whitening
-        self.rotation_range = rotation_range
-        self.width_shift_range = width_shift_range
-        self.height_shift_range = height_shift_range
+        super(ImageDataGenerator, self).__init__(
+            featurewise_center, samplewise_center, featurewise_std_normalization,
+            samplewise_std_normalization, zca_whitening, rotation_range, width_shift_range,
+            height_shift_range, horizontal_flip, vertical_flip)
         self.shear_range = shear_range
-        self.horizontal_flip = horizontal_flip
-        self.vertical_flip = vertical_flip
-        self.mean = self.std = self.principal_components = None
         self.lock = threading.Lock()
 
     @staticmethod
