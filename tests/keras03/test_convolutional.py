@@ -175,3 +175,23 @@ def test_configs():
 def test_bad_arguments_are_named(make, message):
     with pytest.raises((ValueError, TypeError), match=message):
         make()
+
+
+def test_3d_layers(rng):
+    layer = C.Convolution3D(2, 2, 3, 2, input_shape=(1, 3, 4, 3))
+    W, b = with_random_weights(layer, rng)
+    X = rng.normal(size=(2, 1, 3, 4, 3)).astype(FX)
+    flipped = W[:, :, ::-1, ::-1, ::-1].astype(np.float64)
+    expected = np.zeros((2, 2, 2, 2, 2))
+    for i in range(2):
+        for j in range(2):
+            for k in range(2):
+                patch = X[:, :, i:i + 2, j:j + 3, k:k + 2].astype(np.float64)
+                expected[:, :, i, j, k] = np.einsum('ncdhw,fcdhw->nf', patch, flipped)
+    check(layer, X, expected + b[None, :, None, None, None])
+    X = rng.normal(size=(2, 1, 4, 4, 2)).astype(FX)
+    check(C.MaxPooling3D(pool_size=(2, 2, 2), input_shape=(1, 4, 4, 2)), X,
+          X.reshape(2, 1, 2, 2, 2, 2, 1, 2).max(axis=(3, 5, 7)))
+    check(C.UpSampling3D(size=(1, 2, 1), input_shape=(1, 4, 4, 2)), X, np.repeat(X, 2, axis=3))
+    check(C.ZeroPadding3D(padding=(1, 0, 2), input_shape=(1, 4, 4, 2)), X,
+          np.pad(X, ((0, 0), (0, 0), (1, 1), (0, 0), (2, 2))))
