@@ -1,8 +1,8 @@
 """python -m legacy_bn: run an unmodified 2015 Keras/Theano script or module on legacy_bn.
 
-    python -m legacy_bn [--threads N] [--py2|--py3] SCRIPT.py [ARGS...]
-    python -m legacy_bn [--threads N] -m MODULE [ARGS...]     (e.g. -m pytest OLD_TESTS/)
-    python -m legacy_bn [--threads N] [--py2|--py3] -c CODE [ARGS...]
+    python -m legacy_bn [--threads N] [--py2|--py3] [--keras R] SCRIPT.py [ARGS...]
+    python -m legacy_bn [--threads N] [--keras R] -m MODULE [ARGS...]  (e.g. -m pytest OLD_TESTS/)
+    python -m legacy_bn [--threads N] [--py2|--py3] [--keras R] -c CODE [ARGS...]
 
 `keras[.x]` imports legacy_bn[.x], `theano[.x]` imports legacy_bn.theano[.x] and
 `keras_layer_normalization` imports legacy_bn.layers.normalization (see aliases.py). The
@@ -18,6 +18,10 @@ Installed packages and legacy_bn itself are never touched. -m MODULE runs as pla
 --threads N pins the BLAS/OpenMP thread pools to N threads (environment variables set before
 numpy loads; threadpoolctl, when installed, if numpy is already loaded). On a busy machine
 N=1 is often several times faster than one thread per core.
+
+--keras R chooses the Keras release `keras` stands for (0.3, 0.3.3, 0.2, 0.1, 4e1ec93 ...; the
+same as LEGACY_BN_KERAS=R, which it sets for child processes too). Without it, a script's
+source decides (runner/release_choice.py, one line on stderr); -m and -c get 4e1ec93.
 """
 import os
 import sys
@@ -55,11 +59,18 @@ def _python(version):
     return set_python
 
 
+def _keras(options, value):
+    # checked and exported as $LEGACY_BN_KERAS, which release_for() reads (child processes too)
+    from .runner.release_choice import keras_option
+    keras_option(options, value)
+
+
 # option -> (takes a value?, what it does to Options). Runner options go before the script.
 RUNNER_OPTIONS = {
     '--threads': (True, _threads),
     '--py2': (False, _python(2)),
     '--py3': (False, _python(3)),
+    '--keras': (True, _keras),
 }
 
 
@@ -189,7 +200,8 @@ def main(argv=None):
     if options.threads is not None:
         pin_threads(options.threads)
     from .aliases import install_aliases
-    install_aliases()
+    from .runner.release_choice import release_for
+    install_aliases(keras=release_for(options.kind, options.target))
     from .runner.shims import install as install_shims     # 2015's numpy/scipy/sklearn/pandas
     install_shims()
     target, args = options.target, list(options.args)

@@ -6,9 +6,17 @@ registered under its 2015 name). Aliasing by hand (`sys.modules['keras'] = legac
 enough: `keras.layers.core` would then be loaded a second time as a separate module, with its
 own copies of every class, and mixing the two gives errors that name nothing useful.
 
-A 2015 feature legacy_bn does not have yet fails with an error that names it:
-`import keras.layers.recurrent` raises ModuleNotFoundError and `from keras.layers.core import
-Merge` raises ImportError, both saying "... is not available yet in legacy_bn".
+Which Keras release `keras` stands for is chosen once per process: install_aliases(keras='0.3')
+(or LEGACY_BN_KERAS=0.3 in the environment, or the runner's --keras option and detection,
+runner/release_choice.py). The default, and every 0.1 name, is the 4e1ec93 surface at
+legacy_bn's top level; 0.3.x is legacy_bn.keras03, 0.2.x legacy_bn.keras02
+(docs/architecture.md).
+
+A feature of the chosen release that legacy_bn does not have yet fails with an error that
+names it: `import keras.layers.recurrent` raises ModuleNotFoundError and `from
+keras.layers.core import Merge` raises ImportError, both saying "... (Keras 4e1ec93) is not
+available yet in legacy_bn". What legacy_bn will never provide (pydot's visualize_util, the
+TensorFlow backend) says why instead (keras2015.NOT_PROVIDED).
 
 This module imports nothing heavy (no numpy): `python -m legacy_bn --threads N` calls it
 before the BLAS thread settings have to be in place.
@@ -16,16 +24,53 @@ before the BLAS thread settings have to be in place.
 import importlib
 import importlib.abc
 import importlib.util
+import os
 import sys
 
-from .keras2015 import MODULES as KERAS_2015
+from .keras2015 import MODULES as KERAS_2015, MODULES_0_2_0, MODULES_0_3_3, NOT_PROVIDED
 
-# 2015 top-level name -> the legacy_bn package that stands in for it
+# release -> (the legacy_bn package that stands in for `keras`, its surface table)
+RELEASES = {
+    '4e1ec93': ('legacy_bn', KERAS_2015),
+    '0.2.0': ('legacy_bn.keras02', MODULES_0_2_0),
+    '0.3.3': ('legacy_bn.keras03', MODULES_0_3_3),
+}
+DEFAULT_RELEASE = '4e1ec93'
+# what a user may write -> the release that serves it (0.1.x scripts run on 4e1ec93, the last
+# 0.1 commit; 0.3.0-0.3.2 scripts on 0.3.3)
+RELEASE_NAMES = dict(
+    [(name, '4e1ec93') for name in ('4e1ec93', '0.1', '0.1.0', '0.1.1', '0.1.2', '0.1.3')]
+    + [(name, '0.2.0') for name in ('0.2', '0.2.0')]
+    + [(name, '0.3.3') for name in ('0.3', '0.3.0', '0.3.1', '0.3.2', '0.3.3')])
+ENVIRONMENT_VARIABLE = 'LEGACY_BN_KERAS'
+
+# 2015 top-level name -> the legacy_bn package that stands in for it (`keras` follows the
+# release chosen by install_aliases)
 ALIASES = {
     'keras': 'legacy_bn',
     'theano': 'legacy_bn.theano',
     'keras_layer_normalization': 'legacy_bn.layers.normalization',
 }
+_chosen = {'release': None}     # set by install_aliases
+
+
+def release_of(name):
+    """'0.3' -> '0.3.3', '0.1.3' -> '4e1ec93' ...; ValueError listing the valid names."""
+    try:
+        return RELEASE_NAMES[str(name).strip()]
+    except KeyError:
+        raise ValueError('unknown Keras release %r; legacy_bn serves %s (0.1.x scripts run on '
+                         '4e1ec93, 0.3.0-0.3.2 on 0.3.3)'
+                         % (name, ', '.join(sorted(RELEASE_NAMES)))) from None
+
+
+def chosen_release():
+    """The release `keras` stands for in this process (None before install_aliases)."""
+    return _chosen['release']
+
+
+def release_label(release):
+    return 'Keras %s' % release
 
 
 class NotAvailableYet(ModuleNotFoundError):
@@ -40,20 +85,34 @@ def target_name(fullname):
     return ALIASES[top] + dot + rest
 
 
-def name_2015(legacy_name):
-    """The 2015 name of a legacy_bn module: legacy_bn.theano.x -> theano.x, legacy_bn.x -> keras.x."""
-    for new, old in (('legacy_bn.theano', 'theano'), ('legacy_bn', 'keras')):
+def release_and_name_2015(legacy_name):
+    """(release, 2015 name) of a legacy_bn module: legacy_bn.keras03.x -> ('0.3.3', 'keras.x'),
+    legacy_bn.theano.x -> (None, 'theano.x'), legacy_bn.x -> ('4e1ec93', 'keras.x')."""
+    prefixes = [('legacy_bn.theano', None, 'theano')]
+    prefixes += [(package, release, 'keras') for release, (package, _) in RELEASES.items()
+                 if package != 'legacy_bn']
+    prefixes.append(('legacy_bn', DEFAULT_RELEASE, 'keras'))
+    for new, release, old in prefixes:
         if legacy_name == new or legacy_name.startswith(new + '.'):
-            return old + legacy_name[len(new):]
-    return legacy_name
+            return release, old + legacy_name[len(new):]
+    return None, legacy_name
 
 
-def missing_message(what):
+def name_2015(legacy_name):
+    """The 2015 name of a legacy_bn module: legacy_bn.theano.x -> theano.x, legacy_bn.x -> keras.x,
+    legacy_bn.keras03.x -> keras.x."""
+    return release_and_name_2015(legacy_name)[1]
+
+
+def missing_message(what, release=DEFAULT_RELEASE):
     if what.startswith('theano'):
         return ('%s is not available yet in legacy_bn (its Theano covers what Keras 4e1ec93 '
                 'uses; see docs/compat.md)' % what)
-    return ('%s (Keras 4e1ec93) is not available yet in legacy_bn; see the status table in '
-            'docs/compat.md' % what)
+    if what in NOT_PROVIDED:
+        return '%s (%s) is not provided by legacy_bn: %s' % (what, release_label(release),
+                                                            NOT_PROVIDED[what])
+    return ('%s (%s) is not available yet in legacy_bn; see the status table in '
+            'docs/compat.md' % (what, release_label(release)))
 
 
 class AliasLoader(importlib.abc.Loader):
@@ -78,6 +137,10 @@ class AliasFinder(importlib.abc.MetaPathFinder):
         target_mod = target_name(fullname)
         if target_mod is None:
             return None
+        release = _chosen['release'] or DEFAULT_RELEASE
+        surface = RELEASES[release][1]
+        if fullname in NOT_PROVIDED and fullname in surface:
+            raise NotAvailableYet(missing_message(fullname, release), name=fullname)
         try:
             found = importlib.util.find_spec(target_mod)
         except ModuleNotFoundError as error:
@@ -87,8 +150,8 @@ class AliasFinder(importlib.abc.MetaPathFinder):
                 raise
             found = None
         if found is None:
-            if fullname.startswith('theano.') or fullname in KERAS_2015:
-                raise NotAvailableYet(missing_message(fullname), name=fullname)
+            if fullname.startswith('theano.') or fullname in surface:
+                raise NotAvailableYet(missing_message(fullname, release), name=fullname)
             return None     # never existed in 2015 either: Python's usual error
         return importlib.util.spec_from_loader(fullname, AliasLoader(target_mod),
                                                is_package=found.submodule_search_locations is not None)
@@ -102,10 +165,11 @@ def module_getattr_for(module, previous):
     getattr(m, name, default) need an AttributeError: the caller's current instruction tells
     the two apart.
     """
-    old_name = name_2015(module.__name__)
+    release, old_name = release_and_name_2015(module.__name__)
     is_theano = old_name.split('.')[0] == 'theano'
-    known = set(KERAS_2015.get(old_name, ()))
-    known.update(m.rsplit('.', 1)[1] for m in KERAS_2015 if m.rpartition('.')[0] == old_name)
+    surface = RELEASES[release or DEFAULT_RELEASE][1]
+    known = set(surface.get(old_name, ()))
+    known.update(m.rsplit('.', 1)[1] for m in surface if m.rpartition('.')[0] == old_name)
 
     def __getattr__(name):
         if previous is not None:
@@ -115,7 +179,7 @@ def module_getattr_for(module, previous):
                 pass
         if name.startswith('_') or not (is_theano or name in known):
             raise AttributeError('module %r has no attribute %r' % (module.__name__, name))
-        message = missing_message('%s.%s' % (old_name, name))
+        message = missing_message('%s.%s' % (old_name, name), release)
         if _caller_is_from_import():
             raise ImportError(message, name=module.__name__)
         raise AttributeError(message)
@@ -136,8 +200,8 @@ def explain_missing_names():
     for name, module in list(sys.modules.items()):
         if not (name == 'legacy_bn' or name.startswith('legacy_bn.')) or module is None:
             continue
-        old_name = name_2015(name)
-        if not (old_name in KERAS_2015 or old_name.split('.')[0] == 'theano'):
+        release, old_name = release_and_name_2015(name)
+        if not (old_name.split('.')[0] == 'theano' or old_name in RELEASES[release][1]):
             continue
         previous = module.__dict__.get('__getattr__')
         if getattr(previous, 'explains_missing_2015_names', False):
@@ -148,18 +212,33 @@ def explain_missing_names():
 _finder = AliasFinder()
 
 
-def install_aliases():
+def install_aliases(keras=None):
     """Make `import keras[.x]`, `import theano[.x]` and `import keras_layer_normalization` load
     legacy_bn's modules (each once, the same object under both names). Idempotent.
 
-    Raises RuntimeError when the real keras or theano is already imported in this process:
-    two implementations in one process would silently mix.
+    keras: the Keras release `keras` stands for ('0.3', '0.3.3', '0.2', '0.1', '4e1ec93', ...;
+    see RELEASE_NAMES); None keeps the release already chosen, else takes $LEGACY_BN_KERAS,
+    else 4e1ec93 (legacy_bn's own top level). An unknown release raises ValueError.
+
+    Raises RuntimeError when the real keras or theano, or another release's surface, is
+    already imported in this process: two implementations in one process would silently mix.
     """
-    for old, new in ALIASES.items():
+    if keras is None:
+        keras = _chosen['release'] or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_RELEASE
+    release = release_of(keras)
+    targets = dict(ALIASES, keras=RELEASES[release][0])
+    for old, new in targets.items():
         loaded = sys.modules.get(old)
         if loaded is not None and loaded is not sys.modules.get(new):
+            if old == 'keras' and _chosen['release'] not in (None, release):
+                raise RuntimeError('install_aliases(keras=%r): keras is already imported as '
+                                   '%s\'s surface in this process; choose the release before '
+                                   'anything imports keras' % (keras, release_label(
+                                       _chosen['release'])))
             raise RuntimeError('install_aliases(): %r is already imported from %s; call '
                                'install_aliases() before anything imports %s'
                                % (old, getattr(loaded, '__file__', '?'), old))
+    _chosen['release'] = release
+    ALIASES.update(targets)
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)

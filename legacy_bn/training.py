@@ -102,42 +102,69 @@ def get_function_name(o):
 
 
 class Model(object):
+    # How the compiled functions take a batch: f(*arrays) (legacy_bn.theano.function, 2015)
+    # or f([arrays]) (the Keras 0.3 backend's K.function).
+    _functions_take_list = False
+
+    def _call(self, f, ins):
+        return f(ins) if self._functions_take_list else f(*ins)
+
+    def _loop_callbacks(self, verbose, callbacks):
+        """(the History fit returns, the callbacks fit drives in order); a release's models
+        may choose other ones."""
+        history = cbks.History()
+        return history, [history] + ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
+
     def _fit(self, f, ins, out_labels=[], batch_size=128, nb_epoch=100, verbose=1, callbacks=[],
              val_f=None, val_ins=None, shuffle=True, metrics=[]):
-        """Run f(*batch) over shuffled batches for nb_epoch epochs; f returns the labelled outputs."""
+        """Run f(batch) over shuffled batches for nb_epoch epochs; f returns the labelled outputs."""
         do_validation = bool(val_f and val_ins)
         if verbose and do_validation:
             print("Train on %d samples, validate on %d samples" % (len(ins[0]), len(val_ins[0])))
         nb_train_sample = len(ins[0])
         index_array = np.arange(nb_train_sample)
 
-        history = cbks.History()
-        callbacks = [history] + ([cbks.BaseLogger()] if verbose else []) + list(callbacks)
-        callbacks = cbks.CallbackList(callbacks)
-        callbacks._set_model(self)
-        callbacks._set_params({'batch_size': batch_size, 'nb_epoch': nb_epoch,
-                               'nb_sample': nb_train_sample, 'verbose': verbose,
-                               'do_validation': do_validation, 'metrics': metrics})
-        callbacks.on_train_begin()
-
-        self.stop_training = False
-        for epoch in range(nb_epoch):
-            callbacks.on_epoch_begin(epoch)
+        def epoch_batches(epoch):
+            nonlocal index_array
             # every epoch, the first too; shuffle=True compounds permutations in place
             if shuffle == 'batch':
                 index_array = batch_shuffle(index_array, batch_size)
             elif shuffle:
                 np.random.shuffle(index_array)
-
-            batches = make_batches(nb_train_sample, batch_size)
-            epoch_logs = {}
-            for batch_index, (batch_start, batch_end) in enumerate(batches):
+            for batch_start, batch_end in make_batches(nb_train_sample, batch_size):
                 batch_ids = index_array[batch_start:batch_end]
-                ins_batch = slice_X(ins, batch_ids)
-                batch_logs = {'batch': batch_index, 'size': len(batch_ids)}
+                yield len(batch_ids), slice_X(ins, batch_ids)
+
+        def validate():
+            return self._test_loop(val_f, val_ins, batch_size=batch_size, verbose=0)
+
+        params = {'batch_size': batch_size, 'nb_epoch': nb_epoch, 'nb_sample': nb_train_sample,
+                  'verbose': verbose, 'do_validation': do_validation, 'metrics': metrics}
+        return self._run_epochs(lambda batch: self._call(f, batch), epoch_batches,
+                                validate if do_validation else None, out_labels, nb_epoch,
+                                verbose, callbacks, params)
+
+    def _run_epochs(self, step, epoch_batches, validate, out_labels, nb_epoch, verbose,
+                    callbacks, params):
+        """The one training loop: for each epoch, step(batch) for each (size, batch) of
+        epoch_batches(epoch); after an epoch's last batch, validate() (when given) gives the
+        val_ logs. Callbacks see every event; model.stop_training ends it after an epoch."""
+        history, callbacks = self._loop_callbacks(verbose, callbacks)
+        callbacks = cbks.CallbackList(callbacks)
+        callbacks._set_model(self)
+        callbacks._set_params(params)
+        callbacks.on_train_begin()
+
+        self.stop_training = False
+        for epoch in range(nb_epoch):
+            callbacks.on_epoch_begin(epoch)
+            epoch_logs = {}
+            batch_index = -1
+            for batch_index, (size, batch) in enumerate(epoch_batches(epoch)):
+                batch_logs = {'batch': batch_index, 'size': size}
                 callbacks.on_batch_begin(batch_index, batch_logs)
                 try:
-                    outs = f(*ins_batch)
+                    outs = step(batch)
                 except FloatingPointError as e:   # the step was refused: weights unchanged
                     raise FloatingPointError('fit: epoch %d/%d, batch %d: %s'
                                              % (epoch + 1, nb_epoch, batch_index + 1, e)) from None
@@ -146,11 +173,12 @@ class Model(object):
                 for label, o in zip(out_labels, outs):
                     batch_logs[label] = o
                 callbacks.on_batch_end(batch_index, batch_logs)
-
-                if batch_index == len(batches) - 1 and do_validation:
-                    val_outs = self._test_loop(val_f, val_ins, batch_size=batch_size, verbose=0)
-                    for label, o in zip(out_labels, val_outs):
-                        epoch_logs['val_' + label] = o
+            if validate is not None and batch_index >= 0:
+                val_outs = validate()
+                if type(val_outs) != list:
+                    val_outs = [val_outs]
+                for label, o in zip(out_labels, val_outs):
+                    epoch_logs['val_' + label] = o
             callbacks.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
@@ -164,7 +192,7 @@ class Model(object):
         batches = make_batches(nb_sample, batch_size) or [(0, 0)]
         bar = sample_progress(nb_sample, 'predict', verbose)
         for batch_index, (batch_start, batch_end) in enumerate(batches):
-            batch_outs = f(*slice_X(ins, batch_start, batch_end))
+            batch_outs = self._call(f, slice_X(ins, batch_start, batch_end))
             if type(batch_outs) != list:
                 batch_outs = [batch_outs]
             if batch_index == 0:
@@ -182,7 +210,7 @@ class Model(object):
         outs = []
         bar = sample_progress(nb_sample, 'evaluate', verbose)
         for batch_index, (batch_start, batch_end) in enumerate(make_batches(nb_sample, batch_size)):
-            batch_outs = f(*slice_X(ins, batch_start, batch_end))
+            batch_outs = self._call(f, slice_X(ins, batch_start, batch_end))
             if type(batch_outs) != list:
                 batch_outs = [batch_outs]
             if batch_index == 0:

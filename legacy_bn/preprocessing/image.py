@@ -79,7 +79,13 @@ def random_rotation(x, rg, fill_mode="nearest", cval=0.):
     """Rotate the (rows, cols) plane of every channel by an angle uniform in [-rg, rg]
     degrees, about the image centre, keeping the shape."""
     _check_fill_mode(fill_mode)
-    angle = np.pi / 180 * random.uniform(-rg, rg)
+    return rotate_2015(x, random.uniform(-rg, rg), fill_mode, cval)
+
+
+def rotate_2015(x, degrees, fill_mode="nearest", cval=0.):
+    """Every channel of x rotated by `degrees` about the image centre, shape kept, resampled
+    as 2015's scipy.ndimage.rotate did (also used by Keras 0.3.3's random_rotation)."""
+    angle = np.pi / 180 * degrees
     rotation = np.array([[math.cos(angle), math.sin(angle)], [-math.sin(angle), math.cos(angle)]])
     centre = np.array([x.shape[1] / 2.0 - 0.5, x.shape[2] / 2.0 - 0.5])
     # output position p reads input position R p + (centre - R centre)
@@ -141,6 +147,12 @@ def random_zoom(x, rg, fill_mode="nearest", cval=0.):
     _check_fill_mode(fill_mode)
     zoom_w = random.uniform(1. - rg, 1.)
     zoom_h = random.uniform(1. - rg, 1.)
+    return zoom_2015(x, zoom_w, zoom_h, fill_mode, cval)
+
+
+def zoom_2015(x, zoom_w, zoom_h, fill_mode="nearest", cval=0.):
+    """Rows and cols of every channel zoomed by zoom_w and zoom_h, resampled as 2015's
+    scipy.ndimage.zoom did (also used by Keras 0.3.3's random_zoom)."""
     shape = (int(round(x.shape[1] * zoom_w)), int(round(x.shape[2] * zoom_h)))
     coords = np.indices(shape, dtype=np.float64)
     for axis in (0, 1):  # the corners stay put: output k reads input k (n_in - 1) / (n_out - 1)

@@ -71,7 +71,7 @@ class Tokenizer(object):
         self.document_count = 0
         for text in texts:
             self.document_count += 1
-            seq = text_to_word_sequence(text, self.filters, self.lower, self.split)
+            seq = self.tokens(text)
             for w in seq:
                 self.word_counts[w] = self.word_counts.get(w, 0) + 1
             for w in set(seq):
@@ -79,6 +79,10 @@ class Tokenizer(object):
         by_count = sorted(self.word_counts.items(), key=lambda wc: wc[1], reverse=True)
         self.word_index = {w: i for i, (w, _) in enumerate(by_count, start=1)}
         self.index_docs = {self.word_index[w]: c for w, c in self.word_docs.items()}
+
+    def tokens(self, text):
+        """The words of one text (Keras 0.3.3's char_level Tokenizer gives its characters)."""
+        return text_to_word_sequence(text, self.filters, self.lower, self.split)
 
     def fit_on_sequences(self, sequences):
         """Document counts per index, for sequences_to_matrix without fit_on_texts."""
@@ -95,7 +99,7 @@ class Tokenizer(object):
     def texts_to_sequences_generator(self, texts):
         self._need_fit('texts_to_sequences')
         for text in texts:
-            seq = text_to_word_sequence(text, self.filters, self.lower, self.split)
+            seq = self.tokens(text)
             indices = (self.word_index.get(w) for w in seq)
             yield [i for i in indices
                    if i is not None and not (self.nb_words and i >= self.nb_words)]

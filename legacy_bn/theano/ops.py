@@ -6,10 +6,12 @@ primitives module, so reverse mode needs nothing else; `infer(inputs, **attrs)`
 gives the output's dtype and ndim from the input variables when the node is
 built. A rewrite pass adds fused ops by adding rows here.
 """
+import functools
 from collections import namedtuple
 
 import autograd.numpy as anp
 import numpy as np
+from autograd.extend import defvjp_argnums, primitive
 from autograd.tracer import getval
 
 from . import conv_primitives as C
@@ -105,9 +107,43 @@ def _comparison(fn):
     return _nograd(lambda x, y: fn(x, y).astype(np.int8))
 
 
+@primitive
 def _subtensor(x, *slots, index):
     """x[index], with the index's symbolic parts (marked by Slot) filled from `slots`."""
-    return x[fill_index(index, slots)]
+    return x[_filled(index, slots)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _constant_index(index):
+    return fill_index(index, ())
+
+
+def _filled(index, slots):
+    """fill_index, computed once for an index with no symbolic part (a scan step's slices
+    are taken at every step)."""
+    return fill_index(index, slots) if slots else _constant_index(index)
+
+
+def _subtensor_vjp(argnums, ans, args, kwargs):
+    """g placed at x[index] in zeros (the integer slots get none). A basic index (slices,
+    integers) reaches every element at most once, so it is assigned, which is much faster
+    than the np.add.at that autograd's getitem gradient runs (a recurrent step's gate
+    slices, every step)."""
+    x, slots = args[0], args[1:]
+    idx = _filled(kwargs['index'], slots)
+    dtype = x.dtype if np.issubdtype(np.asarray(x).dtype, np.inexact) else None
+
+    def vjp(g):
+        out = np.zeros(np.shape(x), dtype=dtype or np.result_type(g))
+        if P._has_array(idx):
+            np.add.at(out, idx, g)
+        else:
+            out[idx] = g
+        return (out,) + (0,) * (len(argnums) - 1) if argnums[0] == 0 else (0,) * len(argnums)
+    return vjp
+
+
+defvjp_argnums(_subtensor, _subtensor_vjp)
 
 
 class Slot(int):

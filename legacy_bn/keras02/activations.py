@@ -1,0 +1,2 @@
+"""keras.activations (Keras 0.2.0): the same as 4e1ec93's, shared (legacy_bn.activations)."""
+from ..activations import *  # noqa: F401,F403

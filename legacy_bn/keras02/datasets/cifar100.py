@@ -1,0 +1,2 @@
+"""keras.datasets.cifar100 (Keras 0.2.0): the same as 4e1ec93's, shared."""
+from ...datasets.cifar100 import *  # noqa: F401,F403

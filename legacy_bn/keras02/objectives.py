@@ -1,0 +1,2 @@
+"""keras.objectives (Keras 0.2.0): the same as 4e1ec93's, shared (legacy_bn.objectives)."""
+from ..objectives import *  # noqa: F401,F403

@@ -1,0 +1,2 @@
+"""keras.optimizers (Keras 0.2.0): the same as 4e1ec93's, shared (legacy_bn.optimizers)."""
+from ..optimizers import *  # noqa: F401,F403

@@ -1,0 +1,1 @@
+"""keras.preprocessing under Keras 0.2.0: the same modules as 4e1ec93's, shared."""

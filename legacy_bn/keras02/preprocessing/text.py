@@ -1,0 +1,2 @@
+"""keras.preprocessing.text (Keras 0.2.0): the same as 4e1ec93's, shared."""
+from ...preprocessing.text import *  # noqa: F401,F403
