@@ -6,7 +6,8 @@ from np.random in 0.3)."""
 import functools
 
 from legacy_bn import regularizers as _shared
-from legacy_bn.regularizers import Regularizer, WeightRegularizer, l1, l2, l1l2  # noqa: F401
+from legacy_bn.regularizers import (Regularizer, WeightRegularizer, identity, l1, l2,  # noqa: F401
+                                    l1l2)
 from legacy_bn.utils.generic_utils import get_from_module
 from . import backend as K
 
