@@ -22,11 +22,17 @@ float tolerance where noted). One op per concept:
   weighted_mean(w, v)               sum(w * v) / sum(w)
   weighted_crossentropy(p, y, w, lo, hi)   the last two with Keras's zero-weight filter
   softmax_crossentropy(z, y, w, lo, hi)    the same of softmax(z), closed-form gradient
+  lstm_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, inner, activation, truncate)
+                                    the whole 2015 LSTM loop (Keras's LSTM._step scanned
+                                    over time): one GEMM per step over stacked U's, the
+                                    gates' elementwise work in a few whole-gate calls, and
+                                    back-propagation through time written out by hand
 """
 import sys
 
 import numpy as np
-from autograd.extend import defvjp, primitive
+from autograd.builtins import SequenceBox, TupleVSpace
+from autograd.extend import defvjp, defvjp_argnums, primitive
 
 from .primitives import F32, reduce_mean, unbroadcast
 
@@ -466,6 +472,155 @@ def _full_sum(x):
     return np.asarray(np.add.reduce(x, axis=None, dtype=acc)).astype(x.dtype, copy=False)
 
 
+# -- the whole LSTM loop -----------------------------------------------------------------
+# The gate activations the loop knows: name -> (forward into `out`, derivative from the
+# pre-activation z and the activation a). Each forward makes the numpy calls of the op
+# (or fused op) the unfused step graph uses, so the values agree bit for bit.
+def _hard_sigmoid(z, out):
+    np.multiply(z, 0.2, out=out)
+    out += 0.5
+    np.maximum(out, 0, out=out)
+    return np.minimum(out, 1, out=out)
+
+
+def _hard_sigmoid_slope(z, a):
+    y = np.multiply(z, 0.2)
+    y += 0.5
+    # Theano's clip passes the gradient where 0 <= y <= 1, bounds included
+    return (((y >= 0) & (y <= 1)) * 0.2).astype(z.dtype, copy=False)
+
+
+def _sigmoid(z, out):
+    np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1
+    out *= 0.5
+    return out
+
+
+def _tanh(z, out):
+    return np.tanh(z, out=out)
+
+
+LSTM_ACTIVATIONS = {
+    'hard_sigmoid': (_hard_sigmoid, _hard_sigmoid_slope),
+    'sigmoid': (_sigmoid, lambda z, a: a * (1 - a)),
+    'tanh': (_tanh, lambda z, a: 1 - a * a),
+}
+
+
+class _LoopResult(tuple):
+    """The stacked outputs (h, c) of one lstm_scan call, carrying what its VJP needs."""
+
+
+SequenceBox.register(_LoopResult)
+TupleVSpace.register(_LoopResult)
+
+
+@primitive
+def lstm_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, inner='hard_sigmoid',
+              activation='tanh', truncate=-1):
+    """Keras's LSTM step scanned over time, the sequences time-major (steps, samples, units):
+
+        hm, cm = mask[t] * h_tm1, mask[t] * c_tm1
+        i, f, o = inner(x?[t] + hm . u_?)      ct = activation(xc[t] + hm . u_c)
+        c_t = f * cm + i * ct                   h_t = o * activation(c_t)
+
+    Returns the stacked (h, c), as the scan does. The four gates run as one block
+    [o | i | f | c] of 4 * units columns: per step one product hm . [u_o u_i u_f u_c]
+    and one call per activation; the pre-activations x?[t] are laid out in that block
+    for all steps before the loop. `truncate` is the scan's truncate_gradient."""
+    n, batch, units = np.shape(xi)[0], np.shape(h0)[0], np.shape(h0)[1]
+    dtype = np.result_type(xi, h0, u_i)
+    z = np.empty((n, batch, 4, units), dtype)       # pre-activations, then kept for the VJP
+    for k, x in enumerate((xo, xi, xf, xc)):
+        z[:, :, k] = x
+    u = np.concatenate((u_o, u_i, u_f, u_c), axis=1)
+    gate, last = LSTM_ACTIVATIONS[inner][0], LSTM_ACTIVATIONS[activation][0]
+    a = np.empty_like(z)                            # o, i, f, ct
+    hm, cm = np.empty((n, batch, units), dtype), np.empty((n, batch, units), dtype)
+    hs, cs, tc = np.empty_like(hm), np.empty_like(hm), np.empty_like(hm)
+    rec = np.empty((batch, 4 * units), dtype)
+    h, c = h0, c0
+    for t in range(n):
+        np.multiply(mask[t], h, out=hm[t])
+        np.multiply(mask[t], c, out=cm[t])
+        zt, at = z[t].reshape(batch, 4 * units), a[t]
+        np.dot(hm[t], u, out=rec)
+        zt += rec
+        gate(zt[:, :3 * units], at.reshape(batch, 4 * units)[:, :3 * units])
+        last(z[t, :, 3], at[:, 3])
+        c = np.multiply(at[:, 2], cm[t], out=cs[t])
+        c += np.multiply(at[:, 1], at[:, 3])
+        h = np.multiply(at[:, 0], last(c, tc[t]), out=hs[t])
+    result = _LoopResult((hs, cs))
+    result.tape = (z, a, u, hm, cm, tc)
+    return result
+
+
+def _lstm_scan_backward(ans, args, kwargs, g_outs):
+    """Back-propagation through time, every gradient the loop has at once."""
+    xi, mask, h0, c0 = args[0], args[4], args[5], args[6]
+    inner = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')][1]
+    last = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')][1]
+    truncate = kwargs.get('truncate', -1)
+    z, a, u, hm, cm, tc = ans.tape
+    n, batch, _, units = z.shape
+    dtype = z.dtype
+    g_h, g_c = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
+    start = 0 if truncate is None or truncate < 0 else max(0, n - truncate)
+    # what does not depend on the recurrence, for all steps at once
+    slope = np.empty_like(z)
+    slope[:, :, :3] = inner(z[:, :, :3], a[:, :, :3])
+    slope[:, :, 3] = last(z[:, :, 3], a[:, :, 3])
+    slope_c = a[:, :, 0] * last(ans[1], tc)         # dh -> dc through h = o * act(c)
+    by_dc = np.stack((a[:, :, 3], cm, a[:, :, 1]), axis=2)   # dc -> d(i, f, ct)
+    keep_c = a[:, :, 2] * mask                      # dc -> dc_tm1
+    dz = np.zeros_like(z)
+    da = np.empty((batch, 4, units), dtype)
+    u_t = u.T
+    dh = np.zeros((batch, units), dtype)
+    dc = np.zeros((batch, units), dtype)
+    for t in range(n - 1, start - 1, -1):
+        if g_h is not None:
+            dh = dh + g_h[t]
+        if g_c is not None:
+            dc = dc + g_c[t]
+        np.multiply(dh, tc[t], out=da[:, 0])
+        dc = dc + dh * slope_c[t]
+        np.multiply(dc[:, None, :], by_dc[t], out=da[:, 1:])
+        dzt = np.multiply(da, slope[t], out=dz[t])
+        dh = np.dot(dzt.reshape(batch, 4 * units), u_t)
+        dh *= mask[t]
+        dc = dc * keep_c[t]
+    if start > 0:
+        dh, dc = np.zeros_like(dh), np.zeros_like(dc)
+    flat = dz.reshape(n * batch, 4 * units)
+    du = np.dot(hm.reshape(n * batch, units).T, flat)
+    d_u = [np.ascontiguousarray(du[:, k * units:(k + 1) * units]) for k in range(4)]
+    d_x = [dz[:, :, k] for k in range(4)]
+    grads = d_x[1:3] + d_x[:1] + d_x[3:] + [np.zeros(np.shape(mask), dtype), dh, dc]
+    grads += d_u[1:3] + d_u[:1] + d_u[3:]
+    return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
+            for gr, x in zip(grads, args)]
+
+
+def _broadcast_zero(g):
+    """None, or the free zero the scan_output VJP gives an output nobody uses."""
+    return g is None or (np.ndim(g) > 0 and not any(np.asarray(g).strides)
+                         and not np.asarray(g).flat[0])
+
+
+def _lstm_scan_vjp(argnums, ans, args, kwargs):
+    def vjp(g):
+        grads = _lstm_scan_backward(ans, args, kwargs, g)
+        return [grads[k] for k in argnums]
+    return vjp
+
+
+defvjp_argnums(lstm_scan, _lstm_scan_vjp)
+
+
 def _same_as(k):
     return lambda inputs, **_: (inputs[k].dtype, inputs[k].ndim)
 
@@ -488,4 +643,5 @@ FUSED = {
     'weighted_mean': weighted_mean,
     'weighted_crossentropy': weighted_crossentropy,
     'softmax_crossentropy': softmax_crossentropy,
+    'lstm_scan': lstm_scan,
 }
