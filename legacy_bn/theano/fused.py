@@ -538,23 +538,28 @@ def lstm_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, inner='hard_sigm
     u = np.concatenate((u_o, u_i, u_f, u_c), axis=1)
     gate, last = LSTM_ACTIVATIONS[inner][0], LSTM_ACTIVATIONS[activation][0]
     a = np.empty_like(z)                            # o, i, f, ct
-    hm, cm = np.empty((n, batch, units), dtype), np.empty((n, batch, units), dtype)
-    hs, cs, tc = np.empty_like(hm), np.empty_like(hm), np.empty_like(hm)
+    hs, cs, tc = (np.empty((n, batch, units), dtype) for _ in range(3))
     rec = np.empty((batch, 4 * units), dtype)
+    # a step whose mask is all ones reads the previous states as they are (Keras's mask
+    # is 0 at the first step only, unless the input is masked)
+    unmasked = np.reshape(mask, (n, -1)).all(axis=1).tolist()
+    hm, cm = [], []                                 # the masked previous states
     h, c = h0, c0
     for t in range(n):
-        np.multiply(mask[t], h, out=hm[t])
-        np.multiply(mask[t], c, out=cm[t])
+        if not unmasked[t]:
+            h, c = np.multiply(mask[t], h), np.multiply(mask[t], c)
+        hm.append(h)
+        cm.append(c)
         zt, at = z[t].reshape(batch, 4 * units), a[t]
-        np.dot(hm[t], u, out=rec)
+        np.dot(h, u, out=rec)
         zt += rec
         gate(zt[:, :3 * units], at.reshape(batch, 4 * units)[:, :3 * units])
         last(z[t, :, 3], at[:, 3])
-        c = np.multiply(at[:, 2], cm[t], out=cs[t])
+        c = np.multiply(at[:, 2], c, out=cs[t])
         c += np.multiply(at[:, 1], at[:, 3])
         h = np.multiply(at[:, 0], last(c, tc[t]), out=hs[t])
     result = _LoopResult((hs, cs))
-    result.tape = (z, a, u, hm, cm, tc)
+    result.tape = (z, a, u, hm, cm, tc, unmasked)
     return result
 
 
@@ -564,7 +569,7 @@ def _lstm_scan_backward(ans, args, kwargs, g_outs):
     inner = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')][1]
     last = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')][1]
     truncate = kwargs.get('truncate', -1)
-    z, a, u, hm, cm, tc = ans.tape
+    z, a, u, hm, cm, tc, unmasked = ans.tape
     n, batch, _, units = z.shape
     dtype = z.dtype
     g_h, g_c = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
@@ -574,7 +579,7 @@ def _lstm_scan_backward(ans, args, kwargs, g_outs):
     slope[:, :, :3] = inner(z[:, :, :3], a[:, :, :3])
     slope[:, :, 3] = last(z[:, :, 3], a[:, :, 3])
     slope_c = a[:, :, 0] * last(ans[1], tc)         # dh -> dc through h = o * act(c)
-    by_dc = np.stack((a[:, :, 3], cm, a[:, :, 1]), axis=2)   # dc -> d(i, f, ct)
+    by_dc = np.stack((a[:, :, 3], np.array(cm), a[:, :, 1]), axis=2)   # dc -> d(i, f, ct)
     keep_c = a[:, :, 2] * mask                      # dc -> dc_tm1
     dz = np.zeros_like(z)
     da = np.empty((batch, 4, units), dtype)
@@ -591,12 +596,13 @@ def _lstm_scan_backward(ans, args, kwargs, g_outs):
         np.multiply(dc[:, None, :], by_dc[t], out=da[:, 1:])
         dzt = np.multiply(da, slope[t], out=dz[t])
         dh = np.dot(dzt.reshape(batch, 4 * units), u_t)
-        dh *= mask[t]
+        if not unmasked[t]:
+            dh *= mask[t]
         dc = dc * keep_c[t]
     if start > 0:
         dh, dc = np.zeros_like(dh), np.zeros_like(dc)
     flat = dz.reshape(n * batch, 4 * units)
-    du = np.dot(hm.reshape(n * batch, units).T, flat)
+    du = np.dot(np.concatenate(hm).T, flat)
     d_u = [np.ascontiguousarray(du[:, k * units:(k + 1) * units]) for k in range(4)]
     d_x = [dz[:, :, k] for k in range(4)]
     grads = d_x[1:3] + d_x[:1] + d_x[3:] + [np.zeros(np.shape(mask), dtype), dh, dc]
