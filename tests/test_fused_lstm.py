@@ -1,5 +1,6 @@
 """lstm_scan (fused.py): the fusion pass puts it in place of a scan whose step is the
-2015 LSTM step (layers.recurrent.LSTM._step). Same outputs and gradients as the generic
+2015 LSTM step (layers.recurrent.LSTM._step), and lstm_scan_projected when the
+sequences are the projections dot(X, W) + b of one X (as the LSTM layer builds them). Same outputs and gradients as the generic
 scan (mode='FAST_COMPILE'), gradients against finite differences, and a step that
 differs in any node keeps the generic scan."""
 import numpy as np
@@ -114,11 +115,60 @@ def test_only_the_last_output_used(rng):
     grads = T.grad(cost, layer.params)
     fused = theano.function([layer.input], grads)
     plain = theano.function([layer.input], grads, mode='FAST_COMPILE')
-    assert 'lstm_scan' in [n.op for n in fused.toposort()]
+    assert 'lstm_scan_projected' in [n.op for n in fused.toposort()]
     X = rng.uniform(-1, 1, (BATCH, STEPS, 3)).astype(theano.config.floatX)
     rtol = 1e-10 if theano.config.floatX == 'float64' else 2e-4
     for a, b in zip(fused(X), plain(X)):
         np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-6)
+
+
+def _projected(X, ws, bs, h0, c0, us, mask):
+    xs = [T.dot(X, w) + b for w, b in zip(ws, bs)]
+    return _scan(_lstm_step('hard_sigmoid', 'tanh'), xs, mask, h0, c0, us)
+
+
+def _projected_values(rng):
+    X = rng.uniform(-1, 1, (STEPS, BATCH, 3))
+    ws = [rng.uniform(-1, 1, (3, UNITS)) for _ in range(4)]
+    bs = [rng.uniform(-0.5, 0.5, UNITS) for _ in range(4)]
+    states = [rng.uniform(-1, 1, (BATCH, UNITS)) for _ in range(2)]
+    us = [rng.uniform(-1, 1, (UNITS, UNITS)) for _ in range(4)]
+    return [X] + ws + bs + states + us
+
+
+def test_projected_matches_the_generic_scan_and_finite_differences(rng):
+    mask = theano.shared(_mask(rng))
+    X = T.tensor3('X')
+    ws, bs = [T.matrix() for _ in range(4)], [T.vector() for _ in range(4)]
+    h0, c0, us = T.matrix(), T.matrix(), [T.matrix() for _ in range(4)]
+    h, c = _projected(X, ws, bs, h0, c0, us, mask)
+    weights = rng.uniform(0.5, 1.5, (STEPS, BATCH, UNITS))
+    inputs = [X] + ws + bs + [h0, c0] + us
+    outputs = [h, c] + T.grad((h * weights).sum() + c.sum(), inputs)
+    fused = theano.function(inputs, outputs)
+    plain = theano.function(inputs, outputs, mode='FAST_COMPILE')
+    assert 'lstm_scan_projected' in [n.op for n in fused.toposort()]
+    values = _projected_values(rng)
+    for k, (a, b) in enumerate(zip(fused(*values), plain(*values))):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg='output %d' % k)
+
+    def build(X, wi, wf, wo, wc, bi, bf, bo, bc, h0, c0, ui, uf, uo, uc):
+        h, c = _projected(X, (wi, wf, wo, wc), (bi, bf, bo, bc), h0, c0, (ui, uf, uo, uc), mask)
+        return h * 2 + c
+    check_grad(build, *values)
+
+
+def test_projections_of_different_inputs_stay_outside():
+    Xa, Xb = T.tensor3('Xa'), T.tensor3('Xb')
+    ws, bs = [T.matrix() for _ in range(4)], [T.vector() for _ in range(4)]
+    h0, c0, us = T.matrix(), T.matrix(), [T.matrix() for _ in range(4)]
+    mask = T.tensor3(dtype='int8')
+    xs = [T.dot(Xa if k else Xb, w) + b for k, (w, b) in enumerate(zip(ws, bs))]
+    h, _ = _scan(_lstm_step('hard_sigmoid', 'tanh'), xs, mask, h0, c0, us)
+    ops = [n.op for n in theano.function([Xa, Xb] + ws + bs + [mask, h0, c0] + us,
+                                         h).toposort()]
+    assert 'lstm_scan' in ops and 'lstm_scan_projected' not in ops
 
 
 @pytest.mark.parametrize('layer', [LSTM_LN(3, UNITS), GRU(3, UNITS)])

@@ -27,6 +27,9 @@ float tolerance where noted). One op per concept:
                                     over time): one GEMM per step over stacked U's, the
                                     gates' elementwise work in a few whole-gate calls, and
                                     back-propagation through time written out by hand
+  lstm_scan_projected(X, w_i.., b_i.., mask, h0, c0, u_i.., ...)
+                                    the same with its inputs' projections dot(X, w) + b
+                                    for all steps and gates as one product
 """
 import sys
 
@@ -531,11 +534,23 @@ def lstm_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, inner='hard_sigm
     and one call per activation; the pre-activations x?[t] are laid out in that block
     for all steps before the loop. `truncate` is the scan's truncate_gradient."""
     n, batch, units = np.shape(xi)[0], np.shape(h0)[0], np.shape(h0)[1]
-    dtype = np.result_type(xi, h0, u_i)
-    z = np.empty((n, batch, 4, units), dtype)       # pre-activations, then kept for the VJP
+    z = np.empty((n, batch, 4, units), np.result_type(xi, h0, u_i))
     for k, x in enumerate((xo, xi, xf, xc)):
         z[:, :, k] = x
-    u = np.concatenate((u_o, u_i, u_f, u_c), axis=1)
+    return _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation)
+
+
+def _gate_blocks(i, f, o, c, axis):
+    """The gates' arrays in the loop's block order [o | i | f | c]."""
+    return np.concatenate((o, i, f, c), axis=axis)
+
+
+def _lstm_loop(z, mask, h0, c0, us, inner, activation):
+    """The loop of lstm_scan on the pre-activations z (steps, samples, 4, units), in
+    block order, without the recurrent term yet; z is completed in place and kept."""
+    n, batch, _, units = z.shape
+    dtype = z.dtype
+    u = _gate_blocks(*us, axis=1)
     gate, last = LSTM_ACTIVATIONS[inner][0], LSTM_ACTIVATIONS[activation][0]
     a = np.empty_like(z)                            # o, i, f, ct
     hs, cs, tc = (np.empty((n, batch, units), dtype) for _ in range(3))
@@ -563,9 +578,9 @@ def lstm_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, inner='hard_sigm
     return result
 
 
-def _lstm_scan_backward(ans, args, kwargs, g_outs):
-    """Back-propagation through time, every gradient the loop has at once."""
-    xi, mask, h0, c0 = args[0], args[4], args[5], args[6]
+def _lstm_loop_backward(ans, mask, kwargs, g_outs):
+    """Back-propagation through time: the gradients of z (block order), h0, c0 and of
+    the stacked U (units, 4 * units)."""
     inner = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')][1]
     last = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')][1]
     truncate = kwargs.get('truncate', -1)
@@ -602,11 +617,24 @@ def _lstm_scan_backward(ans, args, kwargs, g_outs):
     if start > 0:
         dh, dc = np.zeros_like(dh), np.zeros_like(dc)
     flat = dz.reshape(n * batch, 4 * units)
-    du = np.dot(np.concatenate(hm).T, flat)
-    d_u = [np.ascontiguousarray(du[:, k * units:(k + 1) * units]) for k in range(4)]
-    d_x = [dz[:, :, k] for k in range(4)]
-    grads = d_x[1:3] + d_x[:1] + d_x[3:] + [np.zeros(np.shape(mask), dtype), dh, dc]
-    grads += d_u[1:3] + d_u[:1] + d_u[3:]
+    return dz, dh, dc, np.dot(np.concatenate(hm).T, flat)
+
+
+def _by_gate(blocks, axis):
+    """[i, f, o, c] from an array in block order [o | i | f | c] along `axis` (views of
+    the gate axis of z; contiguous copies of the columns of a stacked matrix)."""
+    if axis == -2:
+        o, i, f, c = (blocks[..., k, :] for k in range(4))
+    else:
+        o, i, f, c = (np.ascontiguousarray(b) for b in np.split(blocks, 4, axis=axis))
+    return [i, f, o, c]
+
+
+def _lstm_scan_backward(ans, args, kwargs, g_outs):
+    """Every gradient lstm_scan has, in the order of its arguments."""
+    mask = args[4]
+    dz, dh, dc, du = _lstm_loop_backward(ans, mask, kwargs, g_outs)
+    grads = _by_gate(dz, -2) + [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du, 1)
     return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
             for gr, x in zip(grads, args)]
 
@@ -617,14 +645,48 @@ def _broadcast_zero(g):
                          and not np.asarray(g).flat[0])
 
 
-def _lstm_scan_vjp(argnums, ans, args, kwargs):
-    def vjp(g):
-        grads = _lstm_scan_backward(ans, args, kwargs, g)
-        return [grads[k] for k in argnums]
-    return vjp
+def _all_at_once(backward):
+    """A VJP maker for defvjp_argnums: one backward pass for all the argnums asked."""
+    def maker(argnums, ans, args, kwargs):
+        def vjp(g):
+            grads = backward(ans, args, kwargs, g)
+            return [grads[k] for k in argnums]
+        return vjp
+    return maker
 
 
-defvjp_argnums(lstm_scan, _lstm_scan_vjp)
+defvjp_argnums(lstm_scan, _all_at_once(_lstm_scan_backward))
+
+
+@primitive
+def lstm_scan_projected(X, w_i, w_f, w_o, w_c, b_i, b_f, b_o, b_c, mask, h0, c0,
+                        u_i, u_f, u_o, u_c, inner='hard_sigmoid', activation='tanh',
+                        truncate=-1):
+    """lstm_scan(dot(X, w_i) + b_i, ..., mask, h0, c0, u_i, ...) with the four input
+    projections of all steps as one product X . [w_o w_i w_f w_c] (X time-major)."""
+    n, batch, n_in = np.shape(X)
+    w = _gate_blocks(w_i, w_f, w_o, w_c, axis=1)
+    z = np.dot(np.reshape(X, (n * batch, n_in)), w)
+    z += _gate_blocks(b_i, b_f, b_o, b_c, axis=0)
+    return _lstm_loop(z.reshape(n, batch, 4, -1), mask, h0, c0, (u_i, u_f, u_o, u_c),
+                      inner, activation)
+
+
+def _lstm_scan_projected_backward(ans, args, kwargs, g_outs):
+    X, mask = args[0], args[9]
+    dz, dh, dc, du = _lstm_loop_backward(ans, mask, kwargs, g_outs)
+    n, batch, n_in = np.shape(X)
+    flat = dz.reshape(n * batch, -1)
+    w = _gate_blocks(*args[1:5], axis=1)
+    dX = np.dot(flat, w.T).reshape(np.shape(X))
+    dw = np.dot(np.reshape(X, (n * batch, n_in)).T, flat)
+    grads = [dX] + _by_gate(dw, 1) + _by_gate(flat.sum(axis=0), 0)
+    grads += [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du, 1)
+    return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
+            for gr, x in zip(grads, args)]
+
+
+defvjp_argnums(lstm_scan_projected, _all_at_once(_lstm_scan_projected_backward))
 
 
 def _same_as(k):
@@ -650,4 +712,5 @@ FUSED = {
     'weighted_crossentropy': weighted_crossentropy,
     'softmax_crossentropy': softmax_crossentropy,
     'lstm_scan': lstm_scan,
+    'lstm_scan_projected': lstm_scan_projected,
 }

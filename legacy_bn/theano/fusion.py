@@ -354,6 +354,33 @@ def lstm_scan(node, ctx):
     return None
 
 
+def lstm_projections(node, ctx):
+    """lstm_scan(add(dot(X, w_i), b_i), ... (the four gates, one X), mask, ...) ->
+    lstm_scan_projected(X, w_i, .., b_i, .., mask, ...): the inputs' projections of all
+    steps and gates as one product inside the op."""
+    if not _is(node, 'lstm_scan'):
+        return None
+    X, ws, bs = None, [], []
+    for x in node.inputs[:4]:
+        if not (_is(x, 'add') and ctx.only_used_here(x)):
+            return None
+        for prod, b in _pairs(x):
+            if _is(prod, 'dot') and ctx.only_used_here(prod) and b.ndim == 1 and \
+                    prod.inputs[1].ndim == 2 and prod.inputs[0].ndim == 3:
+                break
+        else:
+            return None
+        if X is None:
+            X = prod.inputs[0]
+        if prod.inputs[0] is not X or not prod.inputs[1].dtype == b.dtype == node.dtype:
+            return None
+        ws.append(prod.inputs[1])
+        bs.append(b)
+    if X.dtype != node.dtype:
+        return None
+    return 'lstm_scan_projected', (X,) + tuple(ws + bs) + node.inputs[4:], node.attrs
+
+
 _LSTM_KINDS = [(inner, act) for inner in ('hard_sigmoid', 'sigmoid', 'tanh')
                for act in ('tanh', 'sigmoid', 'hard_sigmoid')]
 _LSTM_KEYS = {}
@@ -382,7 +409,8 @@ def _reference_lstm_key(inner, activation, dtype, mask_dtype):
 
 
 RULES = [dense, keras_relu, normalize_affine, layer_norm, clip_affine, batch_std, blend, sgd_velocity, advanced_subtensor1,
-         clipped_crossentropy, weighted_mean, weighted_crossentropy, softmax_crossentropy, lstm_scan]
+         clipped_crossentropy, weighted_mean, weighted_crossentropy, softmax_crossentropy, lstm_scan,
+         lstm_projections]
 
 
 # -- a whole-graph rewrite -------------------------------------------------------------------
