@@ -490,7 +490,9 @@ def _hard_sigmoid_slope(z, a):
     y = np.multiply(z, 0.2)
     y += 0.5
     # Theano's clip passes the gradient where 0 <= y <= 1, bounds included
-    return (((y >= 0) & (y <= 1)) * 0.2).astype(z.dtype, copy=False)
+    inside = np.greater_equal(y, 0)
+    inside &= np.less_equal(y, 1, out=np.empty(y.shape, bool))
+    return np.multiply(inside, z.dtype.type(0.2), out=y)
 
 
 def _sigmoid(z, out):
