@@ -603,10 +603,13 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     u_t = u.T
     dh = np.zeros((batch, units), dtype)
     dc = np.zeros((batch, units), dtype)
+    # the steps whose output gradients are not all zero (return_sequences=False: the last)
+    g_h_at = _nonzero_steps(g_h, n)
+    g_c_at = _nonzero_steps(g_c, n)
     for t in range(n - 1, start - 1, -1):
-        if g_h is not None:
+        if g_h_at[t]:
             dh = dh + g_h[t]
-        if g_c is not None:
+        if g_c_at[t]:
             dc = dc + g_c[t]
         np.multiply(dh, tc[t], out=da[:, 0])
         dc = dc + dh * slope_c[t]
@@ -620,6 +623,12 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
         dh, dc = np.zeros_like(dh), np.zeros_like(dc)
     flat = dz.reshape(n * batch, 4 * units)
     return dz, dh, dc, np.dot(np.concatenate(hm).T, flat)
+
+
+def _nonzero_steps(g, n):
+    if g is None:
+        return [False] * n
+    return np.reshape(g, (n, -1)).any(axis=1).tolist()
 
 
 def _by_gate(blocks, axis):
