@@ -190,3 +190,22 @@ def test_a_step_that_differs_in_one_node_keeps_the_generic_scan():
     h, c = _scan(leaky, xs, mask, h0, c0, us)
     ops = [n.op for n in theano.function(xs + [mask, h0, c0] + us, h).toposort()]
     assert 'scan' in ops and 'lstm_scan' not in ops
+
+
+def test_zero_samples_and_zero_steps_as_the_generic_scan(rng):
+    xs = [T.tensor3() for _ in range(4)]
+    mask, h0, c0 = T.tensor3(dtype='int8'), T.matrix(), T.matrix()
+    us = [T.matrix() for _ in range(4)]
+    h, c = _scan(_lstm_step('hard_sigmoid', 'tanh'), xs, mask, h0, c0, us)
+    inputs = xs + [mask, h0, c0] + us
+    outputs = [h, c] + T.grad(h.sum() + c.sum(), xs + [h0] + us)
+    fused = theano.function(inputs, outputs)
+    plain = theano.function(inputs, outputs, mode='FAST_COMPILE')
+    assert 'lstm_scan' in [n.op for n in fused.toposort()]
+    for steps, batch in ((0, BATCH), (STEPS, 0)):
+        values = _values(rng, 'float64')
+        values = [v[:steps, :batch] if v.ndim == 3 else v[:batch] if k in (5, 6) else v
+                  for k, v in enumerate(values)]
+        for a, b in zip(fused(*values), plain(*values)):
+            assert a.shape == b.shape
+            np.testing.assert_allclose(a, b)

@@ -559,7 +559,7 @@ def _lstm_loop(z, mask, h0, c0, us, inner, activation):
     rec = np.empty((batch, 4 * units), dtype)
     # a step whose mask is all ones reads the previous states as they are (Keras's mask
     # is 0 at the first step only, unless the input is masked)
-    unmasked = np.reshape(mask, (n, -1)).all(axis=1).tolist()
+    unmasked = _per_step(mask, n).all(axis=1).tolist()
     hm, cm = [], []                                 # the masked previous states
     h, c = h0, c0
     for t in range(n):
@@ -596,7 +596,7 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     slope[:, :, :3] = inner(z[:, :, :3], a[:, :, :3])
     slope[:, :, 3] = last(z[:, :, 3], a[:, :, 3])
     slope_c = a[:, :, 0] * last(ans[1], tc)         # dh -> dc through h = o * act(c)
-    by_dc = np.stack((a[:, :, 3], np.array(cm), a[:, :, 1]), axis=2)   # dc -> d(i, f, ct)
+    by_dc = np.stack((a[:, :, 3], _stacked(cm, z), a[:, :, 1]), axis=2)   # dc -> d(i, f, ct)
     keep_c = a[:, :, 2] * mask                      # dc -> dc_tm1
     dz = np.zeros_like(z)
     da = np.empty((batch, 4, units), dtype)
@@ -622,13 +622,23 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     if start > 0:
         dh, dc = np.zeros_like(dh), np.zeros_like(dc)
     flat = dz.reshape(n * batch, 4 * units)
-    return dz, dh, dc, np.dot(np.concatenate(hm).T, flat)
+    return dz, dh, dc, np.dot(_stacked(hm, z).reshape(n * batch, units).T, flat)
+
+
+def _stacked(states, z):
+    """The list of one state per step as one (steps, samples, units) array."""
+    return np.array(states) if states else np.zeros(z.shape[:2] + z.shape[3:], z.dtype)
+
+
+def _per_step(x, n):
+    """x (steps, ...) as (steps, the rest), also when a size is 0."""
+    return np.reshape(x, (n, int(np.prod(np.shape(x)[1:]))))
 
 
 def _nonzero_steps(g, n):
     if g is None:
         return [False] * n
-    return np.reshape(g, (n, -1)).any(axis=1).tolist()
+    return _per_step(g, n).any(axis=1).tolist()
 
 
 def _by_gate(blocks, axis):
@@ -652,8 +662,10 @@ def _lstm_scan_backward(ans, args, kwargs, g_outs):
 
 def _broadcast_zero(g):
     """None, or the free zero the scan_output VJP gives an output nobody uses."""
-    return g is None or (np.ndim(g) > 0 and not any(np.asarray(g).strides)
-                         and not np.asarray(g).flat[0])
+    if g is None or np.size(g) == 0:
+        return True
+    g = np.asarray(g)
+    return g.ndim > 0 and not any(g.strides) and not g.flat[0]
 
 
 def _all_at_once(backward):
