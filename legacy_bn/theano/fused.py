@@ -598,7 +598,8 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     slope_c = a[:, :, 0] * last(ans[1], tc)         # dh -> dc through h = o * act(c)
     by_dc = np.stack((a[:, :, 3], _stacked(cm, z), a[:, :, 1]), axis=2)   # dc -> d(i, f, ct)
     keep_c = a[:, :, 2] * mask                      # dc -> dc_tm1
-    dz = np.zeros_like(z)
+    dz = np.empty_like(z)           # every step from `start` on is written below
+    dz[:start] = 0
     da = np.empty((batch, 4, units), dtype)
     u_t = u.T
     dh = np.zeros((batch, units), dtype)
