@@ -5,6 +5,7 @@ import numpy as np
 import legacy_bn.theano as theano
 import legacy_bn.theano.tensor as T
 from legacy_bn.utils.theano_utils import ndim_tensor
+from test_recurrent import _numeric_grad as central_difference   # (cost, array read in place)
 
 
 def compiled(layer, X, train, mode=None):
@@ -12,20 +13,6 @@ def compiled(layer, X, train, mode=None):
     layer.input = ndim_tensor(np.ndim(X))
     return theano.function([layer.input], layer.get_output(train=train), mode=mode,
                            allow_input_downcast=True)
-
-
-def central_difference(cost, value, step=1e-6):
-    """d cost / d value, one element at a time (cost reads `value` by reference)."""
-    grad = np.zeros_like(value)
-    for idx in np.ndindex(*value.shape):
-        saved = value[idx]
-        value[idx] = saved + step
-        above = cost()
-        value[idx] = saved - step
-        below = cost()
-        value[idx] = saved
-        grad[idx] = (above - below) / (2 * step)
-    return grad
 
 
 def assert_gradients_match(layer, X, train, rng, mode=None):

@@ -145,13 +145,45 @@ class BatchNormalization(Layer):
         return config
 
 
-class LayerNormalization(Layer):
+class _ShapedByPrevious(Layer):
+    """A layer whose weights take their shape from `input_shape`, or in a Sequential from
+    the previous layer's output shape: build(shape) makes them. Subclasses say in
+    NEEDS what the shape must tell."""
+    NEEDS = 'input_shape=(...)'
+    UNKNOWN = 'the input shape is unknown'
+
+    def set_previous(self, layer):
+        super(_ShapedByPrevious, self).set_previous(layer)
+        if self.input_shape is None:
+            shape = self._shape_after(layer)
+            if shape is None:
+                raise ValueError('%s after %s: %s; pass %s'
+                                 % (self.label(), layer.label(), self.UNKNOWN, self.NEEDS))
+            self.build(tuple(shape))
+
+    def _shape_after(self, layer):
+        return layer.output_shape
+
+    @property
+    def output_shape(self):
+        return self.input_shape
+
+    def built_input(self, train):
+        """The input, once the layer knows its shape."""
+        if self.input_shape is None:
+            raise ValueError('%s has no input shape yet: add it after a layer with a known '
+                             'output shape, or pass %s' % (self.label(), self.NEEDS))
+        return self.get_input(train)
+
+
+class LayerNormalization(_ShapedByPrevious):
     """Layer normalization as the keras-layer-normalization package computes it:
     over the last axis, (x - mean) / sqrt(variance + epsilon), then * gamma + beta.
     Same in training and test; no running statistics. epsilon=None means 1e-14
     (that package's K.epsilon() ** 2); epsilon=0 gives NaN for a sample whose values are
     all equal. The size of the last axis comes from `input_shape`, or from the previous
     layer in a Sequential."""
+    UNKNOWN = 'the size of the last axis is unknown'
 
     def __init__(self, center=True, scale=True, epsilon=None, gamma_init='one',
                  beta_init='zero', input_shape=None, weights=None,
@@ -184,24 +216,8 @@ class LayerNormalization(Layer):
             self.set_weights(self.initial_weights)
             self.initial_weights = None
 
-    def set_previous(self, layer):
-        super(LayerNormalization, self).set_previous(layer)
-        if self.input_shape is None:
-            shape = layer.output_shape
-            if shape is None:
-                raise ValueError('LayerNormalization after %s: the size of the last axis is unknown; '
-                                 'pass input_shape=(...) to LayerNormalization' % layer.label())
-            self.build(tuple(shape))
-
-    @property
-    def output_shape(self):
-        return self.input_shape
-
     def get_output(self, train=False):
-        if self.input_shape is None:
-            raise ValueError('LayerNormalization has no input shape yet: add it after a layer '
-                             'with a known output size, or pass input_shape=(...)')
-        out = layer_normalize(self.get_input(train), self.epsilon)
+        out = layer_normalize(self.built_input(train), self.epsilon)
         if self.scale:
             out = out * self.gamma
         if self.center:
@@ -214,7 +230,7 @@ class LayerNormalization(Layer):
                 "beta_init": self.beta_init.__name__, "input_shape": self.input_shape}
 
 
-class GroupNormalization(Layer):
+class GroupNormalization(_ShapedByPrevious):
     """Group normalization (Wu & He 2018) of 4-d input (nb_samples, channels, rows, cols):
     the channels are split into `groups` consecutive groups, and each sample's group is
     normalized by its own mean and variance over the group's channels, rows and cols,
@@ -226,6 +242,8 @@ class GroupNormalization(Layer):
     input_shape: (channels, rows, cols), or taken from the previous layer in a Sequential.
     weights: [gamma, beta], each of shape (channels,).
     """
+
+    NEEDS = 'input_shape=(channels, rows, cols)'
 
     def __init__(self, groups, epsilon=1e-5, input_shape=None, weights=None):
         super(GroupNormalization, self).__init__()
@@ -261,27 +279,14 @@ class GroupNormalization(Layer):
     def _groups(self, channels):
         return self.groups
 
-    def set_previous(self, layer):
-        super(GroupNormalization, self).set_previous(layer)
-        if self.input_shape is None:
-            shape = layer.output_shape
-            if shape is None and getattr(layer, 'nb_filter', None):
-                # a first convolution does not know its image size, only its channels
-                shape = (layer.nb_filter, None, None)
-            if shape is None:
-                raise ValueError('%s after %s: the input shape is unknown; pass input_shape='
-                                 '(channels, rows, cols)' % (self.label(), layer.label()))
-            self.build(tuple(shape))
-
-    @property
-    def output_shape(self):
-        return self.input_shape
+    def _shape_after(self, layer):
+        if layer.output_shape is None and getattr(layer, 'nb_filter', None):
+            # a first convolution does not know its image size, only its channels
+            return (layer.nb_filter, None, None)
+        return layer.output_shape
 
     def get_output(self, train=False):
-        if self.input_shape is None:
-            raise ValueError('%s has no input shape yet: add it after a layer with a known '
-                             'output shape, or pass input_shape=(channels, rows, cols)' % self.label())
-        X = self.get_input(train)
+        X = self.built_input(train)
         check_ndim(self, X, 4, '(nb_samples, channels, rows, cols)')
         grouped = X.reshape((X.shape[0], self._groups(self.input_shape[0]), -1))
         out = layer_normalize(grouped, self.epsilon).reshape(X.shape)
