@@ -4,11 +4,11 @@ the paper's batch normalization (batch statistics), layer normalization and, on 
 group and instance normalization, at batch sizes 128, 8 and 2, through the 2015 Keras
 API; compare test accuracy, and the paper BN's training-mode against test-mode accuracy.
 
-    python scripts/train_mnist.py              # the MLP comparison (about 4 min, one thread)
+    python scripts/train_mnist.py              # the MLP comparison (~105 s of CPU, one thread)
     python scripts/train_mnist.py --arch lenet # the same on a LeNet-style CNN, with GN and IN
     python scripts/train_mnist.py --arch lstm  # LSTM vs LSTM_LN vs LSTM + BN on image rows
     python scripts/train_mnist.py --quick      # a smoke test, well under a minute
-    python scripts/train_mnist.py --full       # every batch size on all 60000 images (hours)
+    python scripts/train_mnist.py --full       # every batch size on all 60000 images (long)
     python scripts/train_mnist.py --plot-only  # redraw the plots from results.json
 
 Every run makes the same number of updates: --steps-per-epoch updates per epoch (default
@@ -54,9 +54,10 @@ VARIANTS = {  # name -> label (the layers each one adds: normalization() below)
 LABEL_WIDTH = max(len(label) for label in VARIANTS.values())
 
 # One learning rate for every run, since the experiment varies only the normalization and
-# the batch size: 0.01 with momentum 0.9 is stable down to batch size 2 for the MLP. Updates,
-# not epochs, are what the batch sizes share: 468 per epoch (60000 // 128), so batch 128
-# sees all of MNIST once per epoch and batch 2 its first 936 images. 256-unit layers and
+# the batch size: 0.01 with momentum 0.9 trains every variant without diverging down to
+# batch size 2. Updates, not epochs, are what the batch sizes share: 468 per epoch
+# (60000 // 128), so batch 128 sees all of MNIST once per epoch and batch 2 its first 936
+# images. 256-unit layers and
 # float32, as Keras's examples cast MNIST. One BLAS thread: the matrix products are too
 # small to gain from two, and two threads were ~5x slower while other processes ran.
 DEFAULTS = dict(models='none,bn0,bn,ln', batch_sizes='128,8,2', epochs=5, steps_per_epoch=468,
