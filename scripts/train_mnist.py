@@ -57,9 +57,9 @@ LABEL_WIDTH = max(len(label) for label in VARIANTS.values())
 # the batch size: 0.01 with momentum 0.9 trains every variant without diverging down to
 # batch size 2. Updates, not epochs, are what the batch sizes share: 468 per epoch
 # (60000 // 128), so batch 128 sees all of MNIST once per epoch and batch 2 its first 936
-# images. 256-unit layers and
-# float32, as Keras's examples cast MNIST. One BLAS thread: the matrix products are too
-# small to gain from two, and two threads were ~5x slower while other processes ran.
+# images. 256-unit layers and float32, as Keras's examples cast MNIST. One BLAS thread:
+# the matrix products are too small to gain from two, and two threads were ~5x slower
+# while other processes ran.
 DEFAULTS = dict(models='none,bn0,bn,ln', batch_sizes='128,8,2', epochs=5, steps_per_epoch=468,
                 lr=0.01, momentum=0.9, clipnorm=0.0, hidden='256,256', seed=1337,
                 floatx='float32', subset=None, test_subset=None,
