@@ -1,20 +1,31 @@
 #!/usr/bin/env python
-"""Train one network on MNIST with no normalization, BatchNormalization (mode 0 and mode 1)
-and LayerNormalization, at two batch sizes, through the 2015 Keras API; compare the curves.
+"""Train one network on MNIST with no normalization, the 2015 BatchNormalization (mode 0),
+the paper's batch normalization (batch statistics), layer normalization and, on LeNet,
+group and instance normalization, at batch sizes 128, 8 and 2, through the 2015 Keras
+API; compare test accuracy, and the paper BN's training-mode against test-mode accuracy.
 
-    python scripts/train_mnist.py            # the MLP comparison (see README for timings)
-    python scripts/train_mnist.py --arch lenet   # the same comparison on a LeNet-style CNN
-    python scripts/train_mnist.py --arch lstm    # LSTM vs LSTM_LN vs LSTM + BN on image rows
-    python scripts/train_mnist.py --quick    # a smoke test, well under a minute
-    python scripts/train_mnist.py --plot-only  # redraw curves.png from results.json
+    python scripts/train_mnist.py              # the MLP comparison (~105 s of CPU, one thread)
+    python scripts/train_mnist.py --arch lenet # the same on a LeNet-style CNN, with GN and IN
+    python scripts/train_mnist.py --arch lstm  # LSTM vs LSTM_LN vs LSTM + BN on image rows
+    python scripts/train_mnist.py --quick      # a smoke test, well under a minute
+    python scripts/train_mnist.py --full       # every batch size on all 60000 images (long)
+    python scripts/train_mnist.py --plot-only  # redraw the plots from results.json
+
+Every run makes the same number of updates: --steps-per-epoch updates per epoch (default
+468 = 60000 // 128), so a run at batch size B trains on the first 468 * B training images
+(all of MNIST at 128, 3744 images at 8, 936 at 2), for the same number of epochs. --full
+instead trains every batch size on all 60000 images (small batches then make 64 times the
+updates of batch 128).
 
 The networks are the rows of ARCHS: adding one is a function building its layers around
 a given normalization, the shape of one sample, and its defaults.
 
 Each run seeds np.random with --seed just before its model is built, so the same
 arguments give the same numbers. Prints a progress bar per run, then the test accuracy
-and loss after every epoch, the final test accuracy and loss, and the seconds per epoch;
-writes results.json and results.csv (and curves.png if matplotlib is installed) to --out.
+and loss after every epoch, the paper BN's accuracy on the test images in training mode
+(each batch of B test images normalized by its own statistics) against test mode (the
+running statistics), and the seconds per epoch; writes results.json, results.csv and (with
+matplotlib) curves.png and accuracy_vs_batch.png to --out.
 """
 import argparse
 import collections
@@ -31,37 +42,62 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if os.path.isdir(os.path.join(_ROOT, 'legacy_bn')) and _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-VARIANTS = {  # name -> (label, the layer after each hidden Dense, or None)
-    'none': ('no normalization', None),
-    'bn0': ('BatchNormalization mode 0', 'bn0'),
-    'bn1': ('BatchNormalization mode 1', 'bn1'),
-    'ln': ('LayerNormalization', 'ln'),
+VARIANTS = {  # name -> label (the layers each one adds: normalization() below)
+    'none': 'no normalization',
+    'bn0': 'BN 2015 mode 0',
+    'bn1': 'BN 2015 mode 1',
+    'bn': 'BN (batch statistics)',
+    'ln': 'LayerNormalization',
+    'gn': 'GroupNormalization',
+    'in': 'InstanceNormalization',
 }
+LABEL_WIDTH = max(len(label) for label in VARIANTS.values())
 
-# Defaults measured on a 2-core machine: the whole comparison takes about 8 minutes and the
-# unnormalized MLP ends at 97.7% (batch 128) and 98.1% (batch 8). One learning rate for
-# every run, since the control experiment varies only the normalization and the batch
-# size: 0.01 with momentum 0.9 is stable at batch size 8 (0.02 made the unnormalized
-# net's test loss climb there, ending at 96.5%). 512-unit layers gain ~0.2% at batch 128
-# but double the batch-8 time. float32, as Keras's examples cast MNIST. One BLAS thread:
-# two gain ~20% at batch 128 on an idle machine, nothing at batch 8 (tiny matrices), and
-# made batch-128 epochs ~5x slower while other processes were running.
-DEFAULTS = dict(models='none,bn0,bn1,ln', batch_sizes='128,8', epochs=15, lr=0.01,
-                momentum=0.9, clipnorm=0.0, hidden='256,256', seed=1337, floatx='float32', subset=None,
-                test_subset=None, out=os.path.join('runs', 'train_mnist'), blas_threads=1)
-QUICK = dict(epochs=2, hidden='64', subset=1000, test_subset=500)
+# One learning rate for every run, since the experiment varies only the normalization and
+# the batch size: 0.01 with momentum 0.9 trains every variant without diverging down to
+# batch size 2. Updates, not epochs, are what the batch sizes share: 468 per epoch
+# (60000 // 128), so batch 128 sees all of MNIST once per epoch and batch 2 its first 936
+# images. 256-unit layers and float32, as Keras's examples cast MNIST. One BLAS thread:
+# the matrix products are too small to gain from two, and two threads were ~5x slower
+# while other processes ran.
+DEFAULTS = dict(models='none,bn0,bn,ln', batch_sizes='128,8,2', epochs=5, steps_per_epoch=468,
+                lr=0.01, momentum=0.9, clipnorm=0.0, hidden='256,256', seed=1337,
+                floatx='float32', subset=None, test_subset=None,
+                out=os.path.join('runs', 'train_mnist'), blas_threads=1)
+QUICK = dict(epochs=2, steps_per_epoch=40, hidden='64', test_subset=500)
+FULL = dict(steps_per_epoch=0)      # 0: every batch size on all the training images
+EVAL_BATCH = 500   # test-mode evaluation: no variant's test output depends on the batch
 
 
 # ---------------------------------------------------------------- the networks
 
-def normalization(norm, size):
-    """The layers a variant puts after a hidden layer of `size` units: none, the 2015
-    BatchNormalization (mode 0 or 1) or LayerNormalization."""
-    from legacy_bn.layers.normalization import BatchNormalization, LayerNormalization
-    if norm in ('bn0', 'bn1'):
-        return [BatchNormalization((size,), mode=int(norm[-1]))]
+def normalization(norm, shape):
+    """The layers a variant puts after a linear layer whose output sample has `shape`:
+    (units,) after a Dense, (channels, rows, cols) after a convolution.
+
+    After a convolution: the 2015 BN keeps statistics per element, as a 2015 script got
+    it; the paper BN per feature map (axis=1); LN is GroupNormalization(1), all of a
+    sample's feature maps together (Ba et al.'s layer normalization of a convolutional
+    layer); GN has two channels per group; IN one. After a Dense layer GN and IN, which are
+    defined on feature maps, fall back to LN (GN's one-group case); 2015 mode 1 has no
+    meaning on feature maps and adds nothing there."""
+    from legacy_bn.layers.normalization import (BatchNormalization, GroupNormalization,
+                                                InstanceNormalization, LayerNormalization)
+    conv = len(shape) == 3
+    if norm == 'bn0':
+        return [BatchNormalization(shape, mode=0)]
+    if norm == 'bn1':
+        return [] if conv else [BatchNormalization(shape, mode=1)]
+    if norm == 'bn':
+        return [BatchNormalization(shape, axis=1 if conv else None, batch_statistics=True)]
+    if not conv:
+        return [LayerNormalization()] if norm in ('ln', 'gn', 'in') else []
     if norm == 'ln':
-        return [LayerNormalization()]
+        return [GroupNormalization(1, input_shape=shape)]
+    if norm == 'gn':
+        return [GroupNormalization(shape[0] // 2, input_shape=shape)]
+    if norm == 'in':
+        return [InstanceNormalization(input_shape=shape)]
     return []
 
 
@@ -70,60 +106,69 @@ def mlp_layers(norm, hidden):
     from legacy_bn.layers.core import Activation, Dense
     layers, n_in = [], 784
     for n_out in hidden:
-        layers += [Dense(n_in, n_out)] + normalization(norm, n_out) + [Activation('relu')]
+        layers += [Dense(n_in, n_out)] + normalization(norm, (n_out,)) + [Activation('relu')]
         n_in = n_out
     return layers + [Dense(n_in, 10), Activation('softmax')]
 
 
 def lenet_layers(norm, hidden):
-    """1x28x28 -> conv 6@5x5 tanh -> max-pool 2 -> conv 16@5x5 tanh -> max-pool 2 (16x4x4)
-    -> [Dense tanh -> (normalization)] per hidden size -> Dense(10) -> softmax."""
+    """1x28x28 -> conv 6@5x5 -> (normalization) -> tanh -> max-pool 2 -> conv 16@5x5 ->
+    (normalization) -> tanh -> max-pool 2 (16x4x4) -> [Dense -> (normalization) -> tanh]
+    per hidden size -> Dense(10) -> softmax. The normalization sits between each linear
+    layer and its nonlinearity, as in the papers."""
     from legacy_bn.layers.convolutional import Convolution2D, MaxPooling2D
     from legacy_bn.layers.core import Activation, Dense, Flatten
-    layers = [Convolution2D(6, 1, 5, 5, activation='tanh'), MaxPooling2D((2, 2)),
-              Convolution2D(16, 6, 5, 5, activation='tanh'), MaxPooling2D((2, 2)), Flatten()]
-    n_in = 16 * 4 * 4
+    layers, channels, side = [], 1, 28
+    for filters in (6, 16):
+        side -= 4
+        layers += [Convolution2D(filters, channels, 5, 5)] + \
+            normalization(norm, (filters, side, side)) + [Activation('tanh'), MaxPooling2D((2, 2))]
+        channels, side = filters, side // 2
+    layers.append(Flatten())
+    n_in = channels * side * side
     for n_out in hidden:
-        layers += [Dense(n_in, n_out, activation='tanh')] + normalization(norm, n_out)
+        layers += [Dense(n_in, n_out)] + normalization(norm, (n_out,)) + [Activation('tanh')]
         n_in = n_out
     return layers + [Dense(n_in, 10), Activation('softmax')]
 
 
 def lstm_layers(norm, hidden):
     """28 rows of 28 pixels, one row per timestep -> LSTM(hidden[0]) (LSTM_LN for 'ln',
-    the normalization inside the recurrence) -> (BatchNormalization on the LSTM's output
-    for 'bn0'/'bn1', as a 2015 user would have tried) -> Dense(10) -> softmax."""
+    the normalization inside the recurrence) -> (a BatchNormalization on the LSTM's output
+    for 'bn0'/'bn1'/'bn') -> Dense(10) -> softmax."""
     from legacy_bn.layers.core import Activation, Dense
     from legacy_bn.layers.recurrent import LSTM, LSTM_LN
     size = hidden[0]
     if norm == 'ln':
         layers = [LSTM_LN(28, size)]
     else:
-        layers = [LSTM(28, size)] + normalization(norm, size)
+        layers = [LSTM(28, size)] + normalization(norm, (size,))
     return layers + [Dense(size, 10), Activation('softmax')]
 
 
-Arch = collections.namedtuple('Arch', ['layers', 'sample_shape', 'title', 'defaults', 'quick'])
+Arch = collections.namedtuple('Arch', ['layers', 'sample_shape', 'title', 'variants',
+                                         'defaults', 'quick'])
 # name -> how to build it around a normalization, the shape of one input sample, the start
-# of the description ({hidden}: the hidden sizes), and its own defaults (over DEFAULTS) and
-# --quick settings (over QUICK).
+# of the description ({hidden}: the hidden sizes), the variants it offers, and its own
+# defaults (over DEFAULTS) and --quick settings (over QUICK).
 ARCHS = {
-    'mlp': Arch(mlp_layers, (784,), 'MLP 784-{hidden}-10 relu', {}, {}),
-    # LeNet: 3 epochs of the 8 runs took 8 min 10 s on 2 cores shared with other work
-    # (load average 6; 2 epochs 6.5 min at 7), well within a 20-minute budget (README).
+    'mlp': Arch(mlp_layers, (784,), 'MLP 784-{hidden}-10 relu', ('none', 'bn0', 'bn1', 'bn', 'ln'),
+                {}, {}),
     'lenet': Arch(lenet_layers, (1, 28, 28),
                   'LeNet conv 6@5x5-pool 2-conv 16@5x5-pool 2-dense {hidden}-10 tanh',
-                  dict(epochs=3, hidden='120,84', out=os.path.join('runs', 'train_mnist_lenet')),
-                  dict(hidden='120,84', subset=600, test_subset=300)),
+                  tuple(VARIANTS),
+                  dict(models='none,bn0,bn,ln,gn,in', epochs=3, hidden='120,84',
+                       out=os.path.join('runs', 'train_mnist_lenet')),
+                  dict(hidden='120,84', test_subset=300)),
     # LSTM: a 2015 recurrent setup - lr 0.1 with gradient norm clipping at 1 for every
     # variant (LSTM_LN needs the clipping: MNIST's blank top rows keep h and c at exactly
     # zero, where each layer normalization scales the gradient by 1/sqrt(epsilon); see
-    # the README). 15000 images x 3 epochs keep the six runs within 20 minutes on 2 busy
-    # cores (2 epochs took 8 min at a load average of 6; LSTM_LN at batch 8 is half of it).
+    # docs/experiments.md). 117 updates per epoch (15000 images at batch 128).
     'lstm': Arch(lstm_layers, (28, 28), 'LSTM {hidden} over 28 rows of 28 pixels',
-                 dict(models='none,bn1,ln', epochs=3, subset=15000, hidden='128', lr=0.1,
-                      clipnorm=1.0, out=os.path.join('runs', 'train_mnist_lstm')),
-                 dict(hidden='32', subset=500, test_subset=300)),
+                 ('none', 'bn0', 'bn1', 'bn', 'ln'),
+                 dict(models='none,bn1,bn,ln', epochs=3, steps_per_epoch=117, hidden='128',
+                      lr=0.1, clipnorm=1.0, out=os.path.join('runs', 'train_mnist_lstm')),
+                 dict(hidden='32', test_subset=300)),
 }
 
 
@@ -131,11 +176,19 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--arch', choices=list(ARCHS), default='mlp',
                    help='the network (default: %(default)s); each has its own defaults')
-    p.add_argument('--models',
-                   help='comma-separated, from: %s (default: all)' % ', '.join(VARIANTS))
+    p.add_argument('--models', help='comma-separated, from: %s (mlp and lstm: the first five); '
+                   'default: none,bn0,bn,ln (lenet: also gn,in; lstm: none,bn1,bn,ln)'
+                   % ', '.join(VARIANTS))
     p.add_argument('--batch-sizes', help='comma-separated batch sizes (default: %(batch_sizes)s)'
                    % DEFAULTS)
-    p.add_argument('--epochs', type=int, help='default: %(epochs)s' % DEFAULTS)
+    p.add_argument('--epochs', type=int, help='default: %(epochs)s (lenet and lstm 3)' % DEFAULTS)
+    p.add_argument('--steps-per-epoch', type=int,
+                   help='updates per epoch for every batch size: a run at batch size B trains '
+                        'on the first steps * B training images; 0 for all of them (default: '
+                        '%(steps_per_epoch)s = 60000 // 128; lstm 117)' % DEFAULTS)
+    p.add_argument('--full', action='store_true',
+                   help='the long version: every batch size on all the training images '
+                        '(--steps-per-epoch 0), the same epochs')
     p.add_argument('--lr', type=float, help='SGD learning rate (default: %(lr)s)' % DEFAULTS)
     p.add_argument('--momentum', type=float, help='SGD momentum (default: %(momentum)s)' % DEFAULTS)
     p.add_argument('--clipnorm', type=float,
@@ -149,10 +202,10 @@ def parse_args(argv=None):
                    help='Theano floatX; sets THEANO_FLAGS before legacy_bn.theano is imported '
                         '(default: %(floatx)s)' % DEFAULTS)
     p.add_argument('--subset', type=int,
-                   help='train on the first N training images (default: all 60000)')
+                   help='use at most the first N training images (default: all 60000)')
     p.add_argument('--test-subset', type=int,
                    help='test on the first N test images (default: all 10000)')
-    p.add_argument('--out', help='directory for results.json, results.csv and curves.png '
+    p.add_argument('--out', help='directory for results.json, results.csv and the plots '
                                  '(default: %(out)s)' % DEFAULTS)
     p.add_argument('--blas-threads', type=int,
                    help='BLAS threads, 0 for the library default (default: %(blas_threads)s: '
@@ -161,23 +214,36 @@ def parse_args(argv=None):
                    help='read MNIST from FILE (any format load_data reads; a part of MNIST '
                         'under a name other than the standard ones) instead of the cache')
     p.add_argument('--plot-only', action='store_true',
-                   help='do not train: redraw curves.png from the results.json in --out')
+                   help='do not train: redraw the plots from the results.json in --out')
     p.add_argument('--quick', action='store_true',
                    help='smoke test in seconds: %s' % ', '.join(
                        '--%s %s' % (k.replace('_', '-'), v) for k, v in QUICK.items()))
     args = p.parse_args(argv)
+    if args.quick and args.full:
+        p.error('--quick and --full contradict each other; choose one')
     arch = ARCHS[args.arch]
     quick = list(arch.quick.items()) + list(QUICK.items()) if args.quick else []
-    for key, value in quick + list(arch.defaults.items()) + list(DEFAULTS.items()):
-        if getattr(args, key) is None:  # explicit options win over --quick, --quick over
-            setattr(args, key, value)   # defaults, and the arch's over the common ones
+    full = list(FULL.items()) if args.full else []
+    for key, value in quick + full + list(arch.defaults.items()) + list(DEFAULTS.items()):
+        if getattr(args, key) is None:  # explicit options win over --quick/--full, those
+            setattr(args, key, value)   # over defaults, and the arch's over the common ones
     args.models = _split(args.models, str)
-    unknown = [m for m in args.models if m not in VARIANTS]
+    unknown = [m for m in args.models if m not in arch.variants]
     if unknown:
-        p.error('unknown model(s) %s; choose from %s' % (', '.join(unknown), ', '.join(VARIANTS)))
+        p.error('unknown model(s) %s for --arch %s; choose from %s'
+                % (', '.join(unknown), args.arch, ', '.join(arch.variants)))
     args.batch_sizes = _split(args.batch_sizes, int)
     args.hidden = _split(args.hidden, int)
+    if any(b < 1 for b in args.batch_sizes) or args.steps_per_epoch < 0 or args.epochs < 1:
+        p.error('batch sizes and --epochs must be positive, --steps-per-epoch >= 0')
     return args
+
+
+def training_images(args, available, batch_size):
+    """How many of the first training images a run at `batch_size` trains on."""
+    if args.steps_per_epoch:
+        return min(available, args.steps_per_epoch * batch_size)
+    return available
 
 
 def _split(text, kind):
@@ -214,11 +280,48 @@ def build_model(arch, variant, hidden, lr, momentum, clipnorm=0.0):
     from legacy_bn.models import Sequential
     from legacy_bn.optimizers import SGD
     model = Sequential()
-    for layer in ARCHS[arch].layers(VARIANTS[variant][1], hidden):
+    for layer in ARCHS[arch].layers(variant, hidden):
         model.add(layer)
     model.compile(loss='categorical_crossentropy',
                   optimizer=SGD(lr=lr, momentum=momentum, clipnorm=clipnorm))
     return model
+
+
+def uses_batch_statistics(model):
+    return any(getattr(layer, 'batch_statistics', False) for layer in model.layers)
+
+
+def training_mode_accuracy(model, predict_train, X, Y, batch_size):
+    """Accuracy on (X, Y) with the network in training mode: each batch of `batch_size`
+    samples (in order) normalized by its own statistics, as in training; no updates."""
+    hits = 0
+    for start in range(0, len(X), batch_size):
+        out = predict_train(X[start:start + batch_size])
+        hits += int((out.argmax(axis=-1) == Y[start:start + batch_size].argmax(axis=-1)).sum())
+    return hits / len(X)
+
+
+def make_test_callback(test, batch_size, predict_train):
+    """A Keras callback that tests the model after each epoch: accuracy and loss on the test
+    images in test mode (logged as val_acc and val_loss for the callbacks after it) and,
+    for a network with batch statistics, the accuracy in training mode at `batch_size`."""
+    from legacy_bn.callbacks import Callback
+
+    class TestEvaluation(Callback):
+        def on_train_begin(self, logs={}):
+            self.test_loss, self.test_acc, self.train_mode_acc = [], [], []
+
+        def on_epoch_end(self, epoch, logs={}):
+            loss, acc = self.model.evaluate(test[0], test[1], batch_size=EVAL_BATCH,
+                                            show_accuracy=True, verbose=0)
+            self.test_loss.append(float(loss))
+            self.test_acc.append(float(acc))
+            logs['val_loss'], logs['val_acc'] = loss, acc
+            if predict_train is not None:
+                self.train_mode_acc.append(training_mode_accuracy(
+                    self.model, predict_train, test[0], test[1], batch_size))
+
+    return TestEvaluation()
 
 
 def make_progress_callback(description):
@@ -242,7 +345,7 @@ def make_progress_callback(description):
 
         def on_batch_end(self, batch, logs={}):
             self.bar.update()
-            self.last_batch_end = time.perf_counter()  # validation runs after this
+            self.last_batch_end = time.perf_counter()  # testing runs after this
 
         def on_epoch_end(self, epoch, logs={}):
             self.train_seconds.append(self.last_batch_end - self.started)
@@ -260,23 +363,30 @@ def make_progress_callback(description):
 
 def run(variant, batch_size, args, train, test):
     import numpy as np
+    import legacy_bn.theano as theano
     np.random.seed(args.seed)  # same seed -> same weights and the same shuffles
     model = build_model(args.arch, variant, args.hidden, args.lr, args.momentum, args.clipnorm)
+    predict_train = None
+    if uses_batch_statistics(model):
+        predict_train = theano.function([model.X_train], model.y_train, allow_input_downcast=True)
+    n = training_images(args, len(train[0]), batch_size)
+    tests = make_test_callback(test, batch_size, predict_train)
     progress = make_progress_callback('%-4s bs %-4d' % (variant, batch_size))
     started = time.perf_counter()
-    history = model.fit(train[0], train[1], batch_size=batch_size, nb_epoch=args.epochs,
-                        verbose=0, shuffle=True, validation_data=test, show_accuracy=True,
-                        callbacks=[progress])
+    history = model.fit(train[0][:n], train[1][:n], batch_size=batch_size, nb_epoch=args.epochs,
+                        verbose=0, shuffle=True, show_accuracy=True, callbacks=[tests, progress])
     seconds = time.perf_counter() - started
-    test_loss, test_acc = model.evaluate(test[0], test[1], batch_size=batch_size,
-                                         show_accuracy=True, verbose=0)
     h = history.history
-    return {'model': variant, 'label': VARIANTS[variant][0], 'batch_size': batch_size,
-            'epoch': [e + 1 for e in history.epoch],
-            'train_loss': _floats(h['loss']), 'train_acc': _floats(h['acc']),
-            'test_loss': _floats(h['val_loss']), 'test_acc': _floats(h['val_acc']),
-            'final_test_loss': float(test_loss), 'final_test_acc': float(test_acc),
-            'train_seconds_per_epoch': progress.train_seconds, 'total_seconds': seconds}
+    result = {'model': variant, 'label': VARIANTS[variant], 'batch_size': batch_size,
+              'n_train': n, 'updates': args.epochs * -(-n // batch_size),
+              'epoch': [e + 1 for e in history.epoch],
+              'train_loss': _floats(h['loss']), 'train_acc': _floats(h['acc']),
+              'test_loss': tests.test_loss, 'test_acc': tests.test_acc,
+              'final_test_loss': tests.test_loss[-1], 'final_test_acc': tests.test_acc[-1],
+              'train_seconds_per_epoch': progress.train_seconds, 'total_seconds': seconds}
+    if predict_train is not None:
+        result['train_mode_test_acc'] = tests.train_mode_acc
+    return result
 
 
 def _floats(values):
@@ -285,32 +395,62 @@ def _floats(values):
 
 # ---------------------------------------------------------------- reporting
 
+def _row_head(r):
+    return '%-*s %4d  ' % (LABEL_WIDTH, r['label'], r['batch_size'])
+
+
 def results_table(runs):
-    """Test accuracy (%) and loss after each epoch, and the final ones: deterministic."""
+    """Test accuracy (%) and loss after each epoch, the final ones, the accuracy by batch
+    size, and the paper BN's training-mode against test-mode accuracy: deterministic."""
     epochs = len(runs[0]['test_acc'])
-    head = '%-27s %4s  ' % ('model', 'bs')
+    head = '%-*s %4s  ' % (LABEL_WIDTH, 'model', 'bs')
     lines = ['Test accuracy (%) after each epoch',
              head + ' '.join('%6d' % (e + 1) for e in range(epochs)) + '   final  loss']
     for r in runs:
-        lines.append('%-27s %4d  ' % (r['label'], r['batch_size']) +
-                     ' '.join('%6.2f' % (100 * a) for a in r['test_acc']) +
+        lines.append(_row_head(r) + ' '.join('%6.2f' % (100 * a) for a in r['test_acc']) +
                      '  %6.2f %.4f' % (100 * r['final_test_acc'], r['final_test_loss']))
     lines += ['', 'Test loss after each epoch',
               head + ' '.join('%6d' % (e + 1) for e in range(epochs))]
     for r in runs:
-        lines.append('%-27s %4d  ' % (r['label'], r['batch_size']) +
-                     ' '.join('%6.4f' % l for l in r['test_loss']))
+        lines.append(_row_head(r) + ' '.join('%6.4f' % l for l in r['test_loss']))
+    return '\n'.join(lines + ['', by_batch_size_table(runs), '', train_mode_table(runs)])
+
+
+def by_batch_size_table(runs):
+    """Final test accuracy (%), one row per model and one column per batch size."""
+    sizes = sorted({r['batch_size'] for r in runs}, reverse=True)
+    final = {(r['model'], r['batch_size']): r['final_test_acc'] for r in runs}
+    lines = ['Final test accuracy (%) by batch size',
+             '%-*s ' % (LABEL_WIDTH, 'model') + ' '.join('%7s' % ('bs %d' % b) for b in sizes)]
+    for model in dict.fromkeys(r['model'] for r in runs):
+        lines.append('%-*s ' % (LABEL_WIDTH, VARIANTS[model]) + ' '.join(
+            '%7.2f' % (100 * final[model, b]) if (model, b) in final else '%7s' % '-'
+            for b in sizes))
     return '\n'.join(lines)
+
+
+def train_mode_table(runs):
+    """For each run with batch statistics: the test images' accuracy in training mode
+    (batches of B normalized by their own statistics) and in test mode (the running
+    statistics), and the gap between them, after the last epoch."""
+    lines = ['Batch statistics: test accuracy (%) in training mode (batches of bs) vs test '
+             'mode (running statistics)',
+             '%-*s %4s  %8s %8s %8s' % (LABEL_WIDTH, 'model', 'bs', 'train', 'test', 'gap')]
+    rows = [r for r in runs if 'train_mode_test_acc' in r]
+    for r in rows:
+        train_mode = r['train_mode_test_acc'][-1]
+        lines.append(_row_head(r) + '%8.2f %8.2f %+8.2f' % (
+            100 * train_mode, 100 * r['final_test_acc'], 100 * (train_mode - r['final_test_acc'])))
+    return '\n'.join(lines) if rows else '(no run with batch statistics)'
 
 
 def timing_table(runs):
     """Seconds per epoch: these vary from run to run, so they are printed apart."""
     lines = ['Seconds per epoch (training only; mean over epochs) and per run (with testing)',
-             '%-27s %4s  %8s %8s' % ('model', 'bs', 's/epoch', 's/run')]
+             '%-*s %4s  %8s %8s' % (LABEL_WIDTH, 'model', 'bs', 's/epoch', 's/run')]
     for r in runs:
         per_epoch = sum(r['train_seconds_per_epoch']) / len(r['train_seconds_per_epoch'])
-        lines.append('%-27s %4d  %8.2f %8.1f' % (r['label'], r['batch_size'], per_epoch,
-                                                 r['total_seconds']))
+        lines.append(_row_head(r) + '%8.2f %8.1f' % (per_epoch, r['total_seconds']))
     return '\n'.join(lines)
 
 
@@ -321,56 +461,140 @@ def write_outputs(out, setup, runs):
     with open(os.path.join(out, 'results.csv'), 'w', newline='') as f:
         w = csv.writer(f)
         w.writerow(['model', 'batch_size', 'epoch', 'train_loss', 'train_acc', 'test_loss',
-                    'test_acc', 'train_seconds'])
+                    'test_acc', 'train_mode_test_acc', 'train_seconds'])
         for r in runs:
             for i, e in enumerate(r['epoch']):
+                train_mode = r.get('train_mode_test_acc')
                 w.writerow([r['model'], r['batch_size'], e, repr(r['train_loss'][i]),
                             repr(r['train_acc'][i]), repr(r['test_loss'][i]),
-                            repr(r['test_acc'][i]), '%.3f' % r['train_seconds_per_epoch'][i]])
-    return plot_curves(os.path.join(out, 'curves.png'), setup, runs)
+                            repr(r['test_acc'][i]), repr(train_mode[i]) if train_mode else '',
+                            '%.3f' % r['train_seconds_per_epoch'][i]])
+    return plot_all(out, setup, runs)
 
 
-def plot_curves(path, setup, runs):
-    """Test accuracy and loss against epoch, one column per batch size; None without matplotlib."""
+def _pyplot():
     try:
         import matplotlib
         matplotlib.use('Agg')
         import matplotlib.pyplot as plt
-        from matplotlib.ticker import MaxNLocator
     except ImportError:
         return None
+    return plt
+
+
+def plot_all(out, setup, runs):
+    """curves.png and accuracy_vs_batch.png in `out`; [] without matplotlib."""
+    paths = [plot_curves(os.path.join(out, 'curves.png'), setup, runs),
+             plot_accuracy_vs_batch(os.path.join(out, 'accuracy_vs_batch.png'), setup, runs)]
+    return [p for p in paths if p]
+
+
+def plot_curves(path, setup, runs):
+    """Test accuracy and loss against epoch, one column per batch size (the paper BN's
+    training-mode accuracy dashed); None without matplotlib."""
+    plt = _pyplot()
+    if plt is None:
+        return None
+    from matplotlib.ticker import MaxNLocator
     sizes = sorted({r['batch_size'] for r in runs}, reverse=True)
+    colors = _colors(runs)
     # one y-scale per row, so the batch sizes compare by eye
     fig, axes = plt.subplots(2, len(sizes), figsize=(5 * len(sizes), 7), squeeze=False,
                              sharey='row')
     for col, bs in enumerate(sizes):
         for r in (r for r in runs if r['batch_size'] == bs):
+            color = colors[r['model']]
             axes[0][col].plot(r['epoch'], [100 * a for a in r['test_acc']], marker='o',
+                              color=color, label=r['label'])
+            if r.get('train_mode_test_acc'):
+                axes[0][col].plot(r['epoch'], [100 * a for a in r['train_mode_test_acc']],
+                                  linestyle='--', color=color,
+                                  label=r['label'] + ', training mode')
+            axes[1][col].plot(r['epoch'], r['test_loss'], marker='o', color=color,
                               label=r['label'])
-            axes[1][col].plot(r['epoch'], r['test_loss'], marker='o', label=r['label'])
         axes[0][col].set_title('batch size %d' % bs)
         axes[0][col].set_ylabel('test accuracy (%)')
         axes[1][col].set_ylabel('test loss')
         axes[1][col].set_xlabel('epoch')
-        axes[0][col].legend(fontsize='small')
+        if col == 0:
+            axes[0][col].legend(fontsize='small')
         for ax in axes[:, col]:
             ax.grid(alpha=0.3)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # epochs are whole
-    fig.suptitle(textwrap.fill(setup['description'], 60 * len(sizes)), fontsize='small')
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _finish(plt, fig, path, setup, 60 * len(sizes))
     return path
 
 
+def plot_accuracy_vs_batch(path, setup, runs):
+    """Final test accuracy against batch size (log scale), one line per normalization,
+    the paper BN's training-mode accuracy dashed; None without matplotlib."""
+    plt = _pyplot()
+    if plt is None:
+        return None
+    colors = _colors(runs)
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for model in dict.fromkeys(r['model'] for r in runs):
+        mine = sorted((r for r in runs if r['model'] == model), key=lambda r: r['batch_size'])
+        sizes = [r['batch_size'] for r in mine]
+        ax.plot(sizes, [100 * r.get('final_test_acc', r['test_acc'][-1]) for r in mine], marker='o',
+                color=colors[model], label=VARIANTS[model])
+        if all(r.get('train_mode_test_acc') for r in mine):
+            ax.plot(sizes, [100 * r['train_mode_test_acc'][-1] for r in mine], marker='x',
+                    linestyle='--', color=colors[model],
+                    label=VARIANTS[model] + ', training mode')
+    ax.set_xscale('log', base=2)
+    all_sizes = sorted({r['batch_size'] for r in runs})
+    ax.set_xticks(all_sizes)
+    ax.set_xticklabels([str(b) for b in all_sizes])
+    ax.set_xlabel('batch size (every run: the same number of updates)')
+    ax.set_ylabel('final test accuracy (%)')
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize='small')
+    _finish(plt, fig, path, setup, 80)
+    return path
+
+
+def _colors(runs):
+    models = list(VARIANTS)
+    return {m: 'C%d' % models.index(m) for m in models}
+
+
+def _finish(plt, fig, path, setup, width):
+    fig.suptitle(textwrap.fill(setup['description'], width), fontsize='small')
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def replot(out):
-    """curves.png from the results.json that an earlier run wrote to `out`."""
+    """The plots from the results.json that an earlier run wrote to `out`."""
     with open(os.path.join(out, 'results.json')) as f:
         report = json.load(f)
-    png = plot_curves(os.path.join(out, 'curves.png'), report['setup'], report['runs'])
-    print('Wrote %s' % png if png else
-          'No plot: matplotlib is not installed (pip install legacy_bn[plot])')
-    return png
+    pngs = plot_all(out, report['setup'], report['runs'])
+    _report_plots(pngs)
+    return pngs
+
+
+def _report_plots(pngs):
+    for png in pngs:
+        print('Wrote %s' % png)
+    if not pngs:
+        print('No plot: matplotlib is not installed (pip install legacy_bn[plot])')
+
+
+def describe(args, title, floatX, n_train, n_test):
+    """The setup, printed first and drawn above the plots: what every run shares."""
+    counts = ', '.join('%d on %d' % (b, training_images(args, n_train, b))
+                       for b in args.batch_sizes)
+    if args.steps_per_epoch:
+        budget = ('%d updates per epoch at every batch size (batch size on training images: '
+                  '%s)' % (args.steps_per_epoch, counts))
+    else:
+        budget = 'all %d training images at every batch size' % n_train
+    return ('%s, SGD lr=%g momentum=%g%s, %d epochs of %s, %s, seed %d, %d test images'
+            % (title, args.lr, args.momentum,
+               ' clipnorm=%g' % args.clipnorm if args.clipnorm else '', args.epochs, budget,
+               floatX, args.seed, n_test))
 
 
 def main(argv=None):
@@ -383,11 +607,7 @@ def main(argv=None):
     floatX = theano.config.floatX
     train, test = load_mnist(args, floatX)
     title = ARCHS[args.arch].title.format(hidden='-'.join(map(str, args.hidden)))
-    description = ('%s, SGD lr=%g momentum=%g%s, %d epochs, %s, seed %d, '
-                   '%d training / %d test images'
-                   % (title, args.lr, args.momentum,
-                      ' clipnorm=%g' % args.clipnorm if args.clipnorm else '', args.epochs,
-                      floatX, args.seed, len(train[0]), len(test[0])))
+    description = describe(args, title, floatX, len(train[0]), len(test[0]))
     print(description)
     runs = [run(variant, bs, args, train, test)
             for bs in args.batch_sizes for variant in args.models]
@@ -399,12 +619,11 @@ def main(argv=None):
     print(results_table(runs))
     print()
     print(timing_table(runs))
-    png = write_outputs(args.out, setup, runs)
+    pngs = write_outputs(args.out, setup, runs)
     print()
     print('Wrote %s and %s' % (os.path.join(args.out, 'results.json'),
                                os.path.join(args.out, 'results.csv')))
-    print('Wrote %s' % png if png else
-          'No plot: matplotlib is not installed (pip install legacy_bn[plot])')
+    _report_plots(pngs)
     return runs
 
 
