@@ -17,13 +17,15 @@ from legacy_bn.utils.layer_utils import container_from_config, layer_classes
 REQUIRED = {'input_dim': 3, 'output_dim': 4, 'nb_filter': 2, 'stack_size': 1, 'nb_row': 2,
             'nb_col': 2, 'filter_length': 2, 'input_shape': (4,), 'n': 3, 'p': 0.3,
             'dims': (2, 1), 'activation': 'tanh', 'l1': 0.1, 'l2': 0.1, 'proj_dim': 5,
-            'nb_feature': 2, 'sigma': 0.2}
+            'nb_feature': 2, 'sigma': 0.2, 'groups': 2}
 # built from other layers, or a base class no config names: covered below or not at all
 NOT_GENERATED = {'Merge', 'AutoEncoder', 'ThreeGates'}
 
 
 def other_value(name, default):
     """A value of the default's type that differs from it (None: leave the default)."""
+    if name == 'mode':               # an enumeration (BatchNormalization: 0 or 1), not a number
+        return None
     if isinstance(default, bool):
         return not default
     if isinstance(default, int):
