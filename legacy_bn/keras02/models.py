@@ -24,10 +24,27 @@ class Sequential(LossRules, models_03.Sequential):
         check_class_mode(class_mode)
         super(Sequential, self).compile(optimizers.get(optimizer), loss, class_mode=class_mode)
 
+    # 0.2.0 returned the loss itself (0.3.3: a list [loss]); with accuracy, [loss, acc]
+    def train_on_batch(self, X, y, accuracy=False, class_weight=None, sample_weight=None):
+        outs = super(Sequential, self).train_on_batch(X, y, accuracy, class_weight,
+                                                      sample_weight)
+        return outs if accuracy else outs[0]
+
+    def test_on_batch(self, X, y, accuracy=False, sample_weight=None):
+        outs = super(Sequential, self).test_on_batch(X, y, accuracy, sample_weight)
+        return outs if accuracy else outs[0]
+
 
 class Graph(LossRules, models_03.Graph):
     def compile(self, optimizer, loss, theano_mode=None):
         super(Graph, self).compile(optimizers.get(optimizer), loss)
+
+    def train_on_batch(self, data, class_weight={}, sample_weight={}):
+        return super(Graph, self).train_on_batch(data, class_weight=class_weight,
+                                                 sample_weight=sample_weight)[0]
+
+    def test_on_batch(self, data, sample_weight={}):
+        return super(Graph, self).test_on_batch(data, sample_weight=sample_weight)[0]
 
 
 def model_from_config(config, custom_layers={}):
