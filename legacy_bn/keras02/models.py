@@ -1,6 +1,8 @@
 """keras.models (Keras 0.2.0): the 0.3 models (legacy_bn.keras03.models: containers with
 shape inference, the shared training loop) with 0.2.0's loss rules and compile arguments
 (legacy_bn.keras02.numerics.LossRules) and 4e1ec93's optimizers (0.2.0's were the same)."""
+import importlib
+
 from . import numerics  # noqa: F401  (first: it sets the backend's floatx before K loads)
 from .numerics import LossRules, check_class_mode
 from .. import optimizers
@@ -11,10 +13,17 @@ from ..training import (  # noqa: F401  (0.2.0's keras.models exposes these name
 
 Model = models_03.Model
 
-# the layers a 0.2.0 config names whose class is 0.2.0's own
-LAYERS_0_2_0 = dict((cls.__name__, cls) for cls in (
-    numerics.Dropout, numerics.BatchNormalization, numerics.GaussianNoise,
-    numerics.GaussianDropout))
+
+
+def layers_0_2_0():
+    """What a 0.2.0 config may name: the layer classes of legacy_bn.keras02.layers."""
+    known = {}
+    for name in ('core', 'convolutional', 'recurrent', 'embeddings', 'noise', 'normalization',
+                 'advanced_activations'):
+        module = importlib.import_module('legacy_bn.keras02.layers.' + name)
+        known.update((k, v) for k, v in vars(module).items()
+                     if isinstance(v, type) and issubclass(v, numerics.SampleInputShape))
+    return known
 
 
 class Sequential(LossRules, models_03.Sequential):
@@ -52,7 +61,7 @@ def model_from_config(config, custom_layers={}):
     if model_name not in ('Graph', 'Sequential'):
         raise ValueError('Unrecognized model: %r (a model config is named Sequential or Graph)'
                          % (model_name,))
-    known = dict(LAYERS_0_2_0, **custom_layers)
+    known = dict(layers_0_2_0(), **custom_layers)
     model = models_03.container_from_config(config, custom_objects=known)
     model.__class__ = Graph if model_name == 'Graph' else Sequential
     if 'optimizer' in config:

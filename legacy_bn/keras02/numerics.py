@@ -14,6 +14,8 @@ still 4e1ec93's. The differences, each taken from the 4e1ec93 surface where it h
   batch statistics only move the running ones (momentum). Its weights have the shape of a
   whole sample (no `axis`), and gamma is drawn from initializations.uniform when the layer
   is built (0.3.3: ones).
+- set_input_shape(shape) takes the shape of one sample (SampleInputShape, mixed into
+  every layer class of legacy_bn.keras02.layers).
 - Masking has a 3D input of its own from construction (0.2.0's tests feed it directly).
 - The loss: objectives as 4e1ec93's (epsilon 1e-9 in float64), each sample's score
   weighted by (samples, ..., 1) weight arrays, divided by the sum of the weights
@@ -42,12 +44,36 @@ from ..keras03.layers import noise as noise_03  # noqa: E402
 from ..keras03.layers import normalization as normalization_03  # noqa: E402
 
 
+class SampleInputShape(object):
+    """Mixed into every 0.2.0 layer: set_input_shape(shape) takes the shape of one sample and
+    adds the batch axis itself, as 0.2.0's Layer did (0.3.3's takes the batch axis included,
+    and its constructors pass it so)."""
+
+    def __init__(self, *args, **kwargs):
+        self._in_constructor = True
+        try:
+            super(SampleInputShape, self).__init__(*args, **kwargs)
+        finally:
+            self._in_constructor = False
+
+    def set_input_shape(self, input_shape):
+        if not getattr(self, '_in_constructor', False) and type(input_shape) in (tuple, list):
+            input_shape = (None,) + tuple(input_shape)
+        super(SampleInputShape, self).set_input_shape(input_shape)
+
+
+def sample_shaped(cls, module):
+    """0.3.3's layer class `cls` as 0.2.0's: the same class with SampleInputShape mixed in."""
+    return type(cls.__name__, (SampleInputShape, cls), {'__module__': module,
+                                                        '__doc__': cls.__doc__})
+
+
 def _seeded_stream():
     """An MRG stream seeded as 0.2.0's layers seeded theirs (one draw from np.random)."""
     return RandomStreams(seed=np.random.randint(10e6))
 
 
-class Dropout(core_03.Dropout):
+class Dropout(SampleInputShape, core_03.Dropout):
     """0.2.0's dropout: X * binomial mask in training (no rescaling), X * (1 - p) at test."""
 
     def __init__(self, p, **kwargs):
@@ -57,7 +83,7 @@ class Dropout(core_03.Dropout):
     get_output = core_4e1ec93.Dropout.get_output
 
 
-class GaussianNoise(noise_03.GaussianNoise):
+class GaussianNoise(SampleInputShape, noise_03.GaussianNoise):
     def __init__(self, sigma, **kwargs):
         super(GaussianNoise, self).__init__(sigma, **kwargs)
         self.srng = _seeded_stream()
@@ -65,7 +91,7 @@ class GaussianNoise(noise_03.GaussianNoise):
     get_output = noise_4e1ec93.GaussianNoise.get_output
 
 
-class GaussianDropout(noise_03.GaussianDropout):
+class GaussianDropout(SampleInputShape, noise_03.GaussianDropout):
     def __init__(self, p, **kwargs):
         super(GaussianDropout, self).__init__(p, **kwargs)
         self.srng = _seeded_stream()
@@ -73,7 +99,7 @@ class GaussianDropout(noise_03.GaussianDropout):
     get_output = noise_4e1ec93.GaussianDropout.get_output
 
 
-class BatchNormalization(normalization_03.BatchNormalization):
+class BatchNormalization(SampleInputShape, normalization_03.BatchNormalization):
     """0.2.0's BatchNormalization (see the module docstring): mode 0 normalizes with the
     running mean and std, in training as at test."""
 
@@ -125,7 +151,7 @@ class BatchNormalization(normalization_03.BatchNormalization):
         return config
 
 
-class Masking(core_03.Masking):
+class Masking(SampleInputShape, core_03.Masking):
     """0.2.0's Masking has an input of its own (a 3D tensor) from the start."""
 
     def __init__(self, mask_value=0., **kwargs):
