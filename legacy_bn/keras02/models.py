@@ -26,7 +26,15 @@ def layers_0_2_0():
     return known
 
 
-class Sequential(LossRules, models_03.Sequential):
+class Params(object):
+    """0.2.0's models named their trainable weights `params` (0.3.3: trainable_weights)."""
+
+    @property
+    def params(self):
+        return self.trainable_weights
+
+
+class Sequential(Params, LossRules, models_03.Sequential):
     def compile(self, optimizer, loss, class_mode="categorical", theano_mode=None):
         """class_mode: 'categorical' (argmax accuracy) or 'binary' (rounded);
         theano_mode is accepted and ignored (legacy_bn.theano has one mode)."""
@@ -44,7 +52,7 @@ class Sequential(LossRules, models_03.Sequential):
         return outs if accuracy else outs[0]
 
 
-class Graph(LossRules, models_03.Graph):
+class Graph(Params, LossRules, models_03.Graph):
     def compile(self, optimizer, loss, theano_mode=None):
         super(Graph, self).compile(optimizers.get(optimizer), loss)
 
