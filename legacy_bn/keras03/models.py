@@ -302,6 +302,18 @@ def next_from_queue(q, stop, wait_time=0.05):
 class Model(training.Model):
     """0.3.3's model base: the shared loops with 0.3.3's callbacks and function calls."""
     _functions_take_list = True
+    # the loss rules, kept here so that a release sharing these models can swap them
+    # (Keras 0.2.0: legacy_bn.keras02.numerics): where objectives are looked up, how their
+    # scores are weighted and masked, and the weight arrays fed with the targets
+    _objectives = objectives
+    _weighting = staticmethod(weighted_objective)
+
+    def _weights_placeholder(self, y_train, sample_weight_mode):
+        return K.placeholder(ndim=2 if sample_weight_mode == 'temporal' else 1)
+
+    def _standardize_weights(self, y, sample_weight=None, class_weight=None,
+                             sample_weight_mode=None):
+        return standardize_weights(y, sample_weight, class_weight, sample_weight_mode)
 
     def _loop_callbacks(self, verbose, callbacks):
         self.history = cbks.History()
@@ -429,27 +441,25 @@ class Sequential(Model, containers.Sequential):
     def compile(self, optimizer, loss, class_mode=None, sample_weight_mode=None, **kwargs):
         """class_mode is deprecated (set from the output shape); sample_weight_mode
         'temporal' takes (samples, timesteps) weights; kwargs go to K.function."""
-        if class_mode is not None:
-            warnings.warn('The "class_mode" argument is deprecated, please remove it from '
-                          'your code.')
+        chosen_class_mode = class_mode
         self.optimizer = optimizers.get(optimizer)
         self.sample_weight_mode = sample_weight_mode
-        self.loss = objectives.get(loss)
-        weighted_loss = weighted_objective(self.loss)
+        self.loss = self._objectives.get(loss)
+        weighted_loss = self._weighting(self.loss)
 
         self.X_train = self.get_input(train=True)
         self.X_test = self.get_input(train=False)
         self.y_train = self.get_output(train=True)
         self.y_test = self.get_output(train=False)
         self.y = K.placeholder(ndim=K.ndim(self.y_train))
-        self.weights = K.placeholder(ndim=2 if sample_weight_mode == 'temporal' else 1)
+        self.weights = self._weights_placeholder(self.y_train, sample_weight_mode)
 
         last = self.layers[-1]
         mask = last.get_output_mask() if hasattr(last, 'get_output_mask') else None
         train_loss = weighted_loss(self.y, self.y_train, self.weights, mask)
         test_loss = weighted_loss(self.y, self.y_test, self.weights, mask)
 
-        self.class_mode = 'binary' if self.output_shape[-1] == 1 else 'categorical'
+        self.class_mode = self._class_mode(chosen_class_mode)
         if self.class_mode == 'binary' and self.loss.__name__ == 'categorical_crossentropy':
             warn_binary_with_categorical_xent(self.output_shape)
         train_accuracy, test_accuracy = accuracy_of(self.y, self.y_train, self.y_test,
@@ -476,6 +486,13 @@ class Sequential(Model, containers.Sequential):
         self._test_with_acc = K.function(test_ins, [test_loss, test_accuracy],
                                          updates=self.state_updates, **kwargs)
 
+    def _class_mode(self, class_mode):
+        """0.3.3 reads the class mode from the output shape; the argument is deprecated."""
+        if class_mode is not None:
+            warnings.warn('The "class_mode" argument is deprecated, please remove it from '
+                          'your code.')
+        return 'binary' if self.output_shape[-1] == 1 else 'categorical'
+
     def _require_compiled(self, where):
         if not hasattr(self, '_train'):
             raise RuntimeError('Sequential.%s: the model is not compiled; call '
@@ -495,7 +512,8 @@ class Sequential(Model, containers.Sequential):
                              'y; got %d and %d' % (len(sample_weight), len(y)))
         X = standardize_X(X)
         y = standardize_y(y)
-        weights = standardize_weights(y, sample_weight=sample_weight, class_weight=class_weight,
+        weights = self._standardize_weights(y, sample_weight=sample_weight,
+                                            class_weight=class_weight,
                                       sample_weight_mode=self.sample_weight_mode)
         return X + [y, weights]
 
@@ -524,11 +542,12 @@ class Sequential(Model, containers.Sequential):
             if sample_weight is not None:
                 sample_weight, weights_val = (slice_X(sample_weight, 0, split_at),
                                               slice_X(sample_weight, split_at))
-            val_ins = X_val + [y_val, standardize_weights(
+            val_ins = X_val + [y_val, self._standardize_weights(
                 y_val, sample_weight=weights_val, sample_weight_mode=self.sample_weight_mode)]
         f, out_labels = (self._train_with_acc, ['loss', 'acc']) if show_accuracy \
             else (self._train, ['loss'])
-        weights = standardize_weights(y, class_weight=class_weight, sample_weight=sample_weight,
+        weights = self._standardize_weights(y, class_weight=class_weight,
+                                            sample_weight=sample_weight,
                                       sample_weight_mode=self.sample_weight_mode)
         return self._fit(f, X + [y, weights], out_labels=out_labels, batch_size=batch_size,
                          nb_epoch=nb_epoch, verbose=verbose, callbacks=callbacks, val_f=val_f,
@@ -602,7 +621,7 @@ class Sequential(Model, containers.Sequential):
         check_sample_counts((list(X) if type(X) == list else [X]) + [y] +
                             ([] if sample_weight is None else [sample_weight]))
         X = standardize_X(X)
-        return X, y, standardize_weights(standardize_y(y), sample_weight=sample_weight,
+        return X, y, self._standardize_weights(standardize_y(y), sample_weight=sample_weight,
                                          sample_weight_mode=self.sample_weight_mode)
 
     def _generator_batch_size(self, output, stop):
@@ -688,10 +707,9 @@ class Graph(Model, containers.Graph):
             ys_train.append(y_train)
             ys_test.append(y_test)
             mask = output.get_output_mask() if hasattr(output, 'get_output_mask') else None
-            weight = K.placeholder(
-                ndim=2 if sample_weight_modes.get(output_name) == 'temporal' else 1)
+            weight = self._weights_placeholder(y_train, sample_weight_modes.get(output_name))
             weights.append(weight)
-            weighted_loss = weighted_objective(objectives.get(loss[output_name]))
+            weighted_loss = self._weighting(self._objectives.get(loss[output_name]))
             coefficient = loss_weights.get(output_name, 1.)
             train_loss += coefficient * weighted_loss(y, y_train, weight, mask)
             test_loss += coefficient * weighted_loss(y, y_test, weight, mask)
@@ -747,7 +765,7 @@ class Graph(Model, containers.Graph):
         """[inputs] + [targets] + [weights], in input and output order, checked."""
         X = self._arrays(where, data, self.input_order)
         y = [standardize_y(a) for a in self._arrays(where, data, self.output_order)]
-        weights = [standardize_weights(y[i], sample_weight=sample_weight.get(name),
+        weights = [self._standardize_weights(y[i], sample_weight=sample_weight.get(name),
                                        class_weight=class_weight.get(name),
                                        sample_weight_mode=self.sample_weight_modes.get(name))
                    for i, name in enumerate(self.output_order)]
@@ -851,7 +869,7 @@ class Graph(Model, containers.Graph):
             raise ValueError('The generator output must be dictionaries (data, sample_weight)')
         check_sample_counts([data[k] for k in data] + [sample_weight[k] for k in sample_weight],
                             'All input arrays and target arrays')
-        return data, dict((name, standardize_weights(
+        return data, dict((name, self._standardize_weights(
             data[name], sample_weight=sample_weight.get(name),
             sample_weight_mode=self.sample_weight_modes.get(name))) for name in self.output_order)
 

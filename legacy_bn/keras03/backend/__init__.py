@@ -12,6 +12,7 @@ import sys
 
 from .common import epsilon, floatx, set_epsilon, set_floatx, cast_to_floatx  # noqa: F401
 from .common import check_floatx
+from .. import FIXED_FLOATX
 
 BACKENDS = ('theano', 'tensorflow')
 
@@ -66,12 +67,17 @@ def _check_backend(name, where):
     return name
 
 
-_config_path = os.path.join(_keras_dir(), 'keras.json')
-_BACKEND, _asked_by = _read_config(_config_path)
+if FIXED_FLOATX is None:
+    _config_path = os.path.join(_keras_dir(), 'keras.json')
+    _BACKEND, _asked_by = _read_config(_config_path)
+else:   # Keras 0.2.0 (legacy_bn.keras02): no keras.json
+    set_floatx(FIXED_FLOATX)
+    _BACKEND, _asked_by = 'theano', 'Keras 0.2.0'
 if 'KERAS_BACKEND' in os.environ:     # the environment wins over the file, as in 0.3.3
     _BACKEND = os.environ['KERAS_BACKEND']
     _asked_by = 'KERAS_BACKEND=%s (environment)' % _BACKEND
 _BACKEND = _check_backend(_BACKEND, _asked_by)
 
-sys.stderr.write('Using Theano backend.\n')
+if FIXED_FLOATX is None:     # 0.2.0 did not say it
+    sys.stderr.write('Using Theano backend.\n')
 from .theano_backend import *  # noqa: E402,F401,F403
