@@ -3,6 +3,8 @@
 classes, and so are l1 ... l1l2; ActivityRegularizer asks the layer for its training
 output once (a second request would build a second graph, drawing new dropout seeds
 from np.random in 0.3)."""
+import functools
+
 from legacy_bn import regularizers as _shared
 from legacy_bn.regularizers import Regularizer, WeightRegularizer, l1, l2, l1l2  # noqa: F401
 from legacy_bn.utils.generic_utils import get_from_module
@@ -20,18 +22,19 @@ class ActivityRegularizer(_shared.ActivityRegularizer):
         return loss
 
 
-def activity_l1(l=0.01):
-    """An ActivityRegularizer with only the L1 penalty, weight l."""
-    return ActivityRegularizer(l1=l)
+def _activity_version(weight_factory):
+    """activity_<name>: the ActivityRegularizer with the penalties weight_factory (l1, l2
+    or l1l2, same arguments and defaults) gives a WeightRegularizer."""
+    @functools.wraps(weight_factory)
+    def make(*args, **kwargs):
+        penalties = weight_factory(*args, **kwargs)
+        return ActivityRegularizer(l1=penalties.l1, l2=penalties.l2)
+    make.__name__ = make.__qualname__ = 'activity_' + weight_factory.__name__
+    make.__module__ = __name__
+    return make
 
 
-def activity_l2(l=0.01):
-    """An ActivityRegularizer with only the L2 penalty, weight l."""
-    return ActivityRegularizer(l2=l)
-
-
-def activity_l1l2(l1=0.01, l2=0.01):
-    return ActivityRegularizer(l1=l1, l2=l2)
+activity_l1, activity_l2, activity_l1l2 = (_activity_version(f) for f in (l1, l2, l1l2))
 
 
 def get(identifier, kwargs=None):

@@ -371,7 +371,8 @@ def test_function_updates_values_and_errors():
         K.get_value(x * 2)
     with pytest.raises(ValueError, match='give a shape or an ndim'):
         K.placeholder()
-    assert K.ndim(K.placeholder(shape=(None, 2, 3))) == 3 and K.dtype(x) == 'float32'
+    assert K.ndim(K.placeholder(shape=(None, 2, 3))) == 3 and x.dtype == 'float32'
+    assert not hasattr(K, 'dtype') and not hasattr(K, 'eye')     # not in 0.3.3
     np.testing.assert_array_equal(K.eval(K.ones_like(v)), np.ones((2, 3)))
     np.testing.assert_array_equal(K.eval(K.zeros_like(v)), np.zeros((2, 3)))
     assert K.eval(K.cast(v, 'int32')).dtype == np.int32
@@ -433,3 +434,16 @@ def test_conv3d_gradient_by_finite_differences():
     _fd_check(lambda k: K.sum(K.tanh(K.conv3d(vol, K.reshape(k, (2, 2, 2, 2, 2)),
                                                border_mode='same'))),
               np.random.RandomState(6).randn(4, 8) * 0.3)
+
+
+def test_k_function_compiles_once(monkeypatch):
+    from legacy_bn.keras03.backend import theano_backend
+    compiled = []
+    real = theano_backend.theano.function
+    monkeypatch.setattr(theano_backend.theano, 'function',
+                        lambda *a, **kw: compiled.append(1) or real(*a, **kw))
+    x = K.placeholder(ndim=2)
+    f = K.function([x], [K.sum(x * 2)])
+    for _ in range(3):
+        np.testing.assert_allclose(f([X])[0], X.sum() * 2, rtol=1e-5)
+    assert len(compiled) == 1

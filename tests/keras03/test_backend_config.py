@@ -59,3 +59,8 @@ def test_bad_settings_are_refused_with_a_message(tmp_path, config, env, message)
     last = done.stderr.strip().splitlines()[-1]
     assert 'keras.json' in last or 'KERAS_BACKEND' in last
     assert re.search(message, last), last
+
+
+def test_the_tensorflow_backend_module_says_it_is_not_provided():
+    with pytest.raises(ImportError, match="legacy_bn provides only Keras 0.3.3's Theano backend"):
+        import legacy_bn.keras03.backend.tensorflow_backend  # noqa: F401

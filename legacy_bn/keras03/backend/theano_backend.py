@@ -50,10 +50,6 @@ def ndim(x):
     return x.ndim
 
 
-def dtype(x):
-    return x.dtype
-
-
 def eval(x):
     """The value of x (its graph evaluated with the current shared values)."""
     return x.eval()
@@ -757,7 +753,19 @@ def random_normal(shape, mean=0.0, std=1.0, dtype=_FLOATX, seed=None):
 
 
 def random_uniform(shape, low=0.0, high=1.0, dtype=_FLOATX, seed=None):
-    return _random_streams(seed).uniform(shape, low=low, high=high, dtype=dtype)
+    """Uniform draws in [low, high) from a new MRG stream (seeded as in dropout).
+
+    Theano cast low and high to dtype and computed u * (high - low) + low in compiled
+    code, where the compiler fuses the multiply and the add (one rounding); in float32
+    that is the float64 result rounded once, which is how it is computed here."""
+    u = _random_streams(seed).uniform(shape, dtype=dtype)
+    if low == 0.0 and high == 1.0:
+        return u
+    low, high = np.asarray(low, dtype), np.asarray(high, dtype)
+    scale, shift = float(high - low), float(low)
+    if np.dtype(dtype) == np.float32:
+        return T.cast(T.cast(u, 'float64') * scale + shift, dtype)
+    return u * scale + shift
 
 
 def random_binomial(shape, p=0.0, dtype=_FLOATX, seed=None):
