@@ -112,7 +112,7 @@ class Callback(object):
         pass
 
 
-def _batch_weighted_totals(totals, logs):
+def add_batch_totals(totals, logs):
     """Add each batch log value times the batch size to `totals`; return the size."""
     batch_size = logs.get('size', 0)
     for k, v in logs.items():
@@ -145,7 +145,7 @@ class BaseLogger(Callback):
                             desc='Epoch %d/%d' % (epoch + 1, self.nb_epoch), dynamic_ncols=True)
 
     def on_batch_end(self, batch, logs={}):
-        size = _batch_weighted_totals(self.totals, logs)
+        size = add_batch_totals(self.totals, logs)
         self.seen += size
         if self.verbose == 1:
             self.bar.set_postfix_str(_format(self.epoch_values({})), refresh=False)
@@ -193,7 +193,7 @@ class History(Callback):
         self.totals = {}
 
     def on_batch_end(self, batch, logs={}):
-        self.seen += _batch_weighted_totals(self.totals, logs)
+        self.seen += add_batch_totals(self.totals, logs)
 
     def on_epoch_end(self, epoch, logs={}):
         self.epoch.append(epoch)
@@ -319,23 +319,24 @@ class RemoteMonitor(Callback):
         self.totals = {}
 
     def on_batch_end(self, batch, logs={}):
-        batch_size = logs.get('size', 0)
-        self.seen += batch_size
-        for k, v in logs.items():
-            self.totals[k] = self.totals.get(k, 0) + v * batch_size
+        self.seen += add_batch_totals(self.totals, logs)
 
-    def on_epoch_end(self, epoch, logs={}):
-        import json
-        import urllib.parse
-        import urllib.request
+    def epoch_record(self, epoch, logs):
+        """What is sent: the epoch, its mean batch logs, then its epoch logs."""
         send = {'epoch': epoch}
         for k, v in self.totals.items():
             send[k] = float(v / self.seen)
         for k, v in logs.items():
             send[k] = float(v)
-        body = urllib.parse.urlencode({'data': json.dumps(send)}).encode('ascii')
+        return send
+
+    def on_epoch_end(self, epoch, logs={}):
+        import json
+        import urllib.parse
+        import urllib.request
+        body = urllib.parse.urlencode({'data': json.dumps(self.epoch_record(epoch, logs))})
         try:
-            urllib.request.urlopen(self.root + '/publish/epoch/end/', body,
+            urllib.request.urlopen(self.root + '/publish/epoch/end/', body.encode('ascii'),
                                    timeout=self.timeout).close()
         except (OSError, ValueError):
             print('Warning: could not reach RemoteMonitor root server at ' + str(self.root))

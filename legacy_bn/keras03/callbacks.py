@@ -5,12 +5,12 @@ prints, it writes the epoch's batch-size-weighted means into the epoch logs (so 
 EarlyStopping and ModelCheckpoint can monitor 'loss' and 'acc'); ProgbarLogger prints;
 History records the epoch logs; ModelCheckpoint and EarlyStopping take a `mode`.
 """
-import json
 import warnings
 
 import numpy as np
 
-from ..callbacks import Callback, CallbackList  # noqa: F401  (keras.callbacks names)
+from .. import callbacks as _shared
+from ..callbacks import Callback, CallbackList, add_batch_totals  # noqa: F401
 from ..utils.generic_utils import Progbar
 from . import backend as K
 
@@ -23,10 +23,7 @@ class BaseLogger(Callback):
         self.totals = {}
 
     def on_batch_end(self, batch, logs={}):
-        batch_size = logs.get('size', 0)
-        self.seen += batch_size
-        for k, v in logs.items():
-            self.totals[k] = self.totals.get(k, 0) + v * batch_size
+        self.seen += add_batch_totals(self.totals, logs)
 
     def on_epoch_end(self, epoch, logs={}):
         for k in self.params['metrics']:
@@ -152,26 +149,14 @@ class EarlyStopping(Callback):
         self.wait += 1
 
 
-class RemoteMonitor(Callback):
-    """POST the epoch logs as JSON (form field `data`) to root + '/publish/epoch/end/'.
-    0.3.3 used `requests`; this uses the standard library, with a timeout."""
+class RemoteMonitor(_shared.RemoteMonitor):
+    """4e1ec93's, sending the epoch logs only: 0.3.3's BaseLogger has already put the epoch's
+    mean batch logs in them."""
 
-    def __init__(self, root='http://localhost:9000', timeout=5.0):
-        super(RemoteMonitor, self).__init__()
-        self.root = root
-        self.timeout = timeout
-
-    def on_epoch_end(self, epoch, logs={}):
-        import urllib.parse
-        import urllib.request
+    def epoch_record(self, epoch, logs):
         send = {'epoch': epoch}
         send.update((k, float(v)) for k, v in logs.items())
-        body = urllib.parse.urlencode({'data': json.dumps(send)}).encode('ascii')
-        try:
-            urllib.request.urlopen(self.root + '/publish/epoch/end/', body,
-                                   timeout=self.timeout).close()
-        except (OSError, ValueError):
-            print('Warning: could not reach RemoteMonitor root server at ' + str(self.root))
+        return send
 
 
 class LearningRateScheduler(Callback):
