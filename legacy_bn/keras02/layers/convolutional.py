@@ -66,9 +66,11 @@ class Convolution1D(_FullBorder, _03.Convolution1D):
 
     @property
     def output_shape(self):
-        length = conv_output_length(self.input_shape[1], self.filter_length,
-                                    self.border_mode, self.subsample[0])
-        return (self.input_shape[0], length, self.nb_filter)
+        if self.border_mode != 'full':
+            return super(Convolution1D, self).output_shape
+        samples, steps = self.input_shape[:2]
+        return (samples, conv_output_length(steps, self.filter_length, 'full',
+                                            self.subsample_length), self.nb_filter)
 
     def get_output(self, train=False):
         if self.border_mode != 'full':
