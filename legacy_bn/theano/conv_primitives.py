@@ -29,13 +29,18 @@ def conv_output_size(size, k, stride, border_mode):
 
 
 def pool_output_size(size, ds, st, ignore_border):
-    """Theano 0.8's DownsampleFactorMax.out_shape for one axis: windows start every st
-    rows; without ignore_border a last, partial window covers the remainder."""
+    """Theano 0.8's DownsampleFactorMax output length for one axis, as its C code computed
+    it: windows start every st rows; without ignore_border a last, partial window covers
+    the remainder."""
     if ignore_border:
         return max(0, (size - ds) // st + 1)
     if st >= ds:
         return (size - 1) // st + 1
-    return max(0, (size - 1 - ds) // st + 1) + 1
+    # Theano's C code (what ran) divides with C's truncation toward zero: a pool as large
+    # as the image, every st < ds, gives 2 positions where Python's floor would give 1
+    behind = size - 1 - ds
+    quotient = behind // st if behind >= 0 else -(-behind // st)
+    return max(0, quotient + 1) + 1
 
 
 # -- convolution ---------------------------------------------------------------------
