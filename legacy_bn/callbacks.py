@@ -123,6 +123,18 @@ def add_batch_totals(totals, logs):
     return batch_size
 
 
+class EpochTotals(Callback):
+    """Keeps `seen` (samples so far this epoch) and `totals` (each batch log times its batch
+    size, summed), for callbacks that report an epoch's mean batch logs."""
+
+    def on_epoch_begin(self, epoch, logs={}):
+        self.seen = 0
+        self.totals = {}
+
+    def on_batch_end(self, batch, logs={}):
+        self.seen += add_batch_totals(self.totals, logs)
+
+
 class BaseLogger(Callback):
     """Progress output of fit: verbose=1 a tqdm bar per epoch showing the running
     (batch-size-weighted) loss and accuracy; verbose=2 one line per epoch,
@@ -175,7 +187,7 @@ def _format(values):
     return ' - '.join('%s: %.4f' % (k, v) for k, v in values)
 
 
-class History(Callback):
+class History(EpochTotals):
     """Per-epoch record: `epoch` (list of epoch indices) and `history` (name -> list).
 
     Batch logs are averaged over the epoch weighted by batch size; epoch logs
@@ -187,13 +199,6 @@ class History(Callback):
     def on_train_begin(self, logs={}):
         self.epoch = []
         self.history = {}
-
-    def on_epoch_begin(self, epoch, logs={}):
-        self.seen = 0
-        self.totals = {}
-
-    def on_batch_end(self, batch, logs={}):
-        self.seen += add_batch_totals(self.totals, logs)
 
     def on_epoch_end(self, epoch, logs={}):
         self.epoch.append(epoch)
@@ -302,7 +307,7 @@ class LearningRateScheduler(Callback):
         lr.set_value(np.asarray(self.schedule(epoch), dtype=lr.dtype))
 
 
-class RemoteMonitor(Callback):
+class RemoteMonitor(EpochTotals):
     """At each epoch end, POST the epoch's mean batch logs and its epoch logs as JSON (form
     field `data`) to `root + '/publish/epoch/end/'` (2015's hualos dashboard protocol).
 
@@ -313,13 +318,6 @@ class RemoteMonitor(Callback):
         super(RemoteMonitor, self).__init__()
         self.root = root
         self.timeout = timeout
-
-    def on_epoch_begin(self, epoch, logs={}):
-        self.seen = 0
-        self.totals = {}
-
-    def on_batch_end(self, batch, logs={}):
-        self.seen += add_batch_totals(self.totals, logs)
 
     def epoch_record(self, epoch, logs):
         """What is sent: the epoch, its mean batch logs, then its epoch logs."""

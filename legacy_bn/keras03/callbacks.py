@@ -10,20 +10,13 @@ import warnings
 import numpy as np
 
 from .. import callbacks as _shared
-from ..callbacks import Callback, CallbackList, add_batch_totals  # noqa: F401
+from ..callbacks import Callback, CallbackList  # noqa: F401
 from ..utils.generic_utils import Progbar
 from . import backend as K
 
 
-class BaseLogger(Callback):
+class BaseLogger(_shared.EpochTotals):
     """Adds the epoch's means of the batch logs named in params['metrics'] to the epoch logs."""
-
-    def on_epoch_begin(self, epoch, logs={}):
-        self.seen = 0
-        self.totals = {}
-
-    def on_batch_end(self, batch, logs={}):
-        self.seen += add_batch_totals(self.totals, logs)
 
     def on_epoch_end(self, epoch, logs={}):
         for k in self.params['metrics']:
