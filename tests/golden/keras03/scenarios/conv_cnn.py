@@ -1,8 +1,7 @@
-# PENDING (not in scenarios/, so test_golden_keras03 does not run it): the oracle here
-# cannot run 0.3.3's convolutions - Theano 0.8.2's AbstractConv2d needs conv_gemm (a BLAS
-# Theano can link against) or cuDNN, and this machine's Theano has neither ("no
-# implementation available supporting the requested options"). Record it where Theano
-# links a BLAS (THEANO_FLAGS blas.ldflags=...), then move it to scenarios/.
+# Recorded with /work/oracle/run-blas.sh (run.sh plus a theanorc whose blas.ldflags link the
+# OpenBLAS bundled in numpy 1.12.1's wheel, numpy/.libs/libopenblasp-r0-39a31c03.2.18.so, and
+# its own compile caches): Theano 0.8.2's AbstractConv2d, which 0.3.3's Convolution2D uses,
+# has no implementation without a BLAS (conv_gemm) or cuDNN.
 # Keras 0.3.3 convolutional layers: each layer alone on fixed weights (forward, and
 # gradients of a random projection w.r.t. input and weights), in every border mode,
 # subsample and dim_ordering; then a small CNN (Conv 'same' + relu, Conv valid,
