@@ -493,3 +493,5 @@ FUSED = {
     'softmax_crossentropy': softmax_crossentropy,
 }
 FUSED.update(LSTM_FUSED)
+from .fused_keras03 import KERAS03_FUSED  # noqa: E402  (Keras 0.3.3's graph shapes)
+FUSED.update(KERAS03_FUSED)
