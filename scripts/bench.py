@@ -8,6 +8,11 @@ one after the other (order swapped every other repetition) so machine noise hits
 alike; the table gives samples/s (medians over repetitions) and legacy/torch, the
 median of the per-repetition ratios (above 1: legacy_bn is faster).
 
+The k03_* cases are the mlp, lenet and lstm models written on the Keras 0.3.3 surface
+(legacy_bn.keras03), against the same PyTorch steps, so the two surfaces compare in one
+run. After the table, the time of model.compile for the MLP and LSTM cases, the first
+compile in a fresh process and a second one.
+
 Before timing, each case checks once, untimed, that one step of its model moves the
 weights as the same model compiled with mode='FAST_COMPILE' (no fusing rewrites) does,
 so a wrong-but-fast rewrite cannot look good (exit status 1 if they disagree).
@@ -516,7 +521,11 @@ def run_worker(floatX, args):
 def _run(floatX, options):
     cmd = [sys.executable, os.path.abspath(__file__), '--worker', floatX] + options
     env = dict(os.environ, THEANO_FLAGS=theano_flags_with(floatX))
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, universal_newlines=True)
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    # every worker imports Keras 0.3.3's backend, which announces itself; the rest passes
+    sys.stderr.write(''.join(line for line in proc.stderr.splitlines(True)
+                             if line.strip() != 'Using Theano backend.'))
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_TAG):
             return json.loads(line[len(RESULT_TAG):])
@@ -540,7 +549,7 @@ def report(results, args):
     print()
     header = ('case', 'floatX', 'batch', 'legacy samples/s', 'torch samples/s', 'legacy/torch',
               'first step agrees')
-    widths = [6, 7, 5, 16, 15, 12, 17]
+    widths = [9, 7, 5, 16, 15, 12, 17]
     print('  '.join(h.rjust(w) for h, w in zip(header, widths)))
     ok = True
     for name in args.case:
