@@ -149,3 +149,26 @@ def test_a_0_3_3_mlp_step_is_the_fused_ops_and_agrees_with_the_unrewritten_step(
     for a, b in zip(fast.get_weights(), plain.get_weights()):
         assert a.dtype == b.dtype == K.floatx()
         np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-6)
+
+
+def test_conv_bias_broadcast_puts_0_3_3_convolution_bias_in_0_1_form(rng):
+    x = T.tensor4('x')
+    W = theano.shared(rng.randn(3, 2, 3, 3), name='W')
+    b = theano.shared(rng.randn(3), name='b')
+    out = T.tanh(K.conv2d(x, W) + K.reshape(b, (1, 3, 1, 1)))
+    cost = T.sum(out * out)
+    ops = _agree([x], [out] + T.grad(cost, [x, W, b]), [rng.randn(2, 2, 6, 6)])
+    # (a rule for 0.1's convolution may then take the dimshuffle in, as conv2d_bias does)
+    assert 'reshape' not in ops and ('dimshuffle' in ops or 'conv2d_bias' in ops)
+
+
+def test_conv_bias_broadcast_keeps_the_reshape_of_a_bias_of_another_length(rng):
+    """A bias of length 1 reshaped to (1, 3, 1, 1) fails (as in Theano); broadcast as a
+    dimshuffle, it would not."""
+    x = T.tensor4('x')
+    W = theano.shared(rng.randn(3, 2, 3, 3), name='W')
+    b = theano.shared(rng.randn(1), name='b')
+    f = theano.function([x], K.conv2d(x, W) + K.reshape(b, (1, 3, 1, 1)))
+    assert 'reshape' in ops_of(f)
+    with pytest.raises(ValueError):
+        f(rng.randn(2, 2, 6, 6))

@@ -8,6 +8,8 @@ nodes used nowhere else.
                         (batch, features) input) -> batch_norm_train(x, m, s, ...)
   clipped_sqrt_std      sqrt(clip(mean((x - m)**2 + eps, axis 0), 0, inf))
                         -> batch_std(x, m, eps): its std for the running average
+  conv_bias_broadcast   the bias of 0.3.3's Convolution2D, reshape(b, [1, n, 1, 1]),
+                        -> dimshuffle(b, ('x', 0, 'x', 'x')) as 0.1 added it
   weighted_softmax_crossentropy
                         0.3.3's weighted_objective around categorical_crossentropy of
                         a softmax -> softmax_crossentropy_weighted(z, y, w, lo, hi)
@@ -190,5 +192,27 @@ def _softmax_ce(ce, ctx):
     return None
 
 
+def conv_bias_broadcast(node, ctx):
+    """add(conv2d(x, W), reshape(b, [1, n, 1, 1])) -> add(conv2d(x, W), dimshuffle(b,
+    ('x', 0, 'x', 'x'))): 0.3.3's Convolution2D bias in 0.1's form, the same values and
+    gradient, so that rules written for 0.1's convolution see it too. Only for a shared
+    bias of length n: a bias of length 1 would broadcast where the reshape fails."""
+    if not (_is(node, 'add') and _float(node) and node.ndim == 4):
+        return None
+    for conv, row in _pairs(node):
+        if not (_is(conv, 'conv2d') and _is(row, 'reshape') and ctx.only_used_here(row)):
+            continue
+        b, shape = row.inputs
+        if not (b.op == 'shared' and b.ndim == 1 and shape.op == 'constant'):
+            continue
+        value = np.asarray(shape.attrs['value'])
+        if value.shape == (4,) and list(value[[0, 2, 3]]) == [1, 1, 1] \
+                and np.shape(b.get_value(borrow=True)) == (value[1],):
+            bias = Variable('dimshuffle', (b,), {'pattern': ('x', 0, 'x', 'x'), 'drop': ()},
+                            b.dtype, 4)
+            return 'add', (conv, bias) if node.inputs[0] is conv else (bias, conv)
+    return None
+
+
 KERAS03_RULES = [theano_relu, batch_norm_statistics, clipped_sqrt_std,
-                 weighted_softmax_crossentropy]
+                 weighted_softmax_crossentropy, conv_bias_broadcast]
