@@ -172,3 +172,17 @@ def test_conv_bias_broadcast_keeps_the_reshape_of_a_bias_of_another_length(rng):
     assert 'reshape' in ops_of(f)
     with pytest.raises(ValueError):
         f(rng.randn(2, 2, 6, 6))
+
+
+def test_a_0_3_3_lstm_projects_its_input_for_all_gates_as_one_product(rng, monkeypatch):
+    from legacy_bn.keras03.layers.recurrent import LSTM
+    monkeypatch.setattr(theano.config, 'floatX', K.floatx())   # as tests/keras03 run
+    np.random.seed(4)
+    layer = LSTM(4, input_shape=(5, 3))
+    X = K.placeholder(ndim=3)
+    layer.input = X
+    out = layer.get_output(train=True)
+    cost = T.sum(out * theano.shared(rng.randn(6, 4).astype(K.floatx())))
+    ops = _agree([X], [out] + T.grad(cost, layer.trainable_weights),
+                 [rng.uniform(-1, 1, (6, 5, 3)).astype(K.floatx())], rtol=2e-4)
+    assert ops.count('dense') == 1      # one per gate before the rule

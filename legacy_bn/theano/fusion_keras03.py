@@ -10,6 +10,9 @@ nodes used nowhere else.
                         -> batch_std(x, m, eps): its std for the running average
   conv_bias_broadcast   the bias of 0.3.3's Convolution2D, reshape(b, [1, n, 1, 1]),
                         -> dimshuffle(b, ('x', 0, 'x', 'x')) as 0.1 added it
+  projections_as_one_product
+                        the input projections of a 0.3.3 recurrent layer's gates as one
+                        product over the stacked weights
   weighted_softmax_crossentropy
                         0.3.3's weighted_objective around categorical_crossentropy of
                         a softmax -> softmax_crossentropy_weighted(z, y, w, lo, hi)
@@ -17,7 +20,7 @@ nodes used nowhere else.
 import numpy as np
 
 from .fusion import _const, _constant_scalar, _float, _is, _pairs
-from .graph import Variable
+from .graph import Variable, constant
 
 
 def theano_relu(node, ctx):
@@ -214,5 +217,38 @@ def conv_bias_broadcast(node, ctx):
     return None
 
 
+def projections_as_one_product(node, ctx):
+    """concatenate(reshape(dense(x, W_k, b_k), [-1, t, n_k]) for each k, axis=2), one x ->
+    reshape(dense(x, concatenate(W_k, axis=1), concatenate(b_k)), [-1, t, sum n_k]):
+    0.3.3's recurrent layers project their input for every gate (time_distributed_dense)
+    and K.rnn concatenates the projections; one product over the stacked weights gives
+    the same columns (the weights are stacked anew each call: small next to the product)."""
+    if not (_is(node, 'concatenate') and node.attrs == {'axis': 2} and node.ndim == 3
+            and _float(node) and len(node.inputs) > 1):
+        return None
+    x, ws, bs, widths, length = None, [], [], [], None
+    for part in node.inputs:
+        if not (_is(part, 'reshape') and ctx.only_used_here(part)):
+            return None
+        prod, shape = part.inputs
+        if not (_is(prod, 'dense') and ctx.only_used_here(prod) and shape.op == 'constant'
+                and prod.dtype == node.dtype):
+            return None
+        value = np.asarray(shape.attrs['value'])
+        if not (value.shape == (3,) and value[0] == -1 and value[1] > 0 and value[2] > 0):
+            return None
+        if x is None:
+            x, length = prod.inputs[0], value[1]
+        if prod.inputs[0] is not x or value[1] != length or prod.inputs[2].ndim != 1:
+            return None
+        ws.append(prod.inputs[1])
+        bs.append(prod.inputs[2])
+        widths.append(int(value[2]))
+    W = Variable('concatenate', tuple(ws), {'axis': 1}, node.dtype, 2)
+    b = Variable('concatenate', tuple(bs), {'axis': 0}, node.dtype, 1)
+    shape = constant(np.array([-1, length, sum(widths)], dtype=np.int64))
+    return 'reshape', (Variable('dense', (x, W, b), {}, node.dtype, 2), shape)
+
+
 KERAS03_RULES = [theano_relu, batch_norm_statistics, clipped_sqrt_std,
-                 weighted_softmax_crossentropy, conv_bias_broadcast]
+                 weighted_softmax_crossentropy, conv_bias_broadcast, projections_as_one_product]
