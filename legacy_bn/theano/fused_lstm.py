@@ -9,7 +9,16 @@ lstm_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, inner, activation, t
                                   back-propagation through time written out by hand
 lstm_scan_projected(X, w_i.., b_i.., mask, h0, c0, u_i.., ...)
                                   the same with its inputs' projections dot(X, w) + b
-                                  for all steps and gates as one product
+                                  for all steps, one product per gate
+lstm_scan_k03(x, h0, c0, u_i, u_f, u_c, u_o, inner, activation, backwards, truncate)
+lstm_scan_k03_masked(x, mask, out0, h0, c0, u_i, u_f, u_c, u_o, ...)
+                                  the scan Keras 0.3's K.rnn builds over its LSTM.step
+                                  (one input [i | f | c | o], outputs (output, h, c),
+                                  a mask that keeps the previous values, go_backwards)
+
+The loop's arrays are stacked gate-major (gate, step, sample, unit) in the order
+[o, i, f, c], so every gate's slice of a step is contiguous: numpy's elementwise calls
+on strided views ran several times slower here.
 """
 import numpy as np
 from autograd.builtins import SequenceBox, TupleVSpace
@@ -134,11 +143,16 @@ def _by_gate(stack):
     return [stack[1], stack[2], stack[0], stack[3]]
 
 
-def _lstm_loop(z, mask, h0, c0, us, inner, activation):
+def _lstm_loop(z, mask, h0, c0, us, inner, activation, carry=False, out0=None):
     """The loop of lstm_scan on y = scale * z + offset (4, steps, samples, units) of the
     pre-activations z in gate order, without the recurrent term yet; y is completed in
     place and kept. Every array a step writes is preallocated for the whole loop, the
-    states straight into the stacked outputs."""
+    states straight into the stacked outputs.
+
+    The mask (steps, samples, 1) or None works as the 2015 LSTM's (carry=False: a step
+    reads mask * the previous states) or as Keras 0.3's K.rnn (carry=True: where the
+    mask is 0 the step keeps the previous states, and the output sequence repeats its
+    previous value, starting from out0). Returns (h, c), or (outputs, h, c) if carry."""
     _, n, batch, units = z.shape
     dtype = z.dtype
     gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
@@ -153,12 +167,13 @@ def _lstm_loop(z, mask, h0, c0, us, inner, activation):
     hs[0], cs[0] = h0, c0
     # a step whose mask is all ones reads the previous states as they are (Keras's mask
     # is 0 at the first step only, unless the input is masked)
-    unmasked = _per_step(mask, n).all(axis=1).tolist()
-    masked = {}                                     # step -> masked previous (h, c)
+    unmasked = [True] * n if mask is None else _per_step(mask, n).all(axis=1).tolist()
+    masked = {}     # step -> the masked previous (h, c) (2015), or the new c (carry)
+    outs = hs[1:] if out0 is None else np.empty((n, batch, units), dtype)
     split = 4 if gate is act else 3
     for t in range(n):
         h, c = hs[t], cs[t]
-        if not unmasked[t]:
+        if not unmasked[t] and not carry:
             if t:       # the previous states are outputs: mask copies of them
                 h, c = masked[t] = np.multiply(mask[t], h), np.multiply(mask[t], c)
             else:
@@ -171,24 +186,41 @@ def _lstm_loop(z, mask, h0, c0, us, inner, activation):
             act.finish(yt[3], at[3])
         ct = np.multiply(at[2], c, out=cs[t + 1])
         ct += np.multiply(at[1], at[3], out=ic)
-        np.multiply(at[0], act.full(ct, tc[t]), out=hs[t + 1])
-    result = _LoopResult((hs[1:], cs[1:]))
-    result.tape = (z, a, u, hs, cs, tc, unmasked, masked)
+        h_t = np.multiply(at[0], act.full(ct, tc[t]), out=hs[t + 1])
+        if out0 is not None:
+            np.copyto(outs[t], h_t)
+        if carry and not unmasked[t]:
+            keep = np.equal(mask[t], 0)
+            masked[t] = ct.copy()
+            np.copyto(outs[t], outs[t - 1] if t else out0, where=keep)
+            np.copyto(h_t, h, where=keep)
+            np.copyto(ct, c, where=keep)
+    result = _LoopResult((outs, hs[1:], cs[1:]) if carry else (hs[1:], cs[1:]))
+    result.tape = (z, a, u, hs, cs, tc, unmasked, masked, carry, out0 is not None)
     return result
 
 
 def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     """Back-propagation through time: the gradients of z (4, steps, samples, units),
-    h0, c0 and of the stacked U (4, units, units), gates in the order [o, i, f, c]."""
+    h0, c0 and of the stacked U (4, units, units), gates in the order [o, i, f, c]; and
+    with a separate output sequence (carry mode with a mask), the gradient of out0."""
     gate = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')]
     act = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')]
     truncate = kwargs.get('truncate', -1)
-    y, a, u, hs, cs, tc, unmasked, masked = ans.tape
+    y, a, u, hs, cs, tc, unmasked, masked, carry, own_outs = ans.tape
     _, n, batch, units = y.shape
     dtype = y.dtype
-    g_h, g_c = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
+    g_outs = [None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs]
+    if carry and not own_outs:      # the outputs are the states h: one gradient
+        g_outs = [None, _sum_or_none(g_outs[:2]), g_outs[2]]
+    g_o, g_h, g_c = g_outs if carry else [None] + g_outs
     start = 0 if truncate is None or truncate < 0 else max(0, n - truncate)
-    hm, cm = _masked_previous(hs, masked, n, 0), _masked_previous(cs, masked, n, 1)
+    if carry:
+        hm, cm = hs[:n], cs[:n]
+        c_new = _masked_previous(cs[1:], masked, n, None)
+    else:
+        hm, cm = _masked_previous(hs, masked, n, 0), _masked_previous(cs, masked, n, 1)
+        c_new = cs[1:]
     # what does not depend on the recurrence, for all steps at once: per gate the
     # factor that takes d(h) (o) or d(c_t) (i, f, ct) to d(its pre-activation)
     by = np.empty_like(y)
@@ -200,7 +232,7 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     by[1] *= a[3]
     by[2] *= cm
     by[3] *= a[1]
-    dc_by_dh = act.slope(act.pre(cs[1:]), tc, np.empty_like(tc))   # h = o * act(c)
+    dc_by_dh = act.slope(act.pre(c_new), tc, np.empty_like(tc))     # h = o * act(c)
     dc_by_dh *= a[0]
     dz = np.empty_like(y)           # every step from `start` on is written below
     dz[:, :start] = 0
@@ -209,15 +241,29 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     u_rows = u.transpose(1, 0, 2).reshape(units, 4 * units)
     dh = np.zeros((batch, units), dtype)
     dc = np.zeros((batch, units), dtype)
+    do = np.zeros((batch, units), dtype)    # the output sequence's own (carry mode)
     tmp = np.empty((batch, units), dtype)
     # the steps whose output gradients are not all zero (return_sequences=False: the last)
-    g_h_at = _nonzero_steps(g_h, n)
-    g_c_at = _nonzero_steps(g_c, n)
+    g_o_at, g_h_at, g_c_at = (_nonzero_steps(g, n) for g in (g_o, g_h, g_c))
     for t in range(n - 1, start - 1, -1):
         if g_h_at[t]:
             dh += g_h[t]
         if g_c_at[t]:
             dc += g_c[t]
+        if g_o_at[t]:
+            do += g_o[t]
+        if carry and not unmasked[t]:
+            # where the mask is 0 the step passed its inputs through: their gradients
+            # skip the step, the rest goes into the new values
+            keep = np.equal(mask[t], 0)
+            kept = [np.where(keep, g, 0) for g in (dh, dc, do)]
+            dh += do
+            for g in (dh, dc):
+                np.copyto(g, 0, where=keep)
+            do[:] = kept[2]
+        elif own_outs:
+            dh += do
+            do[:] = 0
         dzt, byt = dz[:, t], by[:, t]
         np.multiply(dh, byt[0], out=dzt[0])
         dc += np.multiply(dh, dc_by_dh[t], out=tmp)
@@ -226,22 +272,32 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
         np.dot(dz_row.reshape(batch, 4 * units), u_rows.T, out=dh)
         dc *= a[2, t]
         if not unmasked[t]:
-            dh *= mask[t]
-            dc *= mask[t]
+            if carry:
+                dh += kept[0]
+                dc += kept[1]
+            else:
+                dh *= mask[t]
+                dc *= mask[t]
     if start > 0:
-        dh[:], dc[:] = 0, 0
+        dh[:], dc[:], do[:] = 0, 0, 0
     du = np.matmul(hm.reshape(n * batch, units).T, dz.reshape(4, n * batch, units))
-    return dz, dh, dc, du
+    return dz, dh, dc, du, do
+
+
+def _sum_or_none(gs):
+    gs = [g for g in gs if g is not None]
+    return None if not gs else gs[0] if len(gs) == 1 else gs[0] + gs[1]
 
 
 def _masked_previous(states, masked, n, k):
-    """The previous state each step read, (steps, samples, units): states[:n] (whose
-    first row is already masked) with the masked copies of the steps that had them."""
+    """states[:n] with the rows of `masked` (item k of its entries, or the entries
+    themselves if k is None) in place of theirs: the previous states each step read
+    (2015), or the new c of every step before a mask kept the old one (carry)."""
     prev = states[:n]
     if masked:
         prev = prev.copy()
-        for t, pair in masked.items():
-            prev[t] = pair[k]
+        for t, entry in masked.items():
+            prev[t] = entry if k is None else entry[k]
     return prev
 
 
@@ -259,7 +315,7 @@ def _nonzero_steps(g, n):
 def _lstm_scan_backward(ans, args, kwargs, g_outs):
     """Every gradient lstm_scan has, in the order of its arguments."""
     mask = args[4]
-    dz, dh, dc, du = _lstm_loop_backward(ans, mask, kwargs, g_outs)
+    dz, dh, dc, du, _ = _lstm_loop_backward(ans, mask, kwargs, g_outs)
     grads = _by_gate(dz) + [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du)
     return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
             for gr, x in zip(grads, args)]
@@ -310,7 +366,7 @@ def lstm_scan_projected(X, w_i, w_f, w_o, w_c, b_i, b_f, b_o, b_c, mask, h0, c0,
 
 def _lstm_scan_projected_backward(ans, args, kwargs, g_outs):
     X, mask = args[0], args[9]
-    dz, dh, dc, du = _lstm_loop_backward(ans, mask, kwargs, g_outs)
+    dz, dh, dc, du, _ = _lstm_loop_backward(ans, mask, kwargs, g_outs)
     n, batch, n_in = np.shape(X)
     flat = dz.reshape(4, n * batch, -1)
     X2 = np.reshape(X, (n * batch, n_in))
@@ -328,7 +384,72 @@ def _lstm_scan_projected_backward(ans, args, kwargs, g_outs):
 defvjp_argnums(lstm_scan_projected, _all_at_once(_lstm_scan_projected_backward))
 
 
+# -- Keras 0.3's LSTM -------------------------------------------------------------------
+# K.rnn scans one input, the four projections side by side [i | f | c | o], with the
+# outputs (output, h, c); a mask keeps the previous states and output where it is 0
+# (T.switch), and go_backwards runs the steps from the last.
+@primitive
+def lstm_scan_k03(x, h0, c0, u_i, u_f, u_c, u_o, inner='hard_sigmoid', activation='tanh',
+                  backwards=False, truncate=-1):
+    """The scan K.rnn builds for Keras 0.3's LSTM.step without a mask, as one op:
+    (outputs, h, c) stacked in the order the steps ran (the outputs are h)."""
+    z = _k03_preactivations(x, np.shape(h0)[1], inner, activation, backwards,
+                            np.result_type(x, h0, u_i))
+    return _lstm_loop(z, None, h0, c0, (u_i, u_f, u_o, u_c), inner, activation, carry=True)
+
+
+@primitive
+def lstm_scan_k03_masked(x, mask, out0, h0, c0, u_i, u_f, u_c, u_o, inner='hard_sigmoid',
+                         activation='tanh', backwards=False, truncate=-1):
+    """lstm_scan_k03 with K.rnn's mask (steps, samples, 1): where it is 0 a step keeps
+    the previous h, c and output (out0 before the first step)."""
+    z = _k03_preactivations(x, np.shape(h0)[1], inner, activation, backwards,
+                            np.result_type(x, h0, u_i))
+    if backwards:
+        mask = mask[::-1]
+    return _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation, carry=True,
+                      out0=out0)
+
+
+_K03_COLUMNS = (3, 0, 1, 2)         # the loop's gates [o, i, f, c] in K.rnn's [i|f|c|o]
+
+
+def _k03_preactivations(x, units, inner, activation, backwards, dtype):
+    gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
+    if backwards:
+        x = x[::-1]
+    z = np.empty((4,) + np.shape(x)[:2] + (units,), dtype)
+    for k, col in enumerate(_K03_COLUMNS):
+        fn = act if k == 3 else gate
+        np.multiply(x[..., col * units:(col + 1) * units], fn.scale, out=z[k])
+        if fn.offset:
+            z[k] += fn.offset
+    return z
+
+
+def _lstm_scan_k03_backward(ans, args, kwargs, g_outs):
+    masked = len(args) == 9
+    mask = args[1] if masked else None
+    if masked and kwargs.get('backwards'):
+        mask = mask[::-1]
+    dz, dh, dc, du, do = _lstm_loop_backward(ans, mask, kwargs, g_outs)
+    dx = np.concatenate([dz[k] for k in np.argsort(_K03_COLUMNS)], axis=-1)
+    if kwargs.get('backwards'):
+        dx = dx[::-1]
+    i, f, o, c = _by_gate(du)
+    grads = [dx] + ([np.zeros(np.shape(mask), dz.dtype), do] if masked else [])
+    grads += [dh, dc, i, f, c, o]
+    return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
+            for gr, x in zip(grads, args)]
+
+
+defvjp_argnums(lstm_scan_k03, _all_at_once(_lstm_scan_k03_backward))
+defvjp_argnums(lstm_scan_k03_masked, _all_at_once(_lstm_scan_k03_backward))
+
+
 LSTM_FUSED = {
     'lstm_scan': lstm_scan,
     'lstm_scan_projected': lstm_scan_projected,
+    'lstm_scan_k03': lstm_scan_k03,
+    'lstm_scan_k03_masked': lstm_scan_k03_masked,
 }
