@@ -36,14 +36,13 @@ class _Activation:
 
     def __init__(self, scale, offset, finish, slope):
         self.scale, self.offset, self.finish, self.slope = scale, offset, finish, slope
+        # act(x, out) on the cell state, whose affine part cannot be folded
+        self.full = finish if scale == 1 and not offset else self._affine_then_finish
 
-    def full(self, x, out):
-        """act(x) into out (used on the cell state, whose affine part cannot be folded)."""
-        if self.scale != 1 or self.offset:
-            np.multiply(x, self.scale, out=out)
-            out += self.offset
-            x = out
-        return self.finish(x, out)
+    def _affine_then_finish(self, x, out):
+        np.multiply(x, self.scale, out=out)
+        out += self.offset
+        return self.finish(out, out)
 
     def pre(self, x):
         """y = scale * x + offset (a new array), what `slope` reads."""
@@ -54,9 +53,15 @@ class _Activation:
         return y
 
 
+try:            # the clip ufunc itself: np.clip's Python layers cost more than the
+    from numpy._core.umath import clip as _clip_ufunc      # clip at batch 8 (numpy 2)
+except ImportError:                                         # pragma: no cover
+    from numpy.core.umath import clip as _clip_ufunc        # numpy 1
+
+
 def _clip01(y, out):
     # one clip call (numpy's maximum/minimum pair is several times slower here)
-    return np.clip(y, y.dtype.type(0), y.dtype.type(1), out=out)
+    return _clip_ufunc(y, y.dtype.type(0), y.dtype.type(1), out=out)
 
 
 def _clip01_slope(y, a, out):
@@ -171,6 +176,7 @@ def _lstm_loop(z, mask, h0, c0, us, inner, activation, carry=False, out0=None):
     masked = {}     # step -> the masked previous (h, c) (2015), or the new c (carry)
     outs = hs[1:] if out0 is None else np.empty((n, batch, units), dtype)
     split = 4 if gate is act else 3
+    own_outs, full = out0 is not None, act.full
     for t in range(n):
         h, c = hs[t], cs[t]
         if not unmasked[t] and not carry:
@@ -186,8 +192,8 @@ def _lstm_loop(z, mask, h0, c0, us, inner, activation, carry=False, out0=None):
             act.finish(yt[3], at[3])
         ct = np.multiply(at[2], c, out=cs[t + 1])
         ct += np.multiply(at[1], at[3], out=ic)
-        h_t = np.multiply(at[0], act.full(ct, tc[t]), out=hs[t + 1])
-        if out0 is not None:
+        h_t = np.multiply(at[0], full(ct, tc[t]), out=hs[t + 1])
+        if own_outs:
             np.copyto(outs[t], h_t)
         if carry and not unmasked[t]:
             keep = np.equal(mask[t], 0)
@@ -238,7 +244,8 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     dz[:, :start] = 0
     # the per-step product with the U's as one GEMM: d(z) gathered as (samples, 4 units)
     dz_row = np.empty((batch, 4, units), dtype)
-    u_rows = u.transpose(1, 0, 2).reshape(units, 4 * units)
+    dz_flat = dz_row.reshape(batch, 4 * units)
+    u_cols = u.transpose(1, 0, 2).reshape(units, 4 * units).T
     dh = np.zeros((batch, units), dtype)
     dc = np.zeros((batch, units), dtype)
     do = np.zeros((batch, units), dtype)    # the output sequence's own (carry mode)
@@ -269,7 +276,7 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
         dc += np.multiply(dh, dc_by_dh[t], out=tmp)
         np.multiply(dc, byt[1:], out=dzt[1:])
         np.copyto(dz_row, dzt.transpose(1, 0, 2))
-        np.dot(dz_row.reshape(batch, 4 * units), u_rows.T, out=dh)
+        np.dot(dz_flat, u_cols, out=dh)
         dc *= a[2, t]
         if not unmasked[t]:
             if carry:
