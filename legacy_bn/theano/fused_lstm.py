@@ -360,15 +360,24 @@ def lstm_scan_projected(X, w_i, w_f, w_o, w_c, b_i, b_f, b_o, b_c, mask, h0, c0,
     dtype = np.result_type(X, h0, u_i)
     scale, offset = _gate_affine(LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation],
                                  dtype)
-    w = _gate_stack(w_i, w_f, w_o, w_c, dtype) * scale[:, None, None]
-    b = _gate_stack(b_i, b_f, b_o, b_c, dtype) * scale[:, None] + offset[:, None]
+    # the biases ride in the product as a last row of w against a column of ones in X
+    w = np.empty((4, n_in + 1, units), dtype)
+    w[:, :n_in] = _gate_stack(w_i, w_f, w_o, w_c, dtype)
+    w[:, n_in] = _gate_stack(b_i, b_f, b_o, b_c, dtype)
+    w *= scale[:, None, None]
+    w[:, n_in] += offset[:, None]
     z = np.empty((4, n, batch, units), dtype)
-    X2 = np.reshape(X, (n * batch, n_in))
-    for k in range(4):
-        z_k = z[k].reshape(n * batch, units)
-        np.dot(X2, w[k], out=z_k)
-        z_k += b[k]
+    np.matmul(_with_ones(X, dtype), w, out=z.reshape(4, n * batch, units))
     return _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation)
+
+
+def _with_ones(X, dtype):
+    """X (steps, samples, inputs) as (steps * samples, inputs + 1), the last column 1."""
+    n, batch, n_in = np.shape(X)
+    Xa = np.empty((n * batch, n_in + 1), dtype)
+    Xa[:, :n_in] = np.reshape(X, (n * batch, n_in))
+    Xa[:, n_in] = 1
+    return Xa
 
 
 def _lstm_scan_projected_backward(ans, args, kwargs, g_outs):
@@ -376,13 +385,12 @@ def _lstm_scan_projected_backward(ans, args, kwargs, g_outs):
     dz, dh, dc, du, _ = _lstm_loop_backward(ans, mask, kwargs, g_outs)
     n, batch, n_in = np.shape(X)
     flat = dz.reshape(4, n * batch, -1)
-    X2 = np.reshape(X, (n * batch, n_in))
     w = _gate_stack(*args[1:5], dz.dtype)
     dX = np.dot(flat[0], w[0].T)
     for k in (1, 2, 3):
         dX += np.dot(flat[k], w[k].T)
-    grads = [dX.reshape(np.shape(X))] + _by_gate(np.matmul(X2.T, flat))
-    grads += _by_gate(flat.sum(axis=1))
+    dwb = np.matmul(_with_ones(X, dz.dtype).T, flat)    # the w's, then the b's as a row
+    grads = [dX.reshape(np.shape(X))] + _by_gate(dwb[:, :n_in]) + _by_gate(dwb[:, n_in])
     grads += [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du)
     return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
             for gr, x in zip(grads, args)]
