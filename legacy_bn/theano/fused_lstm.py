@@ -77,10 +77,8 @@ def _half_tanh(y, out):          # sigmoid(z) = (1 + tanh(z / 2)) / 2, y = z / 2
     return out
 
 
-def _sigmoid_slope(y, a, out):
-    np.subtract(1, a, out=out)
-    out *= a
-    return out
+def _sigmoid_slope(y, a, out):          # out may be a itself
+    return np.multiply(np.subtract(1, a), a, out=out)
 
 
 def _tanh(y, out):
@@ -227,19 +225,7 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     else:
         hm, cm = _masked_previous(hs, masked, n, 0), _masked_previous(cs, masked, n, 1)
         c_new = cs[1:]
-    # what does not depend on the recurrence, for all steps at once: per gate the
-    # factor that takes d(h) (o) or d(c_t) (i, f, ct) to d(its pre-activation)
-    by = np.empty_like(y)
-    split = 4 if gate is act else 3
-    gate.slope(y[:split], a[:split], by[:split])
-    if split == 3:
-        act.slope(y[3], a[3], by[3])
-    by[0] *= tc
-    by[1] *= a[3]
-    by[2] *= cm
-    by[3] *= a[1]
-    dc_by_dh = act.slope(act.pre(c_new), tc, np.empty_like(tc))     # h = o * act(c)
-    dc_by_dh *= a[0]
+    by, dc_by_dh = _step_factors(ans, gate, act, cm, c_new)
     dz = np.empty_like(y)           # every step from `start` on is written below
     dz[:, :start] = 0
     # the per-step product with the U's as one GEMM: d(z) gathered as (samples, 4 units)
@@ -289,6 +275,29 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
         dh[:], dc[:], do[:] = 0, 0, 0
     du = np.matmul(hm.reshape(n * batch, units).T, dz.reshape(4, n * batch, units))
     return dz, dh, dc, du, do
+
+
+def _step_factors(ans, gate, act, cm, c_new):
+    """What does not depend on the recurrence, for all steps at once: per gate the
+    factor that takes d(h) (o) or d(c_t) (i, f, ct) to d(its pre-activation), and the
+    one from d(h) to d(c) through h = o * act(c). They are written over the forward's
+    y and act(c), which nothing else reads (less memory to stream through at large
+    batches), and kept on the result for a second backward pass."""
+    if getattr(ans, 'step_factors', None) is None:
+        y, a, tc = ans.tape[0], ans.tape[1], ans.tape[5]
+        split = 4 if gate is act else 3
+        by = y
+        gate.slope(y[:split], a[:split], by[:split])
+        if split == 3:
+            act.slope(y[3], a[3], by[3])
+        by[0] *= tc
+        by[1] *= a[3]
+        by[2] *= cm
+        by[3] *= a[1]
+        dc_by_dh = act.slope(act.pre(c_new), tc, tc)
+        dc_by_dh *= a[0]
+        ans.step_factors = by, dc_by_dh
+    return ans.step_factors
 
 
 def _sum_or_none(gs):
