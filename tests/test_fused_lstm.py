@@ -136,22 +136,28 @@ def _projected_values(rng):
     return [X] + ws + bs + states + us
 
 
-def test_projected_matches_the_generic_scan_and_finite_differences(rng):
+@pytest.mark.parametrize('dtype', ['float64', 'float32'])
+def test_projected_matches_the_generic_scan_and_finite_differences(dtype, rng, monkeypatch):
+    monkeypatch.setattr(theano.config, 'floatX', dtype)
     mask = theano.shared(_mask(rng))
-    X = T.tensor3('X')
-    ws, bs = [T.matrix() for _ in range(4)], [T.vector() for _ in range(4)]
-    h0, c0, us = T.matrix(), T.matrix(), [T.matrix() for _ in range(4)]
+    X = T.tensor3('X', dtype=dtype)
+    ws, bs = [T.matrix(dtype=dtype) for _ in range(4)], [T.vector(dtype=dtype) for _ in range(4)]
+    h0, c0 = T.matrix(dtype=dtype), T.matrix(dtype=dtype)
+    us = [T.matrix(dtype=dtype) for _ in range(4)]
     h, c = _projected(X, ws, bs, h0, c0, us, mask)
-    weights = rng.uniform(0.5, 1.5, (STEPS, BATCH, UNITS))
+    weights = rng.uniform(0.5, 1.5, (STEPS, BATCH, UNITS)).astype(dtype)
     inputs = [X] + ws + bs + [h0, c0] + us
     outputs = [h, c] + T.grad((h * weights).sum() + c.sum(), inputs)
     fused = theano.function(inputs, outputs)
     plain = theano.function(inputs, outputs, mode='FAST_COMPILE')
     assert 'lstm_scan_projected' in [n.op for n in fused.toposort()]
-    values = _projected_values(rng)
+    values = [v.astype(dtype) for v in _projected_values(rng)]
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == 'float64' else dict(rtol=2e-4, atol=2e-5)
     for k, (a, b) in enumerate(zip(fused(*values), plain(*values))):
-        assert a.shape == b.shape
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg='output %d' % k)
+        assert a.dtype == b.dtype == dtype and a.shape == b.shape
+        np.testing.assert_allclose(a, b, err_msg='output %d' % k, **tol)
+    if dtype == 'float32':
+        return
 
     def build(X, wi, wf, wo, wc, bi, bf, bo, bc, h0, c0, ui, uf, uo, uc):
         h, c = _projected(X, (wi, wf, wo, wc), (bi, bf, bo, bc), h0, c0, (ui, uf, uo, uc), mask)
