@@ -74,6 +74,38 @@ class _Norm:
         return out
 
 
+# -- activations with their slopes ---------------------------------------------------------------
+# name -> f(z, out, slope, tmp) -> out: the activation of z into `out` with the numpy calls of the
+# unfused graph (fused_lstm.py's LSTM_ACTIVATIONS), and its derivative into `slope`, computed
+# in the forward loop while the step's values are in cache; tmp is a bool buffer like z.
+def _hard_sigmoid(z, out, slope, tmp):
+    y = np.multiply(z, 0.2, out=slope)
+    y += 0.5
+    np.maximum(y, 0, out=out)
+    np.minimum(out, 1, out=out)
+    # clip's gradient passes where 0 <= y <= 1, bounds included: where the clip kept y
+    np.equal(out, y, out=tmp)
+    np.multiply(tmp, z.dtype.type(0.2), out=slope)
+    return out
+
+
+def _sigmoid(z, out, slope, tmp):
+    LSTM_ACTIVATIONS['sigmoid'][0](z, out)
+    np.subtract(1, out, out=slope)
+    slope *= out
+    return out
+
+
+def _tanh(z, out, slope, tmp):
+    np.tanh(z, out=out)
+    np.multiply(out, out, out=slope)
+    np.subtract(1, slope, out=slope)
+    return out
+
+
+WITH_SLOPE = {'hard_sigmoid': _hard_sigmoid, 'sigmoid': _sigmoid, 'tanh': _tanh}
+
+
 # -- the loop ---------------------------------------------------------------------------------
 @primitive
 def lstm_ln_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, gh_i, gh_f, gh_o, gh_c,
@@ -104,8 +136,11 @@ def _ln_loop(z, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
     dtype = z.dtype
     u = _gate_blocks(*us, axis=1)
     gh = _gate_blocks(*ghs, axis=0).reshape(4, units)
-    gate, last = LSTM_ACTIVATIONS[inner][0], LSTM_ACTIVATIONS[activation][0]
+    gate, last = WITH_SLOPE[inner], WITH_SLOPE[activation]
     a = np.empty_like(z)                            # o, i, f, ct
+    slope = np.empty_like(z)                        # their derivatives
+    slope_q = np.empty((n, batch, units), dtype)    # the derivative of activation(q)
+    inside = np.empty((batch, 4, units), bool)
     rn = np.empty_like(z)                           # the normalized recurrent terms
     d_r = np.empty((n, batch, 4, 1), dtype)
     hs, cs, cn, q, e = (np.empty((n, batch, units), dtype) for _ in range(5))
@@ -126,39 +161,33 @@ def _ln_loop(z, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
         np.dot(h, u, out=rec)
         norm4.forward(rec.reshape(batch, 4, units), rn[t], d_r[t])
         zt += np.multiply(rn[t], gh, out=scaled)
-        gate(zt[:, :3], at[:, :3])
-        last(zt[:, 3], at[:, 3])
+        st = slope[t]
+        gate(zt[:, :3], at[:, :3], st[:, :3], inside[:, :3])
+        last(zt[:, 3], at[:, 3], st[:, 3], inside[:, 3])
         c = np.multiply(at[:, 2], c, out=cs[t])
         c += np.multiply(at[:, 1], at[:, 3], out=ict)
         norm1.forward(c, cn[t], d_c[t])
         np.multiply(cn[t], g_c, out=q[t])
         q[t] += b_c
-        h = np.multiply(at[:, 0], last(q[t], e[t]), out=hs[t])
+        h = np.multiply(at[:, 0], last(q[t], e[t], slope_q[t], inside[:, 0]), out=hs[t])
     result = _LoopResult((hs, cs))
-    result.tape = (z, a, rn, d_r, cn, d_c, q, e, u, gh, hm, cm, unmasked, eps)
+    result.tape = (a, slope, rn, d_r, cn, d_c, slope_q, e, u, gh, hm, cm, unmasked, eps)
     return result
 
 
 def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
     """Back-propagation through time: the gradients of z (block order), h0, c0, the
     stacked U (units, 4 * units), gh and bh (4, units in block order), g_c and b_c."""
-    inner = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')][1]
-    last = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')][1]
     truncate = kwargs.get('truncate', -1)
-    z, a, rn, d_r, cn, d_c, q, e, u, gh, hm, cm, unmasked, eps = ans.tape
-    n, batch, _, units = z.shape
-    dtype = z.dtype
+    a, slope, rn, d_r, cn, d_c, slope_q, e, u, gh, hm, cm, unmasked, eps = ans.tape
+    n, batch, _, units = a.shape
+    dtype = a.dtype
     g_h, g_c = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
     start = 0 if truncate is None or truncate < 0 else max(0, n - truncate)
     # what does not depend on the recurrence, for all steps at once
-    slope = np.empty_like(z)
-    slope[:, :, :3] = inner(z[:, :, :3], a[:, :, :3])
-    slope[:, :, 3] = last(z[:, :, 3], a[:, :, 3])
-    by_q = a[:, :, 0] * last(q, e)                  # dh -> dq through h = o * act(q)
+    by_q = a[:, :, 0] * slope_q                     # dh -> dq through h = o * act(q)
     by_cn = by_q * g_cell                           # dh -> d LN(c)
-    by_dc = np.stack((a[:, :, 3], _stacked(cm, z), a[:, :, 1]), axis=2)  # dc -> d(i, f, ct)
-    keep_c = a[:, :, 2] * mask                      # dc -> dc_tm1
-    dz, dr = np.empty_like(z), np.empty_like(z)     # every step from `start` on is written
+    dz, dr = np.empty_like(a), np.empty_like(a)     # every step from `start` on is written
     dz[:start] = 0
     dr[:start] = 0
     dh_all = np.empty((n, batch, units), dtype)     # dh at every step, for g_c and b_c
@@ -172,7 +201,7 @@ def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
     drn = np.empty((batch, 4, units), dtype)
     norm4 = _Norm((batch, 4, units), dtype, eps)
     norm1 = _Norm((batch, units), dtype, eps)
-    u_t = u.T
+    u_t = np.ascontiguousarray(u.T)
     g_h_at, g_c_at = _nonzero_steps(g_h, n), _nonzero_steps(g_c, n)
     for t in range(n - 1, start - 1, -1):
         dh = dh_all[t]
@@ -183,16 +212,20 @@ def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
         np.multiply(dh, e[t], out=da[:, 0])
         np.multiply(dh, by_cn[t], out=dcn)
         dc += norm1.backward(dcn, cn[t], d_c[t], dcell)
-        np.multiply(dc[:, None, :], by_dc[t], out=da[:, 1:])
+        at = a[t]                                   # dc -> d(i, f, ct)
+        np.multiply(dc, at[:, 3], out=da[:, 1])
+        np.multiply(dc, cm[t], out=da[:, 2])
+        np.multiply(dc, at[:, 1], out=da[:, 3])
         np.multiply(np.multiply(da, slope[t], out=dz[t]), gh, out=drn)
         norm4.backward(drn, rn[t], d_r[t], dr[t])
         dh = np.dot(dr[t].reshape(batch, 4 * units), u_t, out=dh_all[t - 1] if t > start else dh0)
+        dc *= at[:, 2]                              # dc -> dc_tm1
         if not unmasked[t]:
             dh *= mask[t]
-        dc *= keep_c[t]
+            dc *= mask[t]
     if start > 0:
         dh0[...], dc[...] = 0, 0
-    d_u = np.dot(_stacked(hm, z).reshape(n * batch, units).T, dr.reshape(n * batch, 4 * units))
+    d_u = np.dot(_stacked(hm, a).reshape(n * batch, units).T, dr.reshape(n * batch, 4 * units))
     d_gh = np.einsum('tbku,tbku->ku', dz, rn)
     d_bh = dz.sum(axis=(0, 1))
     dq = dh_all * by_q
