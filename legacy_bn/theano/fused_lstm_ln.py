@@ -74,36 +74,42 @@ class _Norm:
         return out
 
 
-# -- activations with their slopes ---------------------------------------------------------------
-# name -> f(z, out, slope, tmp) -> out: the activation of z into `out` with the numpy calls of the
-# unfused graph (fused_lstm.py's LSTM_ACTIVATIONS), and its derivative into `slope`, computed
-# in the forward loop while the step's values are in cache; tmp is a bool buffer like z.
-def _hard_sigmoid(z, out, slope, tmp):
-    y = np.multiply(z, 0.2, out=slope)
+# -- activations and their slopes -----------------------------------------------------------------
+# name -> (forward(z, out, y, inside) -> out, slope(a, inside, out) -> out). forward writes the
+# activation of z into `out` with the numpy calls of the unfused graph (fused_lstm.py's
+# LSTM_ACTIVATIONS), y is scratch like z, and hard_sigmoid notes in the bool `inside` where
+# its clip kept 0.2 z + 0.5 (the one fact its slope needs that the output does not tell);
+# slope writes the derivative from the output for all steps at once in the backward pass.
+def _hard_sigmoid(z, out, y, inside):
+    np.multiply(z, 0.2, out=y)
     y += 0.5
     np.maximum(y, 0, out=out)
     np.minimum(out, 1, out=out)
-    # clip's gradient passes where 0 <= y <= 1, bounds included: where the clip kept y
-    np.equal(out, y, out=tmp)
-    np.multiply(tmp, z.dtype.type(0.2), out=slope)
+    np.equal(out, y, out=inside)                   # 0 <= y <= 1, the bounds included
     return out
 
 
-def _sigmoid(z, out, slope, tmp):
-    LSTM_ACTIVATIONS['sigmoid'][0](z, out)
-    np.subtract(1, out, out=slope)
-    slope *= out
+def _hard_sigmoid_slope(a, inside, out):
+    # Theano's clip passes the gradient where 0 <= y <= 1: 0.2 there, else 0
+    return np.multiply(inside, a.dtype.type(0.2), out=out)
+
+
+def _sigmoid_slope(a, inside, out):
+    np.subtract(1, a, out=out)
+    out *= a
     return out
 
 
-def _tanh(z, out, slope, tmp):
-    np.tanh(z, out=out)
-    np.multiply(out, out, out=slope)
-    np.subtract(1, slope, out=slope)
-    return out
+def _tanh_slope(a, inside, out):
+    np.multiply(a, a, out=out)
+    return np.subtract(1, out, out=out)
 
 
-WITH_SLOPE = {'hard_sigmoid': _hard_sigmoid, 'sigmoid': _sigmoid, 'tanh': _tanh}
+ACTIVATIONS = {
+    'hard_sigmoid': (_hard_sigmoid, _hard_sigmoid_slope),
+    'sigmoid': (lambda z, out, y, inside: LSTM_ACTIVATIONS['sigmoid'][0](z, out), _sigmoid_slope),
+    'tanh': (lambda z, out, y, inside: np.tanh(z, out=out), _tanh_slope),
+}
 
 
 # -- the loop ---------------------------------------------------------------------------------
@@ -136,11 +142,11 @@ def _ln_loop(z, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
     dtype = z.dtype
     u = _gate_blocks(*us, axis=1)
     gh = _gate_blocks(*ghs, axis=0).reshape(4, units)
-    gate, last = WITH_SLOPE[inner], WITH_SLOPE[activation]
+    gate, last = ACTIVATIONS[inner][0], ACTIVATIONS[activation][0]
     a = np.empty_like(z)                            # o, i, f, ct
-    slope = np.empty_like(z)                        # their derivatives
-    slope_q = np.empty((n, batch, units), dtype)    # the derivative of activation(q)
-    inside = np.empty((batch, 4, units), bool)
+    inside = np.empty(z.shape, bool)                # where hard_sigmoids pass gradients
+    inside_q = np.empty((n, batch, units), bool)
+    y = np.empty((batch, 4, units), dtype)
     rn = np.empty_like(z)                           # the normalized recurrent terms
     d_r = np.empty((n, batch, 4, 1), dtype)
     hs, cs, cn, q, e = (np.empty((n, batch, units), dtype) for _ in range(5))
@@ -161,31 +167,36 @@ def _ln_loop(z, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
         np.dot(h, u, out=rec)
         norm4.forward(rec.reshape(batch, 4, units), rn[t], d_r[t])
         zt += np.multiply(rn[t], gh, out=scaled)
-        st = slope[t]
-        gate(zt[:, :3], at[:, :3], st[:, :3], inside[:, :3])
-        last(zt[:, 3], at[:, 3], st[:, 3], inside[:, 3])
+        gate(zt[:, :3], at[:, :3], y[:, :3], inside[t, :, :3])
+        last(zt[:, 3], at[:, 3], y[:, 3], inside[t, :, 3])
         c = np.multiply(at[:, 2], c, out=cs[t])
         c += np.multiply(at[:, 1], at[:, 3], out=ict)
         norm1.forward(c, cn[t], d_c[t])
         np.multiply(cn[t], g_c, out=q[t])
         q[t] += b_c
-        h = np.multiply(at[:, 0], last(q[t], e[t], slope_q[t], inside[:, 0]), out=hs[t])
+        h = np.multiply(at[:, 0], last(q[t], e[t], y[:, 0], inside_q[t]), out=hs[t])
     result = _LoopResult((hs, cs))
-    result.tape = (a, slope, rn, d_r, cn, d_c, slope_q, e, u, gh, hm, cm, unmasked, eps)
+    result.tape = (a, inside, rn, d_r, cn, d_c, inside_q, e, u, gh, hm, cm, unmasked, eps)
     return result
 
 
 def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
     """Back-propagation through time: the gradients of z (block order), h0, c0, the
     stacked U (units, 4 * units), gh and bh (4, units in block order), g_c and b_c."""
+    inner = ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')][1]
+    last = ACTIVATIONS[kwargs.get('activation', 'tanh')][1]
     truncate = kwargs.get('truncate', -1)
-    a, slope, rn, d_r, cn, d_c, slope_q, e, u, gh, hm, cm, unmasked, eps = ans.tape
+    a, inside, rn, d_r, cn, d_c, inside_q, e, u, gh, hm, cm, unmasked, eps = ans.tape
     n, batch, _, units = a.shape
     dtype = a.dtype
     g_h, g_c = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
     start = 0 if truncate is None or truncate < 0 else max(0, n - truncate)
     # what does not depend on the recurrence, for all steps at once
-    by_q = a[:, :, 0] * slope_q                     # dh -> dq through h = o * act(q)
+    slope = np.empty_like(a)
+    inner(a[:, :, :3], inside[:, :, :3], slope[:, :, :3])
+    last(a[:, :, 3], inside[:, :, 3], slope[:, :, 3])
+    by_q = last(e, inside_q, np.empty_like(e))
+    by_q *= a[:, :, 0]                              # dh -> dq through h = o * act(q)
     by_cn = by_q * g_cell                           # dh -> d LN(c)
     dz, dr = np.empty_like(a), np.empty_like(a)     # every step from `start` on is written
     dz[:start] = 0
