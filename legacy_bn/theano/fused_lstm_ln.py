@@ -38,7 +38,7 @@ class _Norm:
     buffer: numpy sums a float32 row into a float64 total several times slower itself."""
 
     def __init__(self, shape, dtype, eps):
-        self.eps, self.n = eps, shape[-1]
+        self.eps, self.n, self.shape = eps, shape[-1], shape
         self.wide = dtype == F32
         self.rows = np.empty((2,) + shape, np.float64 if self.wide else dtype)
         self.sums = np.empty((2,) + shape[:-1] + (1,), self.rows.dtype)
@@ -72,6 +72,30 @@ class _Norm:
         out -= self.tmp
         out /= d
         return out
+
+
+_CHUNK = 1 << 16     # elements: a chunk's float64 rows stay in a core's cache
+
+
+def _norm_steps(x, eps, d, g=None):
+    """Layer normalization of a whole (steps, ...) array, in place and chunk by chunk of
+    steps so that the buffers stay in cache: forward (x -> LN(x), d filled) when g is
+    None, else backward (g -> the gradient of x, x the normalized values)."""
+    n = x.shape[0]
+    per_step = max(1, int(np.prod(x.shape[1:])))
+    chunks = -(-n * per_step // _CHUNK)
+    k = max(1, -(-n // chunks)) if n else 1         # equal chunks but perhaps the last
+    norm = None
+    for s in range(0, n, k):
+        part = slice(s, min(n, s + k))
+        shape = (part.stop - s,) + x.shape[1:]
+        if norm is None or norm.shape != shape:
+            norm = _Norm(shape, x.dtype, eps)
+        if g is None:
+            norm.forward(x[part], x[part], d[part])
+        else:
+            norm.backward(g[part], x[part], d[part], g[part])
+    return x if g is None else g
 
 
 # -- activations and their slopes -----------------------------------------------------------------
@@ -279,7 +303,7 @@ def lstm_ln_scan_projected(X, w_i, w_f, w_o, w_c, gx_i, gx_f, gx_o, gx_c, bx_i, 
     w = _gate_blocks(w_i, w_f, w_o, w_c, axis=1)
     p = np.dot(np.reshape(X, (n * batch, n_in)), w).reshape(n, batch, 4, units)
     d_p = np.empty((n, batch, 4, 1), p.dtype)
-    pn = _Norm(p.shape, p.dtype, eps).forward(p, p, d_p)       # in place
+    pn = _norm_steps(p, eps, d_p)                               # in place
     z = np.multiply(pn, _gate_blocks(gx_i, gx_f, gx_o, gx_c, axis=0).reshape(4, units))
     z += (_gate_blocks(bx_i, bx_f, bx_o, bx_c, axis=0) + _gate_blocks(b_i, b_f, b_o, b_c, axis=0)
           + _gate_blocks(bh_i, bh_f, bh_o, bh_c, axis=0)).reshape(4, units)
@@ -299,7 +323,7 @@ def _lstm_ln_scan_projected_backward(ans, args, kwargs, g_outs):
     d_gx = np.einsum('tbku,tbku->ku', dz, pn)
     gx = _gate_blocks(*args[5:9], axis=0).reshape(4, units)
     dp = np.multiply(dz, gx)
-    _Norm(dp.shape, dp.dtype, kwargs.get('eps', 1e-2)).backward(dp, pn, d_p, dp)   # in place
+    _norm_steps(pn, kwargs.get('eps', 1e-2), d_p, dp)           # in place
     flat = dp.reshape(n * batch, 4 * units)
     w = _gate_blocks(*args[1:5], axis=1)
     dX = np.dot(flat, w.T).reshape(np.shape(X))
