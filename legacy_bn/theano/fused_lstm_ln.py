@@ -14,7 +14,8 @@ lstm_ln_scan_projected(X, w_i.., gx_i.., bx_i.., b_i.., mask, h0, c0, u_i.., ...
 
 The normalizations take the numpy steps of the unfused chain (fused.py's layer_norm):
 float32 means accumulate in float64, the centred values, variance + eps, sqrt, divide;
-their gradient is layer_norm's closed form with the same float64-accumulated means.
+their gradient is layer_norm's closed form with the same float64-accumulated means
+(see _Norm for the order of the sums).
 Beyond that the loop reorders some sums (the bias bh is added to the input term before
 the loop), which stays within float rounding of the unfused graph.
 """
@@ -33,28 +34,34 @@ class _Norm:
     """Layer normalization over the last axis of arrays of one shape, into buffers:
     forward(x, out, d) -> out = (x - m) / d, d = sqrt(mean((x - m)**2) + eps);
     backward(g, ans, d, out) -> (g - mean(g) - ans * mean(g * ans)) / d.
-    Each mean takes np.mean's steps (sum, divide by the count); float32 values are summed
-    in float64, as the unfused graph's means do. They are first copied into a float64
-    buffer: numpy sums a float32 row into a float64 total several times slower itself."""
+    Each mean is a sum divided by the count, as np.mean's; float32 values are summed in
+    float64, as the unfused graph's means do, after a copy into a float64 buffer (numpy
+    sums float32 rows into float64 totals several times slower itself). The sums are one
+    matrix-vector product: float64 totals in another order than numpy's, so float32
+    results agree with the unfused graph to the last bit (but in rounding ties) and
+    float64 ones to about 1e-15."""
 
     def __init__(self, shape, dtype, eps):
         self.eps, self.n, self.shape = eps, shape[-1], shape
-        self.wide = dtype == F32
-        self.rows = np.empty((2,) + shape, np.float64 if self.wide else dtype)
+        self.rows = np.empty((2,) + shape, np.float64 if dtype == F32 else dtype)
         self.sums = np.empty((2,) + shape[:-1] + (1,), self.rows.dtype)
         self.means = np.empty((2,) + shape[:-1] + (1,), dtype)
         self.tmp = np.empty(shape, dtype)
         self.first = self.rows[0], self.sums[0], self.means[0], self.means[1]
+        # row sums as one product: faster than numpy's reduction of many short rows
+        self.ones = np.ones(self.n, self.rows.dtype)
+        self.flat = [(r.reshape(-1, self.n), t.reshape(-1)) for r, t in
+                     ((self.rows[0], self.sums[0]), (self.rows, self.sums))]
 
     def forward(self, x, out, d):
         rows, sums, mean, _ = self.first
-        if self.wide:
-            np.copyto(rows, x)
-        np.add.reduce(rows if self.wide else x, axis=-1, keepdims=True, out=sums)
+        np.copyto(rows, x)
+        rows2, sums1 = self.flat[0]
+        np.dot(rows2, self.ones, out=sums1)
         np.true_divide(sums, self.n, out=mean, casting='same_kind')
         np.subtract(x, mean, out=out)
         np.square(out, out=rows)               # in x's dtype, then widened
-        np.add.reduce(rows, axis=-1, keepdims=True, out=sums)
+        np.dot(rows2, self.ones, out=sums1)
         np.true_divide(sums, self.n, out=d, casting='same_kind')
         d += self.eps
         np.sqrt(d, out=d)
@@ -65,7 +72,7 @@ class _Norm:
         rows, _, mean_g, mean_g_ans = self.first
         np.copyto(rows, g)
         np.multiply(g, ans, out=self.rows[1])  # in g's dtype, then widened
-        np.add.reduce(self.rows, axis=-1, keepdims=True, out=self.sums)
+        np.dot(self.flat[1][0], self.ones, out=self.flat[1][1])
         np.true_divide(self.sums, self.n, out=self.means, casting='same_kind')
         np.multiply(ans, mean_g_ans, out=self.tmp)
         np.subtract(g, mean_g, out=out)
