@@ -228,7 +228,9 @@ def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
     last(a[:, :, 3], inside[:, :, 3], slope[:, :, 3])
     by_q = last(e, inside_q, np.empty_like(e))
     by_q *= a[:, :, 0]                              # dh -> dq through h = o * act(q)
-    by_cn = by_q * g_cell                           # dh -> d LN(c)
+    # dh -> (d LN(c), d o): d LN(c) = dq * g_c, d o = dh * activation(q); next to each
+    # other so that one product per step gives both
+    by_h = np.stack((by_q * g_cell, e), axis=2)
     dz, dr = np.empty_like(a), np.empty_like(a)     # every step from `start` on is written
     dz[:start] = 0
     dr[:start] = 0
@@ -238,8 +240,9 @@ def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
         dh_all[n - 1] = 0
     dh0 = np.zeros((batch, units), dtype)
     dc = np.zeros((batch, units), dtype)
-    da = np.empty((batch, 4, units), dtype)
-    dcn, dcell = np.empty((batch, units), dtype), np.empty((batch, units), dtype)
+    dcn_da = np.empty((batch, 5, units), dtype)     # d LN(c), then d(o, i, f, ct)
+    dcn, da = dcn_da[:, 0], dcn_da[:, 1:]
+    dcell = np.empty((batch, units), dtype)
     drn = np.empty((batch, 4, units), dtype)
     norm4 = _Norm((batch, 4, units), dtype, eps)
     norm1 = _Norm((batch, units), dtype, eps)
@@ -251,8 +254,7 @@ def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
             dh += g_h[t]
         if g_c_at[t]:
             dc += g_c[t]
-        np.multiply(dh, e[t], out=da[:, 0])
-        np.multiply(dh, by_cn[t], out=dcn)
+        np.multiply(dh[:, None], by_h[t], out=dcn_da[:, :2])
         dc += norm1.backward(dcn, cn[t], d_c[t], dcell)
         at = a[t]                                   # dc -> d(i, f, ct)
         np.multiply(dc, at[:, 3], out=da[:, 1])
