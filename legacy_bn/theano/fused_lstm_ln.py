@@ -207,7 +207,7 @@ def _ln_loop(z, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
         q[t] += b_c
         h = np.multiply(at[:, 0], last(q[t], e[t], y[:, 0], inside_q[t]), out=hs[t])
     result = _LoopResult((hs, cs))
-    result.tape = (a, inside, rn, d_r, cn, d_c, inside_q, e, u, gh, hm, cm, unmasked, eps)
+    result.tape = (a, inside, rn, d_r, cn, d_c, inside_q, e, us, gh, hm, cm, unmasked, eps)
     return result
 
 
@@ -217,7 +217,7 @@ def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
     inner = ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')][1]
     last = ACTIVATIONS[kwargs.get('activation', 'tanh')][1]
     truncate = kwargs.get('truncate', -1)
-    a, inside, rn, d_r, cn, d_c, inside_q, e, u, gh, hm, cm, unmasked, eps = ans.tape
+    a, inside, rn, d_r, cn, d_c, inside_q, e, us, gh, hm, cm, unmasked, eps = ans.tape
     n, batch, _, units = a.shape
     dtype = a.dtype
     g_h, g_c = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
@@ -246,7 +246,7 @@ def _ln_loop_backward(ans, mask, g_cell, kwargs, g_outs):
     drn = np.empty((batch, 4, units), dtype)
     norm4 = _Norm((batch, 4, units), dtype, eps)
     norm1 = _Norm((batch, units), dtype, eps)
-    u_t = np.ascontiguousarray(u.T)
+    u_t = _gate_blocks(*(np.transpose(x) for x in us), axis=0)   # contiguous, a quick copy
     g_h_at, g_c_at = _nonzero_steps(g_h, n), _nonzero_steps(g_c, n)
     for t in range(n - 1, start - 1, -1):
         dh = dh_all[t]
