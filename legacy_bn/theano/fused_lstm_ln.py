@@ -10,7 +10,8 @@ lstm_ln_scan(xi, xf, xo, xc, mask, h0, c0, u_i.., gh_i.., bh_i.., g_c, b_c, eps,
 lstm_ln_scan_projected(X, w_i.., gx_i.., bx_i.., b_i.., mask, h0, c0, u_i.., ...)
                                   the same with the inputs' projections
                                   LN(dot(X, w)) * gx + bx + b of all steps and gates as
-                                  one product and one normalization
+                                  one product and one normalization (run over the steps
+                                  in cache-sized chunks)
 
 The normalizations take the numpy steps of the unfused chain (fused.py's layer_norm):
 float32 means accumulate in float64, the centred values, variance + eps, sqrt, divide;
@@ -24,9 +25,7 @@ from autograd.extend import defvjp_argnums, primitive
 
 from .fused_lstm import (LSTM_ACTIVATIONS, _LoopResult, _all_at_once, _broadcast_zero,
                          _by_gate, _gate_blocks, _nonzero_steps, _per_step, _stacked)
-from .primitives import unbroadcast
-
-F32 = np.dtype('float32')
+from .primitives import F32, unbroadcast
 
 
 # -- layer normalization over the last axis, into preallocated buffers ---------------------
