@@ -31,6 +31,7 @@ import numpy as np
 from autograd.extend import defvjp, primitive
 
 from .fused_lstm import LSTM_FUSED
+from .fused_lstm_ln import LSTM_LN_FUSED
 from .primitives import F32, reduce_mean, unbroadcast
 
 
@@ -493,5 +494,6 @@ FUSED = {
     'softmax_crossentropy': softmax_crossentropy,
 }
 FUSED.update(LSTM_FUSED)
+FUSED.update(LSTM_LN_FUSED)
 from .fused_keras03 import KERAS03_FUSED  # noqa: E402  (Keras 0.3.3's graph shapes)
 FUSED.update(KERAS03_FUSED)

@@ -333,6 +333,8 @@ from .fusion_lstm import lstm_projections, lstm_scan  # noqa: E402
 RULES = [dense, keras_relu, normalize_affine, layer_norm, clip_affine, batch_std, blend, sgd_velocity, advanced_subtensor1,
          clipped_crossentropy, weighted_mean, weighted_crossentropy, softmax_crossentropy, lstm_scan,
          lstm_projections]
+from .fusion_lstm_ln import lstm_ln_projections, lstm_ln_scan  # noqa: E402
+RULES += [lstm_ln_scan, lstm_ln_projections]
 from .fusion_keras03 import KERAS03_RULES  # noqa: E402  (Keras 0.3.3's graph shapes)
 RULES += KERAS03_RULES
 

@@ -98,7 +98,7 @@ def lstm_scan_k03(node, ctx):
     if spec.n_params != 4 or spec.symbolic_n_steps or spec.n_steps is not None or \
             spec.n_seqs != (2 if masked else 1):
         return None
-    x, dtype = node.inputs[0], node.inputs[0].dtype
+    dtype = node.inputs[0].dtype
     rest = node.inputs[1:]
     mask_dtype = rest[0].dtype if masked else None
     if not (dtype.startswith('float') and all(v.dtype == dtype for v in rest[masked:])
