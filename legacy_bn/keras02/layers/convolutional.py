@@ -12,7 +12,7 @@
 """
 from ... import theano as _theano  # noqa: F401  (loads theano.tensor's submodules)
 from ...theano import tensor as T
-from ...theano.conv_primitives import pool_output_size
+from ...theano.conv_primitives import pool_output_size, warn_empty_pool
 from ...theano.tensor.signal.downsample import max_pool_2d
 from ...keras03 import backend as K
 from ...keras03.layers import convolutional as _03
@@ -112,14 +112,11 @@ class _TheanoMaxPooling(SampleInputShape, Layer):
 
     def _pooled(self, sizes):
         """Each axis's length after the pool (a window larger than the input with
-        ignore_border=True is an error: Theano gave an empty output, see docs/compat.md)."""
+        ignore_border=True leaves 0, with a RuntimeWarning, as Theano's empty output)."""
         out = tuple(pool_output_length(n, p, self.ignore_border, s)
                     for n, p, s in zip(sizes, self.pool_size, self._st))
         if 0 in out:
-            raise ValueError('%s: a pool of %s is larger than its input (%s), and '
-                             'ignore_border=True leaves no output'
-                             % (self.__class__.__name__, 'x'.join(map(str, self.pool_size)),
-                                'x'.join(map(str, sizes))))
+            warn_empty_pool(self.__class__.__name__, self.pool_size, sizes)
         return out
 
 
