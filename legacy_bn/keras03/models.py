@@ -302,6 +302,7 @@ def next_from_queue(q, stop, wait_time=0.05):
 class Model(training.Model):
     """0.3.3's model base: the shared loops with 0.3.3's callbacks and function calls."""
     _functions_take_list = True
+    release = '0.3.3'       # how messages name the release (a release sharing these changes it)
     # the loss rules, kept here so that a release sharing these models can swap them
     # (Keras 0.2.0: legacy_bn.keras02.numerics): where objectives are looked up, how their
     # scores are weighted and masked, and the weight arrays fed with the targets
@@ -801,9 +802,9 @@ class Graph(Model, containers.Graph):
             f, out_labels, metrics = self._train, ['loss'], ['loss', 'val_loss']
         if class_weight:
             # 0.3.3 computed the weights before looking at class_weight, so it never applied
-            warnings.warn('Graph.fit: class_weight has no effect in Keras 0.3.3 (its Graph.fit '
-                          'ignored it); pass sample_weight={output name: weights} instead',
-                          RuntimeWarning)
+            warnings.warn('Graph.fit: class_weight has no effect in Keras %s (its Graph.fit '
+                          'ignored it); pass sample_weight={output name: weights} instead'
+                          % self.release, RuntimeWarning)
         return self._fit(f, X + y + weights, out_labels=out_labels, batch_size=batch_size,
                          nb_epoch=nb_epoch, verbose=verbose, callbacks=callbacks, val_f=val_f,
                          val_ins=val_ins, shuffle=shuffle, metrics=metrics)
