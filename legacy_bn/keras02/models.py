@@ -39,7 +39,9 @@ class Params(object):
 
 
 class Model020(Params, LossRules):
-    """What 0.2.0's models did around the 0.3 ones: the fit loop's callbacks and the config."""
+    """What 0.2.0's models did around the 0.3 ones: the fit loop's callbacks and the config
+    (its Graph.fit ignored class_weight too: the 0.3 models' warning names 0.2.0)."""
+    release = '0.2.0'
     _loop_callbacks = training.Model._loop_callbacks
 
     def get_config(self, verbose=0):

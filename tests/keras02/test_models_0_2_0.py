@@ -40,3 +40,7 @@ def test_fit_history_callbacks_and_configs_match_keras_0_2_0(tmp_path):
     # progress display (shared with 4e1ec93) prints the same values on one line
     assert golden['stdout'] == ['Epoch 1/1', '0s - loss: 0.6951 - acc: 0.6000']
     assert printed == ['Epoch 1/1 - 0s - loss: 0.6951 - acc: 0.6000']
+    # 0.2.0's Graph.fit ignored class_weight silently; legacy_bn says so, naming 0.2.0
+    assert got['class_weight_warnings'] == [
+        'Graph.fit: class_weight has no effect in Keras 0.2.0 (its Graph.fit ignored it); '
+        'pass sample_weight={output name: weights} instead']

@@ -55,6 +55,11 @@ out['graph_config'] = graph.get_config()
 history = graph.fit({'a': X, 'o': y}, batch_size=4, nb_epoch=2, verbose=0, shuffle=False,
                     validation_split=0.3)
 out['graph_history'] = plain(history)
+import warnings                                   # legacy_bn only: 0.2.0 was silent here
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter('always')
+    graph.fit({'a': X, 'o': y}, nb_epoch=1, verbose=0, class_weight={'o': {0: 2.}})
+out['class_weight_warnings'] = [str(w.message) for w in caught if 'class_weight' in str(w.message)]
 
 # the verbose output, last: what the progress bar prints (stdout)
 sys.stdout.flush()
