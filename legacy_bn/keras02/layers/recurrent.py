@@ -114,25 +114,34 @@ class SimpleRNN(ScannedRecurrent):
         return [self.W, self.U, self.b]
 
 
+def gated(activation, inner_activation):
+    """A ScannedRecurrent base whose constructor has 0.2.0's signature of a gated layer, with
+    these default activations (GRU: sigmoid, hard_sigmoid; JZS1-3: tanh, sigmoid)."""
+    class Gated(ScannedRecurrent):
+        def __init__(self, output_dim, init='glorot_uniform', inner_init='orthogonal',
+                     activation=activation, inner_activation=inner_activation, weights=None,
+                     truncate_gradient=-1, return_sequences=False, input_dim=None,
+                     input_length=None, **kwargs):
+            super(Gated, self).__init__(output_dim, init, inner_init, activation,
+                                        inner_activation, weights, truncate_gradient,
+                                        return_sequences, input_dim, input_length, **kwargs)
+    return Gated
+
+
+def three_gates(layer, input_dim):
+    """z, r and h gates, each W, U, b, drawn in that order (GRU's and JZS3's _draw)."""
+    layer.W_z, layer.U_z, layer.b_z = layer._gate(input_dim)
+    layer.W_r, layer.U_r, layer.b_r = layer._gate(input_dim)
+    layer.W_h, layer.U_h, layer.b_h = layer._gate(input_dim)
+    return [layer.W_z, layer.U_z, layer.b_z, layer.W_r, layer.U_r, layer.b_r,
+            layer.W_h, layer.U_h, layer.b_h]
+
+
 @steps_of(_4e1ec93.GRU)
-class GRU(ScannedRecurrent):
+class GRU(gated('sigmoid', 'hard_sigmoid')):
     """z = inner_act(x.W_z + h.U_z + b_z), r = inner_act(x.W_r + h.U_r + b_r),
     h_t = z * h_tm1 + (1 - z) * activation(x.W_h + (r * h_tm1).U_h + b_h)."""
-
-    def __init__(self, output_dim, init='glorot_uniform', inner_init='orthogonal',
-                 activation='sigmoid', inner_activation='hard_sigmoid', weights=None,
-                 truncate_gradient=-1, return_sequences=False, input_dim=None,
-                 input_length=None, **kwargs):
-        super(GRU, self).__init__(output_dim, init, inner_init, activation, inner_activation,
-                                  weights, truncate_gradient, return_sequences, input_dim,
-                                  input_length, **kwargs)
-
-    def _draw(self, input_dim):
-        self.W_z, self.U_z, self.b_z = self._gate(input_dim)
-        self.W_r, self.U_r, self.b_r = self._gate(input_dim)
-        self.W_h, self.U_h, self.b_h = self._gate(input_dim)
-        return [self.W_z, self.U_z, self.b_z, self.W_r, self.U_r, self.b_r,
-                self.W_h, self.U_h, self.b_h]
+    _draw = three_gates
 
 
 @steps_of(_4e1ec93.LSTM)
@@ -188,16 +197,8 @@ class SimpleDeepRNN(ScannedRecurrent):
     _step = _4e1ec93.SimpleDeepRNN._step
 
 
-class JZS(ScannedRecurrent):
+class JZS(gated('tanh', 'sigmoid')):
     """The constructor JZS1, JZS2 and JZS3 share (0.2.0's defaults)."""
-
-    def __init__(self, output_dim, init='glorot_uniform', inner_init='orthogonal',
-                 activation='tanh', inner_activation='sigmoid', weights=None,
-                 truncate_gradient=-1, return_sequences=False, input_dim=None,
-                 input_length=None, **kwargs):
-        super(JZS, self).__init__(output_dim, init, inner_init, activation, inner_activation,
-                                  weights, truncate_gradient, return_sequences, input_dim,
-                                  input_length, **kwargs)
 
 
 @steps_of(_4e1ec93.JZS1)
@@ -239,9 +240,4 @@ class JZS3(JZS):
     r = inner_act(x.W_r + b_r + h.U_r), h_t = activation(x.W_h + b_h + (r * h).U_h) * z
     + h * (1 - z)."""
 
-    def _draw(self, input_dim):
-        self.W_z, self.U_z, self.b_z = self._gate(input_dim)
-        self.W_r, self.U_r, self.b_r = self._gate(input_dim)
-        self.W_h, self.U_h, self.b_h = self._gate(input_dim)
-        return [self.W_z, self.U_z, self.b_z, self.W_r, self.U_r, self.b_r,
-                self.W_h, self.U_h, self.b_h]
+    _draw = three_gates
