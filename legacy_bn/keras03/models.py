@@ -150,8 +150,10 @@ def container_from_config(original_layer_dict, custom_objects={}):
     name = layer_dict.get('name')
     if name == 'Merge':
         layers = [container_from_config(c, custom_objects) for c in layer_dict.get('layers')]
-        return layers_module.Merge(layers, layer_dict.get('mode'), layer_dict.get('concat_axis'),
-                                   layer_dict.get('dot_axes'))
+        # a release sharing this (Keras 0.2.0) passes its own Merge, whose configs had no dot_axes
+        merge = custom_objects.get('Merge', layers_module.Merge)
+        extra = {'dot_axes': layer_dict['dot_axes']} if 'dot_axes' in layer_dict else {}
+        return merge(layers, layer_dict.get('mode'), layer_dict.get('concat_axis'), **extra)
     if name == 'Sequential':
         return containers.Sequential([container_from_config(c, custom_objects)
                                       for c in layer_dict.get('layers')])
