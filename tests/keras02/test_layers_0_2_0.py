@@ -21,3 +21,6 @@ def test_configs_lrn2d_and_word_context_product_match_keras_0_2_0(tmp_path):
     for ours, expected in zip(got['wcp_weights'], golden['wcp_weights']):
         np.testing.assert_array_equal(ours, expected)
     np.testing.assert_allclose(got['wcp'], golden['wcp'], rtol=1e-8)
+    # to_json, model_from_json: the same 0.2.0 config back (the Merge is 0.2.0's again)
+    saved, reloaded = got['merge_roundtrip']
+    assert reloaded == saved and 'dot_axes' not in saved['layers'][0]

@@ -50,4 +50,15 @@ out['wcp_weights'] = [w.ravel().tolist() for w in wcp.get_weights()]
 pairs = np.array([[0, 1], [2, 5], [4, 4]], dtype='int32')
 wcp.input = theano.shared(pairs)
 out['wcp'] = wcp.get_output(False).eval().ravel().tolist()
+# a saved model with a Merge comes back with 0.2.0's Merge (legacy_bn only; not in the golden)
+from keras.models import Sequential, model_from_json
+branches = []
+for _ in range(2):
+    branch = Sequential()
+    branch.add(core.Dense(3, input_dim=4))
+    branches.append(branch)
+merged = Sequential()
+merged.add(core.Merge(branches, mode='concat'))
+merged.compile(loss='mse', optimizer='sgd')
+out['merge_roundtrip'] = [merged.get_config(), model_from_json(merged.to_json()).get_config()]
 print(json.dumps(out, sort_keys=True))
