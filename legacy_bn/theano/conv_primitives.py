@@ -13,6 +13,7 @@ keeps the dtype of its argument and is checked against finite differences in
 tests/test_conv_ops.py.
 """
 import collections
+import warnings
 import weakref
 
 import numpy as np
@@ -186,6 +187,8 @@ def _neg_inf_padded(x, extent):
 @primitive
 def max_pool(x, ds, st, ignore_border):
     out_hw, extent = _pool_geometry(x.shape, ds, st, ignore_border)
+    if 0 in out_hw:     # no window fits (ignore_border): Theano's empty output
+        return np.zeros(x.shape[:-2] + tuple(out_hw), dtype=x.dtype)
     xp = _neg_inf_padded(x, extent)
     slices = _window_slices(out_hw, ds, st)
     out = np.array(xp[next(slices)], copy=True)
@@ -198,6 +201,8 @@ def _max_pool_vjp(ans, x, ds, st, ignore_border):
     # Theano's gradient: every input equal to its window's maximum receives the window's
     # full gradient (ties are not split); overlapping windows add up.
     out_hw, extent = _pool_geometry(x.shape, ds, st, ignore_border)
+    if 0 in out_hw:     # an empty output: a zero gradient, as Theano's
+        return lambda g: np.zeros_like(x)
     if ds == st and x.shape[-2:] == (out_hw[0] * ds[0], out_hw[1] * ds[1]):
         # windows tile the image exactly (LeNet's 2x2): one comparison, one product
         lead = x.shape[:-2]
@@ -216,13 +221,22 @@ def _max_pool_vjp(ans, x, ds, st, ignore_border):
 
 
 # -- the op implementation of pooling (a check, then the primitive) ----------------
+def warn_empty_pool(who, ds, sizes, detail='', stacklevel=2):
+    """The RuntimeWarning for a pool window larger than its input with ignore_border=True,
+    whose output Theano made empty (every release's pooling layers warn the same way)."""
+    warnings.warn('%s: a pool of %s is larger than its input (%s), and ignore_border=True '
+                  'leaves no output%s: the result is empty, as in Theano'
+                  % (who, 'x'.join(map(str, ds)), 'x'.join(map(str, sizes)), detail),
+                  RuntimeWarning, stacklevel=stacklevel + 1)
+
+
 def max_pool_2d(x, ds, st, ignore_border):
     """Theano's max_pool_2d on values: max over ds windows of the last two axes, every st."""
     out_hw, _ = _pool_geometry(x.shape, ds, st, ignore_border)
     if 0 in out_hw:
-        raise ValueError('max_pool_2d: a pool of %s is larger than the image (%dx%d) and '
-                         'ignore_border=True leaves no output'
-                         % ('x'.join(map(str, ds)), x.shape[-2], x.shape[-1]))
+        # Theano 0.8.2 answered a window larger than the image (ignore_border=True) with an
+        # empty array and a zero gradient, and the 2015 tests rely on it: so do we, and say so
+        warn_empty_pool('max_pool_2d', ds, x.shape[-2:], stacklevel=3)
     return max_pool(x, ds, st, ignore_border)
 
 
