@@ -3,10 +3,10 @@
 Images are NCHW (batch, channels, rows, cols), filters (filters, channels, rows, cols),
 as in Theano. conv2d is one primitive: the image's patches as columns (im2col, kernel-
 flipped, padded for 'full' mode, only the strided positions) times the (F, C*kh*kw)
-filters, one batched GEMM straight into (B, F, Ho, Wo). The patches are kept while the
-result lives, so the filter gradient is one more GEMM; the image gradient is one GEMM and
-a scatter of the columns back to the image (col2im: a loop over the kh*kw kernel
-offsets, never over pixels). A strided convolution is differentiated like any other
+filters, one GEMM over all images, in a batch-last memory order (see below). The patches
+are kept while the result lives, so the filter gradient is one more GEMM; the image
+gradient is one GEMM and a scatter of the columns back to the image (col2im: a loop over
+the kh*kw kernel offsets, each adding a whole block, never over pixels). A strided convolution is differentiated like any other
 (Theano 0.8 could not do that without static shapes). Pooling loops over the offsets
 inside a window, or compares whole tiles when the windows tile the image. Every rule
 keeps the dtype of its argument and is checked against finite differences in
@@ -44,43 +44,58 @@ def pool_output_size(size, ds, st, ignore_border):
 
 
 # -- convolution ---------------------------------------------------------------------
-def _padded(x, pad):
+# Inside the convolution the batch axis is the last one in memory ("batch-last":
+# channels, rows, cols, batch). Patches copied in that order move runs of `batch`
+# contiguous numbers instead of runs of one image row, the products are one GEMM over
+# all images at once, and col2im adds whole (rows, cols * batch) blocks per kernel
+# offset. The result is handed out as a transposed view, NCHW in shape and batch-last
+# in memory, so the bias, the activation and the pooling after it run on the same
+# memory order and the next convolution finds its input already batch-last.
+def _batch_last(x):
+    """x (B, C, H, W) as a contiguous (C, H, W, B) array (a view when it already is)."""
+    return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+
+
+def _padded(xt, pad):
+    """A batch-last image with `pad` zero rows and columns on each side."""
     if not any(pad):
-        return x
+        return xt
     ph, pw = pad
-    out = np.zeros(x.shape[:2] + (x.shape[2] + 2 * ph, x.shape[3] + 2 * pw), dtype=x.dtype)
-    out[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]] = x
+    c, h, w, b = xt.shape
+    out = np.zeros((c, h + 2 * ph, w + 2 * pw, b), dtype=xt.dtype)
+    out[:, ph:ph + h, pw:pw + w] = xt
     return out
 
 
-def im2col(x, kshape, stride, pad, out_hw):
-    """The patches as columns, kernel-flipped: (B, C*kh*kw, Ho*Wo) with
-    cols[b, (c, u, v), (i, j)] = x_padded[b, c, i*sh + kh-1-u, j*sw + kw-1-v]."""
+def im2col(xt, kshape, stride, pad, out_hw):
+    """The patches of a batch-last image xt (C, H, W, B) as columns, kernel-flipped:
+    (C*kh*kw, Ho*Wo*B) with cols[(c, u, v), (i, j, b)] =
+    x_padded[b, c, i*sh + kh-1-u, j*sw + kw-1-v]."""
     kh, kw = kshape
-    xp = _padded(x, pad)
-    b, c = xp.shape[:2]
-    sb, sc, sr, ss = xp.strides
+    xp = _padded(xt, pad)
+    c, b = xp.shape[0], xp.shape[3]
+    sc, sr, ss, sb = xp.strides
     # a strided view starting at the last kernel offset, walking the kernel backwards
-    windows = as_strided(xp[:, :, kh - 1:, kw - 1:], shape=(b, c, kh, kw) + tuple(out_hw),
-                         strides=(sb, sc, -sr, -ss, sr * stride[0], ss * stride[1]),
+    windows = as_strided(xp[:, kh - 1:, kw - 1:], shape=(c, kh, kw) + tuple(out_hw) + (b,),
+                         strides=(sc, -sr, -ss, sr * stride[0], ss * stride[1], sb),
                          writeable=False)
-    return windows.reshape(b, c * kh * kw, out_hw[0] * out_hw[1])
+    return windows.reshape(c * kh * kw, out_hw[0] * out_hw[1] * b)
 
 
-def col2im(cols, x_shape, kshape, stride, pad, out_hw):
-    """The transpose of im2col: each column entry added back where it was taken from
-    (a loop over the kh*kw kernel offsets)."""
+def col2im(cols, xt_shape, kshape, stride, pad, out_hw):
+    """The transpose of im2col: each column entry added back where it was taken from,
+    one (C, Ho, Wo * B) block per kernel offset; a batch-last (C, H, W, B) result."""
     kh, kw = kshape
     (sh, sw), (ph, pw), (ho, wo) = stride, pad, out_hw
-    b, c, h, w = x_shape
-    g = cols.reshape(b, c, kh, kw, ho, wo)
-    gx = np.zeros((b, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    c, h, w, b = xt_shape
+    g = cols.reshape(c, kh, kw, ho, wo, b)
+    gx = np.zeros((c, h + 2 * ph, w + 2 * pw, b), dtype=cols.dtype)
     for u in range(kh):
         r = kh - 1 - u
         for v in range(kw):
             s = kw - 1 - v
-            gx[:, :, r:r + sh * (ho - 1) + 1:sh, s:s + sw * (wo - 1) + 1:sw] += g[:, :, u, v]
-    return gx[:, :, ph:ph + h, pw:pw + w]
+            gx[:, r:r + sh * (ho - 1) + 1:sh, s:s + sw * (wo - 1) + 1:sw] += g[:, u, v]
+    return gx[:, ph:ph + h, pw:pw + w]
 
 
 def _geometry(x, w, border_mode, subsample):
@@ -108,9 +123,9 @@ def _remember_patches(out, cols):
 
 @primitive
 def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
-    """Theano's conv2d on values: a true convolution (filters flipped), NCHW: the image's
-    patches (im2col) times the (F, C*kh*kw) filters, one batched GEMM straight into
-    (B, F, Ho, Wo)."""
+    """Theano's conv2d on values: a true convolution (filters flipped), NCHW: the (F,
+    C*kh*kw) filters times the image's patches (im2col) of all images, one GEMM; the
+    result is NCHW in shape and batch-last in memory (see above)."""
     for what, given, actual in (('image_shape', image_shape, x.shape),
                                 ('filter_shape', filter_shape, w.shape)):
         if given is not None and any(g is not None and g != a for g, a in zip(given, actual)):
@@ -125,20 +140,26 @@ def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
     if 0 in out_hw:
         raise ValueError("conv2d: filters of %dx%d do not fit in images of %dx%d in 'valid' mode"
                          % (kshape + x.shape[2:]))
-    cols = im2col(x, kshape, stride, pad, out_hw)
-    out = np.matmul(w.reshape(w.shape[0], -1), cols).reshape((x.shape[0], w.shape[0]) + out_hw)
+    cols = im2col(_batch_last(x), kshape, stride, pad, out_hw)
+    out = np.dot(w.reshape(w.shape[0], -1), cols)
+    out = out.reshape((w.shape[0],) + out_hw + (x.shape[0],)).transpose(3, 0, 1, 2)
     _remember_patches(out, cols)
     return out
 
 
+def _batch_last_rows(g):
+    """A (B, F, Ho, Wo) gradient as the (F, Ho*Wo*B) matrix of the batch-last layout."""
+    return _batch_last(g).reshape(g.shape[1], -1)
+
+
 def _conv2d_vjp_x(ans, x, w, border_mode, subsample, image_shape=None, filter_shape=None):
     kshape, stride, pad, out_hw = _geometry(x, w, border_mode, subsample)
-    # numpy's matmul runs a stack through BLAS only when each matrix is C-contiguous
-    w2t = np.ascontiguousarray(w.reshape(w.shape[0], -1).T)
+    xt_shape = x.shape[1:] + x.shape[:1]
 
     def vjp(g):
-        cols = np.matmul(w2t, g.reshape(g.shape[:2] + (-1,)))
-        return col2im(cols, x.shape, kshape, stride, pad, out_hw).astype(x.dtype, copy=False)
+        cols = np.dot(w.reshape(w.shape[0], -1).T, _batch_last_rows(g))
+        gx = col2im(cols, xt_shape, kshape, stride, pad, out_hw).transpose(3, 0, 1, 2)
+        return gx.astype(x.dtype, copy=False)
     return vjp
 
 
@@ -146,11 +167,10 @@ def _conv2d_vjp_w(ans, x, w, border_mode, subsample, image_shape=None, filter_sh
     kshape, stride, pad, out_hw = _geometry(x, w, border_mode, subsample)
     cols = _patches.get(id(ans))
     if cols is None:            # called on a result the forward pass did not make
-        cols = im2col(x, kshape, stride, pad, out_hw)
+        cols = im2col(_batch_last(x), kshape, stride, pad, out_hw)
 
     def vjp(g):
-        per_image = np.matmul(g.reshape(g.shape[:2] + (-1,)), cols.transpose(0, 2, 1))
-        return per_image.sum(axis=0).reshape(w.shape).astype(w.dtype, copy=False)
+        return np.dot(_batch_last_rows(g), cols.T).reshape(w.shape).astype(w.dtype, copy=False)
     return vjp
 
 
@@ -216,16 +236,20 @@ def _max_pool_vjp(ans, x, ds, st, ignore_border):
 
 
 # -- the op implementation of pooling (a check, then the primitive) ----------------
+@primitive
 def max_pool_2d(x, ds, st, ignore_border):
-    """Theano's max_pool_2d on values: max over ds windows of the last two axes, every st."""
+    """Theano's max_pool_2d on values: max over ds windows of the last two axes, every st.
+    A primitive of its own (max_pool's values and rule), so the reverse pass calls its
+    rule directly instead of tracing a wrapper."""
     out_hw, _ = _pool_geometry(x.shape, ds, st, ignore_border)
     if 0 in out_hw:
         raise ValueError('max_pool_2d: a pool of %s is larger than the image (%dx%d) and '
                          'ignore_border=True leaves no output'
                          % ('x'.join(map(str, ds)), x.shape[-2], x.shape[-1]))
-    return max_pool(x, ds, st, ignore_border)
+    return max_pool.fun(x, ds, st, ignore_border)
 
 
 # -- the gradient rules ----------------------------------------------------------------
 defvjp(conv2d, _conv2d_vjp_x, _conv2d_vjp_w)
 defvjp(max_pool, _max_pool_vjp)
+defvjp(max_pool_2d, _max_pool_vjp)
