@@ -16,8 +16,10 @@ import collections
 import weakref
 
 import numpy as np
-from autograd.extend import defvjp, primitive
+from autograd.extend import defvjp, defvjp_argnums, primitive
 from numpy.lib.stride_tricks import as_strided
+
+from .buffers import BUFFERS
 
 
 # -- sizes ---------------------------------------------------------------------------
@@ -53,7 +55,12 @@ def pool_output_size(size, ds, st, ignore_border):
 # memory order and the next convolution finds its input already batch-last.
 def _batch_last(x):
     """x (B, C, H, W) as a contiguous (C, H, W, B) array (a view when it already is)."""
-    return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+    t = x.transpose(1, 2, 3, 0)
+    if t.flags.c_contiguous:
+        return t
+    out = BUFFERS.get(t.shape, t.dtype)
+    np.copyto(out, t)
+    return out
 
 
 def _padded(xt, pad):
@@ -79,7 +86,9 @@ def im2col(xt, kshape, stride, pad, out_hw):
     windows = as_strided(xp[:, kh - 1:, kw - 1:], shape=(c, kh, kw) + tuple(out_hw) + (b,),
                          strides=(sc, -sr, -ss, sr * stride[0], ss * stride[1], sb),
                          writeable=False)
-    return windows.reshape(c * kh * kw, out_hw[0] * out_hw[1] * b)
+    cols = BUFFERS.get(windows.shape, xp.dtype)
+    np.copyto(cols, windows)
+    return cols.reshape(c * kh * kw, out_hw[0] * out_hw[1] * b)
 
 
 def col2im(cols, xt_shape, kshape, stride, pad, out_hw):
@@ -89,7 +98,7 @@ def col2im(cols, xt_shape, kshape, stride, pad, out_hw):
     (sh, sw), (ph, pw), (ho, wo) = stride, pad, out_hw
     c, h, w, b = xt_shape
     g = cols.reshape(c, kh, kw, ho, wo, b)
-    gx = np.zeros((c, h + 2 * ph, w + 2 * pw, b), dtype=cols.dtype)
+    gx = BUFFERS.zeros((c, h + 2 * ph, w + 2 * pw, b), cols.dtype)
     for u in range(kh):
         r = kh - 1 - u
         for v in range(kw):
@@ -121,11 +130,7 @@ def _remember_patches(out, cols):
         _patches.popitem(last=False)
 
 
-@primitive
-def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
-    """Theano's conv2d on values: a true convolution (filters flipped), NCHW: the (F,
-    C*kh*kw) filters times the image's patches (im2col) of all images, one GEMM; the
-    result is NCHW in shape and batch-last in memory (see above)."""
+def _checked_geometry(x, w, border_mode, subsample, image_shape, filter_shape):
     for what, given, actual in (('image_shape', image_shape, x.shape),
                                 ('filter_shape', filter_shape, w.shape)):
         if given is not None and any(g is not None and g != a for g, a in zip(given, actual)):
@@ -140,11 +145,39 @@ def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
     if 0 in out_hw:
         raise ValueError("conv2d: filters of %dx%d do not fit in images of %dx%d in 'valid' mode"
                          % (kshape + x.shape[2:]))
+    return kshape, stride, pad, out_hw
+
+
+def _convolved_rows(x, w, geometry):
+    """The (F, Ho*Wo*B) product of the filters and the patches, and the patches."""
+    kshape, stride, pad, out_hw = geometry
     cols = im2col(_batch_last(x), kshape, stride, pad, out_hw)
-    out = np.dot(w.reshape(w.shape[0], -1), cols)
-    out = out.reshape((w.shape[0],) + out_hw + (x.shape[0],)).transpose(3, 0, 1, 2)
+    return _product(w.reshape(w.shape[0], -1), cols), cols
+
+
+def _as_nchw(rows, x, w, out_hw, cols):
+    """(F, Ho*Wo*B) rows as the (B, F, Ho, Wo) result (a view), its patches remembered."""
+    out = rows.reshape((w.shape[0],) + out_hw + (x.shape[0],)).transpose(3, 0, 1, 2)
     _remember_patches(out, cols)
     return out
+
+
+@primitive
+def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
+    """Theano's conv2d on values: a true convolution (filters flipped), NCHW: the (F,
+    C*kh*kw) filters times the image's patches (im2col) of all images, one GEMM; the
+    result is NCHW in shape and batch-last in memory (see above)."""
+    geometry = _checked_geometry(x, w, border_mode, subsample, image_shape, filter_shape)
+    rows, cols = _convolved_rows(x, w, geometry)
+    return _as_nchw(rows, x, w, geometry[3], cols)
+
+
+def _product(a, b):
+    """np.dot(a, b) into a pooled array."""
+    dtype = np.result_type(a, b)
+    if a.ndim != 2 or b.ndim != 2 or dtype.kind != 'f':
+        return np.dot(a, b)
+    return np.dot(a, b, out=BUFFERS.get((a.shape[0], b.shape[1]), dtype))
 
 
 def _batch_last_rows(g):
@@ -157,7 +190,7 @@ def _conv2d_vjp_x(ans, x, w, border_mode, subsample, image_shape=None, filter_sh
     xt_shape = x.shape[1:] + x.shape[:1]
 
     def vjp(g):
-        cols = np.dot(w.reshape(w.shape[0], -1).T, _batch_last_rows(g))
+        cols = _product(w.reshape(w.shape[0], -1).T, _batch_last_rows(g))
         gx = col2im(cols, xt_shape, kshape, stride, pad, out_hw).transpose(3, 0, 1, 2)
         return gx.astype(x.dtype, copy=False)
     return vjp
@@ -171,6 +204,63 @@ def _conv2d_vjp_w(ans, x, w, border_mode, subsample, image_shape=None, filter_sh
 
     def vjp(g):
         return np.dot(_batch_last_rows(g), cols.T).reshape(w.shape).astype(w.dtype, copy=False)
+    return vjp
+
+
+# -- a convolution, its bias and its activation in one step (a fused op, see fusion.py) --
+ACTIVATIONS = (None, 'tanh')
+
+
+@primitive
+def conv2d_bias(x, w, b, border_mode, subsample, image_shape=None, filter_shape=None,
+                activation=None):
+    """activation(conv2d(x, w) + b[None, :, None, None]) (Keras's Convolution2D), the bias
+    and the activation applied in place on the product's rows: the unfused chain's values
+    (the same operations on the same numbers), with no array of their own."""
+    geometry = _checked_geometry(x, w, border_mode, subsample, image_shape, filter_shape)
+    rows, cols = _convolved_rows(x, w, geometry)
+    column = np.reshape(b, (-1, 1))
+    if rows.dtype == np.result_type(rows, column):
+        rows += column
+    else:
+        rows = rows + column
+    if activation == 'tanh':
+        np.tanh(rows, out=rows)
+    return _as_nchw(rows, x, w, geometry[3], cols)
+
+
+def _conv2d_bias_vjp(argnums, ans, args, kwargs):
+    x, w, b = args[:3]
+    border_mode, subsample = args[3:5] if len(args) > 4 else (kwargs['border_mode'],
+                                                               kwargs['subsample'])
+    activation = args[7] if len(args) > 7 else kwargs.get('activation')
+    kshape, stride, pad, out_hw = _geometry(x, w, border_mode, subsample)
+
+    def vjp(g):
+        gz = _batch_last_rows(g)
+        if activation == 'tanh':
+            # tanh's rule, g * (1 - a * a), on the batch-last rows of the result
+            a = ans.transpose(1, 2, 3, 0).reshape(gz.shape)
+            t = BUFFERS.get(gz.shape, np.result_type(gz, a))
+            np.multiply(a, a, out=t)
+            np.subtract(1, t, out=t)
+            gz = np.multiply(gz, t, out=t)
+        grads = []
+        for k in argnums:
+            if k == 0:
+                cols = _product(w.reshape(w.shape[0], -1).T, gz)
+                gx = col2im(cols, x.shape[1:] + x.shape[:1], kshape, stride, pad, out_hw)
+                grads.append(gx.transpose(3, 0, 1, 2).astype(x.dtype, copy=False))
+            elif k == 1:
+                cols = _patches.get(id(ans))
+                if cols is None:
+                    cols = im2col(_batch_last(x), kshape, stride, pad, out_hw)
+                grads.append(np.dot(gz, cols.T).reshape(w.shape).astype(w.dtype, copy=False))
+            elif k == 2:
+                grads.append(np.add.reduce(gz, axis=1).astype(b.dtype, copy=False))
+            else:
+                raise ValueError('conv2d_bias: no gradient for argument %d' % k)
+        return tuple(grads)
     return vjp
 
 
@@ -253,3 +343,4 @@ def max_pool_2d(x, ds, st, ignore_border):
 defvjp(conv2d, _conv2d_vjp_x, _conv2d_vjp_w)
 defvjp(max_pool, _max_pool_vjp)
 defvjp(max_pool_2d, _max_pool_vjp)
+defvjp_argnums(conv2d_bias, _conv2d_bias_vjp)

@@ -23,13 +23,14 @@ float tolerance where noted). One op per concept:
   weighted_crossentropy(p, y, w, lo, hi)   the last two with Keras's zero-weight filter
   softmax_crossentropy(z, y, w, lo, hi)    the same of softmax(z), closed-form gradient
 
-The whole-loop LSTM ops (lstm_scan, lstm_scan_projected) live in fused_lstm.py.
+The whole-loop LSTM ops (lstm_scan, lstm_scan_projected) live in fused_lstm.py;
+conv2d_bias (a convolution, its bias and tanh in one step) in conv_primitives.py.
 """
-import sys
-
 import numpy as np
 from autograd.extend import defvjp, primitive
 
+from .buffers import BUFFERS
+from .conv_primitives import conv2d_bias
 from .fused_lstm import LSTM_FUSED
 from .primitives import F32, reduce_mean, unbroadcast
 
@@ -54,27 +55,7 @@ def _dense_vjp_x(ans, x, W, b):
     return vjp
 
 
-class _Buffers:
-    """Reusable output arrays for the weight-gradient products, which are as large as
-    the weights: an array is handed out again only when nothing but this pool holds it
-    any more (say, once the optimizer's state has moved on to a newer one), so the
-    allocator does not hand back and fault in fresh memory on every step."""
-
-    def __init__(self):
-        self.free = {}
-
-    def get(self, shape, dtype):
-        pool = self.free.setdefault((shape, dtype.str), [])
-        for buf in pool:
-            if sys.getrefcount(buf) == 3:        # the pool's list, `buf`, the argument
-                return buf
-        buf = np.empty(shape, dtype)
-        if len(pool) < 3:
-            pool.append(buf)
-        return buf
-
-
-_BUFFERS = _Buffers()
+_BUFFERS = BUFFERS        # the weight-gradient products are as large as the weights
 
 
 def _dense_vjp_W(ans, x, W, b):
@@ -493,3 +474,4 @@ FUSED = {
     'softmax_crossentropy': softmax_crossentropy,
 }
 FUSED.update(LSTM_FUSED)
+FUSED['conv2d_bias'] = conv2d_bias          # lives with the convolution it extends
