@@ -118,3 +118,56 @@ def test_buffers_hand_out_an_array_only_when_nothing_else_holds_it():
     assert c.shape == (3, 4) and c.dtype == np.float32 and c.flags.c_contiguous
     z = pool.zeros((2, 2), np.float64)
     assert not z.any()
+
+
+# -- BatchNormalization -> relu as one op --------------------------------------------------
+def bn_relu_graph(x, gamma, beta, statistics_of_x):
+    from legacy_bn.activations import relu
+    if statistics_of_x:             # mode 1 / LN: the statistics depend on x
+        m = x.mean(axis=-1, keepdims=True)
+        d = T.sqrt(T.sqr(x).mean(axis=-1, keepdims=True)) + 1e-6
+    else:                           # mode 0 in 2015: running statistics, shared
+        m = theano.shared(RNG.randn(4), name='running_mean')
+        d = theano.shared(RNG.uniform(0.5, 2, 4), name='running_std') + 1e-6
+    return relu(gamma * ((x - m) / d) + beta)
+
+
+@pytest.mark.parametrize('statistics_of_x', [False, True])
+def test_normalize_affine_relu_agrees_with_the_unfused_graph(statistics_of_x):
+    x = T.dmatrix('x')
+    gamma = theano.shared(RNG.randn(4), name='gamma')
+    beta = theano.shared(RNG.randn(4), name='beta')
+    out = bn_relu_graph(x, gamma, beta, statistics_of_x)
+    R = theano.shared(RNG.uniform(0.5, 1.5, (1, 4)))
+    outs = [out] + T.grad((out * R).sum(), [x, gamma, beta])
+    fast = theano.function([x], outs)
+    plain = theano.function([x], outs, mode='FAST_COMPILE')
+    assert ops_of(fast).count('normalize_affine_relu') == 1
+    for absorbed in ('normalize', 'scale_shift', 'keras_relu'):
+        assert absorbed not in ops_of(fast)
+    for batch in (1, 7, 130):
+        a = RNG.randn(batch, 4)
+        for k, (got, want) in enumerate(zip(fast(a), plain(a))):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14, err_msg='output %d' % k)
+
+
+def test_normalize_affine_relu_keeps_the_half_gradient_at_zero_and_its_finite_differences():
+    from legacy_bn.theano.fused import normalize_affine_relu
+    from legacy_bn.theano.graph import apply
+    x = T.dmatrix('x')
+    # beta = -gamma * xn makes the pre-activation exactly 0 in column 0
+    gamma, beta = np.array([2.0, 1.0, -1.0]), np.array([-2.0, 0.5, 0.25])
+    m, d = np.zeros(3), np.ones(3)
+    a = np.array([[1.0, -3.0, 0.5], [4.0, 2.0, -2.0]])
+    out = apply('normalize_affine_relu', x, m, d, gamma, beta, out_type=('float64', 2))
+    g = theano.function([x], T.grad(out.sum(), x))(a)
+    # pre-activations [[0, -2.5, -0.25], [6, 2.5, 2.25]]: relu's rule 0.5, 0, 0 / 1, 1, 1
+    want = np.array([[0.5 * 2.0, 0, 0], [2.0, 1.0, -1.0]])
+    np.testing.assert_array_equal(g, want)
+    np.testing.assert_array_equal(normalize_affine_relu(a, m, d, gamma, beta),
+                                  np.maximum(gamma * a + beta, 0))
+    check_grad(lambda x, m, d, g, b: apply('normalize_affine_relu', x, m, d, g, b,
+                                           out_type=('float64', 2)),
+               data((5, 3), seed=8), data((3,), seed=9), data((3,), 1.0, 2.0, seed=10),
+               data((3,), seed=11), data((3,), seed=12))
+

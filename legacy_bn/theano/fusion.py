@@ -349,13 +349,27 @@ def conv2d_bias(node, ctx):
     return None
 
 
+def normalize_affine_relu(node, ctx):
+    """keras_relu(scale_shift(normalize(x, m, d), gamma, beta)) -> normalize_affine_relu(x, m,
+    d, gamma, beta): BatchNormalization followed by Keras's relu, one op each way."""
+    if not (_is(node, 'keras_relu') and _is(node.inputs[0], 'scale_shift')):
+        return None
+    affine = node.inputs[0]
+    xn, gamma, beta = affine.inputs
+    if ctx.only_used_here(affine) and _is(xn, 'normalize') and ctx.only_used_here(xn) \
+            and affine.dtype == node.dtype and xn.ndim == node.ndim:
+        return ('normalize_affine_relu', xn.inputs + (gamma, beta))
+    return None
+
+
 # The LSTM rules need the helpers above.
 from .fusion_lstm import lstm_projections, lstm_scan  # noqa: E402
 
 RULES = [dense, keras_relu, normalize_affine, layer_norm, clip_affine, batch_std, blend, sgd_velocity, advanced_subtensor1,
          clipped_crossentropy, weighted_mean, weighted_crossentropy, softmax_crossentropy, lstm_scan,
          lstm_projections]
-RULES.append(conv2d_bias)          # after the others: it sees their results
+RULES.append(conv2d_bias)          # after the others: they see the results of those above
+RULES.append(normalize_affine_relu)
 
 
 # -- a whole-graph rewrite -------------------------------------------------------------------
