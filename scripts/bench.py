@@ -8,6 +8,11 @@ one after the other (order swapped every other repetition) so machine noise hits
 alike; the table gives samples/s (medians over repetitions) and legacy/torch, the
 median of the per-repetition ratios (above 1: legacy_bn is faster).
 
+The k03_* cases are the mlp, lenet and lstm models written on the Keras 0.3.3 surface
+(legacy_bn.keras03), against the same PyTorch steps, so the two surfaces compare in one
+run. After the table, the time of model.compile for the MLP and LSTM cases, the first
+compile in a fresh process and a second one.
+
 Before timing, each case checks once, untimed, that one step of its model moves the
 weights as the same model compiled with mode='FAST_COMPILE' (no fusing rewrites) does,
 so a wrong-but-fast rewrite cannot look good (exit status 1 if they disagree).
@@ -26,11 +31,14 @@ Adding a case: subclass Case, set `name` and `title`, define `keras_model` (a co
 legacy_bn model; seeded by the caller) and `torch_step`, and decorate it with @register.
 """
 import argparse
+import atexit
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 # run from a checkout without installing: use the legacy_bn beside this script
@@ -47,6 +55,7 @@ RESULT_TAG = 'BENCH-RESULT '
 # per weight array, beyond one float spacing of the new weight (the rewrites may round
 # differently). A wrong gradient gives O(1); float32 rounding of the update ~1e-4.
 AGREE_TOL = {'float64': 1e-9, 'float32': 2e-3}
+ZERO_UPDATE = 1e-3
 NO_TORCH = 'PyTorch is not installed: timing legacy_bn alone (pip install "legacy_bn[bench]")'
 
 
@@ -62,13 +71,27 @@ def register(cls):
 
 
 class Case:
-    """One benchmark. `keras_model(theano_mode)` returns a compiled legacy_bn model (the
-    caller seeds np.random first); `torch_step(torch, dtype)` returns step(*tensors) doing
-    one PyTorch training step. `data` makes a pool of batches as numpy arrays (X, y);
-    `to_torch` converts one of them for the PyTorch side."""
+    """One benchmark. `keras_model(theano_mode)` returns a legacy_bn model compiled by
+    `self.compile` (the caller seeds np.random first); `torch_step(torch, dtype)` returns
+    step(*tensors) doing one PyTorch training step. `data` makes a pool of batches as numpy
+    arrays (X, y); `to_torch` converts one of them for the PyTorch side."""
     name = title = None
     relative_steps = 1.0            # a slow case times this fraction of --steps
     default = True                  # run when no --case is given
+    compile_timed = False           # report model.compile's time (fresh process, twice)
+    compile_seconds = None          # of the last self.compile
+
+    def compile(self, model, optimizer, theano_mode=None):
+        """model.compile as a 2015 user calls it (categorical cross-entropy), timed."""
+        t0 = time.perf_counter()
+        model.compile(loss='categorical_crossentropy', optimizer=optimizer,
+                      **self.mode_keywords(theano_mode))
+        self.compile_seconds = time.perf_counter() - t0
+        return model
+
+    def mode_keywords(self, theano_mode):
+        """Keras 0.1's compile(theano_mode=...): the Theano mode of the compiled functions."""
+        return {'theano_mode': theano_mode}
 
     def data(self, np, floatX, batch, n_batches=8):
         """MNIST-shaped by default: pixels in [0, 1), one-hot labels of 10 classes."""
@@ -103,6 +126,7 @@ def torch_sgd_step(torch, net, loss_fn, lr):
 @register
 class MLP(Case):
     name = 'mlp'
+    compile_timed = True
     title = ('2015 Keras MLP 784-512-BN-relu-512-BN-relu-10 softmax, categorical '
              'cross-entropy, SGD lr=0.01 (PyTorch: BatchNorm1d, CrossEntropyLoss, optim.SGD)')
     hidden = (512, 512)
@@ -121,9 +145,7 @@ class MLP(Case):
             n_in = n_out
         model.add(Dense(n_in, 10))
         model.add(Activation('softmax'))
-        model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=self.lr),
-                      theano_mode=theano_mode)
-        return model
+        return self.compile(model, SGD(lr=self.lr), theano_mode)
 
     def torch_step(self, torch, dtype):
         nn, layers, n_in = torch.nn, [], 784
@@ -141,6 +163,7 @@ class LSTMCase(Case):
              'Dense 10 softmax, SGD lr=0.01 (PyTorch: nn.LSTM, last output, Linear)')
     lr = 0.01
     relative_steps = 0.25          # an LSTM step costs several MLP steps
+    compile_timed = True
 
     def data(self, np, floatX, batch, n_batches=8):
         rng = np.random.RandomState(SEED + batch)
@@ -158,9 +181,7 @@ class LSTMCase(Case):
         model.add(getattr(recurrent, self.layer)(28, 128))
         model.add(Dense(128, 10))
         model.add(Activation('softmax'))
-        model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=self.lr),
-                      theano_mode=theano_mode)
-        return model
+        return self.compile(model, SGD(lr=self.lr), theano_mode)
 
     def torch_step(self, torch, dtype):
         nn = torch.nn
@@ -180,6 +201,7 @@ class LSTMCase(Case):
 class LSTMLNCase(LSTMCase):
     """Not in the default set: LSTM_LN against the same PyTorch nn.LSTM (it has no LN)."""
     default = False
+    compile_timed = False
     name = 'lstm_ln'
     title = 'LSTM_LN(128), otherwise as lstm (PyTorch: the plain nn.LSTM)'
     layer = 'LSTM_LN'
@@ -210,9 +232,7 @@ class LeNetCase(Case):
                       Flatten(), Dense(256, 120, activation='tanh'),
                       Dense(120, 84, activation='tanh'), Dense(84, 10, activation='softmax')):
             model.add(layer)
-        model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=self.lr),
-                      theano_mode=theano_mode)
-        return model
+        return self.compile(model, SGD(lr=self.lr), theano_mode)
 
     def torch_step(self, torch, dtype):
         nn = torch.nn
@@ -221,6 +241,70 @@ class LeNetCase(Case):
                             nn.Linear(256, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(),
                             nn.Linear(84, 10)).to(dtype)
         return torch_sgd_step(torch, net, nn.CrossEntropyLoss(), self.lr)
+
+
+class Keras03:
+    """Mixin: the same model written on the Keras 0.3.3 surface (legacy_bn.keras03, 0.3.3's
+    constructors and numerics: BatchNormalization on batch statistics, categorical
+    cross-entropy rescaled then clipped at 1e-7), against the same PyTorch step.
+    compile(mode=...) reaches theano.function through K.function, as in 0.3.3. The
+    worker points HOME at a keras.json with its floatX before the backend is imported."""
+
+    def keras_model(self, theano_mode=None):
+        from legacy_bn.keras03.models import Sequential
+        from legacy_bn.keras03.optimizers import SGD
+        model = Sequential()
+        for layer in self.keras03_layers():
+            model.add(layer)
+        return self.compile(model, SGD(lr=self.lr), theano_mode)
+
+    def mode_keywords(self, theano_mode):
+        """0.3.3's compile passes its keyword arguments to K.function (theano.function)."""
+        return {} if theano_mode is None else {'mode': theano_mode}
+
+    def keras03_layers(self):
+        raise NotImplementedError
+
+
+@register
+class K03MLP(Keras03, MLP):
+    name = 'k03_mlp'
+    title = 'mlp on the Keras 0.3.3 surface (Dense(512, input_dim=784), BatchNormalization())'
+
+    def keras03_layers(self):
+        from legacy_bn.keras03.layers.core import Activation, Dense
+        from legacy_bn.keras03.layers.normalization import BatchNormalization
+        layers, shape = [], {'input_dim': 784}
+        for n_out in self.hidden:
+            layers += [Dense(n_out, **shape), BatchNormalization(), Activation('relu')]
+            shape = {}
+        return layers + [Dense(10, **shape), Activation('softmax')]
+
+
+@register
+class K03LSTM(Keras03, LSTMCase):
+    name = 'k03_lstm'
+    title = 'lstm on the Keras 0.3.3 surface (LSTM(128, input_shape=(28, 28)))'
+
+    def keras03_layers(self):
+        from legacy_bn.keras03.layers.core import Activation, Dense
+        from legacy_bn.keras03.layers.recurrent import LSTM
+        return [LSTM(128, input_shape=(28, 28)), Dense(10), Activation('softmax')]
+
+
+@register
+class K03LeNet(Keras03, LeNetCase):
+    name = 'k03_lenet'
+    title = ('lenet on the Keras 0.3.3 surface (Convolution2D(6, 5, 5, activation=\'tanh\', '
+             'input_shape=(1, 28, 28)), MaxPooling2D(pool_size=(2, 2)), Dense(120, ...))')
+
+    def keras03_layers(self):
+        from legacy_bn.keras03.layers.convolutional import Convolution2D, MaxPooling2D
+        from legacy_bn.keras03.layers.core import Dense, Flatten
+        return [Convolution2D(6, 5, 5, activation='tanh', input_shape=(1, 28, 28)),
+                MaxPooling2D(pool_size=(2, 2)), Convolution2D(16, 5, 5, activation='tanh'),
+                MaxPooling2D(pool_size=(2, 2)), Flatten(), Dense(120, activation='tanh'),
+                Dense(84, activation='tanh'), Dense(10, activation='softmax')]
 
 
 # ---------------------------------------------------------------------------------------
@@ -242,6 +326,7 @@ def parse_args(argv=None):
     p.add_argument('--quick', action='store_true',
                    help='tiny smoke run (2 reps of 2 steps); the numbers mean nothing')
     p.add_argument('--worker', choices=FLOATXS, help=argparse.SUPPRESS)
+    p.add_argument('--compile-worker', choices=sorted(CASES), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.quick:
         args.reps, args.steps = 2, 2
@@ -255,6 +340,19 @@ def pin_threads(n):
     """Must run before numpy is first imported: BLAS reads these once, at load time."""
     for var in THREAD_VARS:
         os.environ[var] = str(n)
+
+
+def keras03_home(floatX):
+    """HOME for the worker: a scratch folder whose ~/.keras/keras.json names floatX, so
+    legacy_bn.keras03's backend (which reads it once, at import, as 0.3.3's did) computes in
+    the worker's floatX, and the user's own ~/.keras is neither read nor written."""
+    home = tempfile.mkdtemp(prefix='bench_keras03_')
+    os.makedirs(os.path.join(home, '.keras'))
+    with open(os.path.join(home, '.keras', 'keras.json'), 'w') as f:
+        json.dump({'floatx': floatX, 'epsilon': 1e-07, 'backend': 'theano'}, f)
+    atexit.register(shutil.rmtree, home, True)
+    os.environ['HOME'] = home
+    os.environ['KERAS_BACKEND'] = 'theano'
 
 
 def import_torch(threads):
@@ -278,19 +376,25 @@ def first_step_agreement(np, case, X, y):
     """Worst per-array max|dw_fast - dw_plain| / max|dw_plain| after one step (beyond one
     float spacing of the new weight), where
     `plain` is the model compiled with mode='FAST_COMPILE' (no fusing rewrites); and
-    whether every weight kept its dtype."""
+    whether every weight kept its dtype. An array whose update is below ZERO_UPDATE of the
+    model's largest is measured against that floor instead: its gradient is zero in exact
+    arithmetic (the bias of a Dense before a BatchNormalization on batch statistics, which
+    subtracts it again), so both updates are rounding noise of different kinds."""
     fast, plain = seeded_model(np, case), seeded_model(np, case, 'FAST_COMPILE')
     before = fast.get_weights()
     loss_fast, loss_plain = fast.train_on_batch(X, y), plain.train_on_batch(X, y)
-    worst, dtypes_ok = 0.0, True
+    dtypes_ok, deltas = True, []
     for w0, wf, wp in zip(before, fast.get_weights(), plain.get_weights()):
         dtypes_ok &= wf.dtype == wp.dtype == w0.dtype
         df, dp = wf.astype(np.float64) - w0, wp.astype(np.float64) - w0
         # the two new weights may round to neighbouring floats: one spacing is no error
         excess = np.maximum(np.abs(df - dp) - np.spacing(np.abs(wp)), 0)
-        scale = max(np.max(np.abs(dp)), 1e-300)
-        worst = max(worst, float(np.max(excess) / scale) if dp.size else 0.0)
-    loss_rel = abs(float(loss_fast) - float(loss_plain)) / max(abs(float(loss_plain)), 1e-300)
+        deltas.append((np.max(excess, initial=0.0), np.max(np.abs(dp), initial=0.0)))
+    floor = max(max([d for _, d in deltas] + [0.0]) * ZERO_UPDATE, 1e-300)
+    worst = max([float(e / max(d, floor)) for e, d in deltas] + [0.0])
+    # Keras 0.1 returns the loss, 0.3.3 a list [loss]
+    loss_fast, loss_plain = (float(np.ravel(v)[0]) for v in (loss_fast, loss_plain))
+    loss_rel = abs(loss_fast - loss_plain) / max(abs(loss_plain), 1e-300)
     return max(worst, loss_rel), bool(dtypes_ok)
 
 
@@ -370,6 +474,19 @@ def worker(args):
     print(RESULT_TAG + json.dumps(result), flush=True)
 
 
+def compile_worker(args):
+    """model.compile's seconds for one case in a fresh process: the first compile (it pays
+    whatever a process does once) and a second one of the same model rebuilt."""
+    import numpy as np
+    case = CASES[args.compile_worker]
+    seconds = []
+    for _ in range(2):
+        seeded_model(np, case)
+        seconds.append(case.compile_seconds)
+    print(RESULT_TAG + json.dumps(dict(case=case.name, floatX=args.worker, seconds=seconds)),
+          flush=True)
+
+
 def _blas_name(np):
     try:
         blas = np.__config__.CONFIG['Build Dependencies']['blas']
@@ -389,13 +506,26 @@ def theano_flags_with(floatX):
 
 
 def run_worker(floatX, args):
-    cmd = [sys.executable, os.path.abspath(__file__), '--worker', floatX,
-           '--threads', str(args.threads), '--reps', str(args.reps), '--steps', str(args.steps)]
+    """The timings of one floatX, then model.compile's time for each case that reports it
+    (each in a process of its own, so that its first compile is the process's first)."""
+    cmd = ['--threads', str(args.threads), '--reps', str(args.reps), '--steps', str(args.steps)]
     cmd += [a for name in args.case for a in ('--case', name)]
     if args.quick:
         cmd.append('--quick')
+    result = _run(floatX, cmd)
+    result['compile'] = [_run(floatX, ['--compile-worker', name, '--threads', str(args.threads)])
+                         for name in args.case if CASES[name].compile_timed]
+    return result
+
+
+def _run(floatX, options):
+    cmd = [sys.executable, os.path.abspath(__file__), '--worker', floatX] + options
     env = dict(os.environ, THEANO_FLAGS=theano_flags_with(floatX))
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, universal_newlines=True)
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    # every worker imports Keras 0.3.3's backend, which announces itself; the rest passes
+    sys.stderr.write(''.join(line for line in proc.stderr.splitlines(True)
+                             if line.strip() != 'Using Theano backend.'))
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_TAG):
             return json.loads(line[len(RESULT_TAG):])
@@ -419,7 +549,7 @@ def report(results, args):
     print()
     header = ('case', 'floatX', 'batch', 'legacy samples/s', 'torch samples/s', 'legacy/torch',
               'first step agrees')
-    widths = [6, 7, 5, 16, 15, 12, 17]
+    widths = [9, 7, 5, 16, 15, 12, 17]
     print('  '.join(h.rjust(w) for h, w in zip(header, widths)))
     ok = True
     for name in args.case:
@@ -438,6 +568,10 @@ def report(results, args):
         print('tiny graph function([x], x + 1), length-3 %s vector: %.1f us/call '
               '(numpy x + 1 alone: %.2f us)'
               % (res['rows'][0]['floatX'], res['overhead_us'], res['numpy_us']))
+    for res in results:
+        for c in res['compile']:
+            print('model.compile of %s, %s: %.2f s the first time in a process, %.2f s the '
+                  'second' % (c['case'], c['floatX'], c['seconds'][0], c['seconds'][1]))
     if not ok:
         print('ERROR: a step disagrees with the unrewritten graph (see "first step agrees")')
     return ok
@@ -447,7 +581,8 @@ def main(argv=None):
     args = parse_args(argv)
     pin_threads(args.threads)
     if args.worker:
-        worker(args)
+        keras03_home(args.worker)
+        compile_worker(args) if args.compile_worker else worker(args)
         return 0
     results = [run_worker(fx, args) for fx in (args.floatx or FLOATXS)]
     return 0 if report(results, args) else 1

@@ -107,18 +107,20 @@ def test_stack_size_mismatch_names_the_layer():
         np.testing.assert_array_equal(a, b)
 
 
-def test_pool_larger_than_the_image_names_the_layer():
-    with pytest.raises(ValueError, match=r'MaxPooling2D: a pool of 3x3 is larger than its input \(2x5\), '
-                                         r'and ignore_border=True leaves no output'):
-        stack(Reshape(1, 2, 5), MaxPooling2D((3, 3)))
-    with pytest.raises(ValueError, match='MaxPooling1D: a pool of 4x1 is larger than its input'):
+def test_pool_larger_than_the_image_is_empty_as_in_theano_with_a_warning_naming_the_layer():
+    # Theano (and the real Keras 0.2.0 on it) returned an empty array here; a warning says so
+    with pytest.warns(RuntimeWarning, match=r'MaxPooling2D: a pool of 3x3 is larger than its input '
+                                            r'\(2x5\), and ignore_border=True leaves no output'):
+        assert stack(Reshape(1, 2, 5), MaxPooling2D((3, 3))).output_shape == (1, 0, 1)
+    with pytest.warns(RuntimeWarning, match='MaxPooling1D: a pool of 4x1 is larger than its input'):
         stack(Reshape(3, 2), MaxPooling1D(4))
     layer = MaxPooling2D((3, 3))
     layer.input = T.dtensor4()
     f = theano.function([layer.input], layer.get_output())
-    with pytest.raises(ValueError, match=r"'MaxPooling2D pooling'.*a pool of 3x3 is larger than the "
-                                         r"image \(2x5\)"):
-        f(np.ones((1, 1, 2, 5)))
+    with pytest.warns(RuntimeWarning, match=r"max_pool_2d: a pool of 3x3 is larger than its input "
+                                            r"\(2x5\)"):
+        out = f(np.ones((4, 1, 2, 5)))
+    assert out.shape == (4, 1, 0, 1) and out.dtype == np.float64
     # without ignore_border 2015 (Theano) pooled what there is
     assert stack(Reshape(1, 2, 5), MaxPooling2D((3, 3), ignore_border=False)).output_shape == (1, 1, 2)
 

@@ -1,11 +1,15 @@
 """keras.models (Keras 0.2.0): the 0.3 models (legacy_bn.keras03.models: containers with
 shape inference, the shared training loop) with 0.2.0's loss rules and compile arguments
-(legacy_bn.keras02.numerics.LossRules) and 4e1ec93's optimizers (0.2.0's were the same)."""
+(legacy_bn.keras02.numerics.LossRules), 4e1ec93's optimizers (0.2.0's were the same), and
+0.2.0's fit loop around them (Model020): 4e1ec93's callbacks (legacy_bn.callbacks: History
+first, then BaseLogger when verbose, then the user's; History averages the batch logs
+itself, 'batch' and 'size' included, and the epoch-end logs hold only the val_ values) and
+4e1ec93's get_config (class_mode and theano_mode; no sample_weight_mode, no dot_axes)."""
 import importlib
 
 from . import numerics  # noqa: F401  (first: it sets the backend's floatx before K loads)
 from .numerics import LossRules, check_class_mode
-from .. import optimizers
+from .. import optimizers, training
 from ..keras03 import models as models_03
 from ..training import (  # noqa: F401  (0.2.0's keras.models exposes these names)
     batch_shuffle, get_function_name, make_batches, slice_X, standardize_weights,
@@ -34,12 +38,29 @@ class Params(object):
         return self.trainable_weights
 
 
-class Sequential(Params, LossRules, models_03.Sequential):
+class Model020(Params, LossRules):
+    """What 0.2.0's models did around the 0.3 ones: the fit loop's callbacks and the config
+    (its Graph.fit ignored class_weight too: the 0.3 models' warning names 0.2.0)."""
+    release = '0.2.0'
+    _loop_callbacks = training.Model._loop_callbacks
+
+    def get_config(self, verbose=0):
+        config = training.Model.get_config(self, verbose=0)
+        for entry in config.get('node_config', []) + config.get('output_config', []):
+            entry.pop('dot_axes', None)          # 0.2.0's Graph merged without dot
+        if verbose:
+            training.Model.get_config(self, verbose)
+        return config
+
+
+class Sequential(Model020, models_03.Sequential):
     def compile(self, optimizer, loss, class_mode="categorical", theano_mode=None):
         """class_mode: 'categorical' (argmax accuracy) or 'binary' (rounded);
-        theano_mode is accepted and ignored (legacy_bn.theano has one mode)."""
+        theano_mode is kept in the config and otherwise ignored (legacy_bn.theano has one
+        mode)."""
         check_class_mode(class_mode)
         super(Sequential, self).compile(optimizers.get(optimizer), loss, class_mode=class_mode)
+        self.theano_mode = theano_mode
 
     # 0.2.0 returned the loss itself (0.3.3: a list [loss]); with accuracy, [loss, acc]
     def train_on_batch(self, X, y, accuracy=False, class_weight=None, sample_weight=None):
@@ -52,9 +73,15 @@ class Sequential(Params, LossRules, models_03.Sequential):
         return outs if accuracy else outs[0]
 
 
-class Graph(Params, LossRules, models_03.Graph):
+class Graph(Model020, models_03.Graph):
     def compile(self, optimizer, loss, theano_mode=None):
         super(Graph, self).compile(optimizers.get(optimizer), loss)
+        self.theano_mode = theano_mode
+
+    def get_config(self, verbose=0):
+        config = super(Graph, self).get_config(verbose)
+        config.pop('class_mode', None)           # 0.2.0's Graph had none
+        return config
 
     def train_on_batch(self, data, class_weight={}, sample_weight={}):
         return super(Graph, self).train_on_batch(data, class_weight=class_weight,

@@ -150,8 +150,10 @@ def container_from_config(original_layer_dict, custom_objects={}):
     name = layer_dict.get('name')
     if name == 'Merge':
         layers = [container_from_config(c, custom_objects) for c in layer_dict.get('layers')]
-        return layers_module.Merge(layers, layer_dict.get('mode'), layer_dict.get('concat_axis'),
-                                   layer_dict.get('dot_axes'))
+        # a release sharing this (Keras 0.2.0) passes its own Merge, whose configs had no dot_axes
+        merge = custom_objects.get('Merge', layers_module.Merge)
+        extra = {'dot_axes': layer_dict['dot_axes']} if 'dot_axes' in layer_dict else {}
+        return merge(layers, layer_dict.get('mode'), layer_dict.get('concat_axis'), **extra)
     if name == 'Sequential':
         return containers.Sequential([container_from_config(c, custom_objects)
                                       for c in layer_dict.get('layers')])
@@ -302,6 +304,7 @@ def next_from_queue(q, stop, wait_time=0.05):
 class Model(training.Model):
     """0.3.3's model base: the shared loops with 0.3.3's callbacks and function calls."""
     _functions_take_list = True
+    release = '0.3.3'       # how messages name the release (a release sharing these changes it)
     # the loss rules, kept here so that a release sharing these models can swap them
     # (Keras 0.2.0: legacy_bn.keras02.numerics): where objectives are looked up, how their
     # scores are weighted and masked, and the weight arrays fed with the targets
@@ -801,9 +804,9 @@ class Graph(Model, containers.Graph):
             f, out_labels, metrics = self._train, ['loss'], ['loss', 'val_loss']
         if class_weight:
             # 0.3.3 computed the weights before looking at class_weight, so it never applied
-            warnings.warn('Graph.fit: class_weight has no effect in Keras 0.3.3 (its Graph.fit '
-                          'ignored it); pass sample_weight={output name: weights} instead',
-                          RuntimeWarning)
+            warnings.warn('Graph.fit: class_weight has no effect in Keras %s (its Graph.fit '
+                          'ignored it); pass sample_weight={output name: weights} instead'
+                          % self.release, RuntimeWarning)
         return self._fit(f, X + y + weights, out_labels=out_labels, batch_size=batch_size,
                          nb_epoch=nb_epoch, verbose=verbose, callbacks=callbacks, val_f=val_f,
                          val_ins=val_ins, shuffle=shuffle, metrics=metrics)

@@ -12,7 +12,7 @@ op itself fails on the first batch, naming the layer, before any weight changes.
 from .. import activations, initializations, validation
 from .. import theano
 from ..theano import tensor as T
-from ..theano.conv_primitives import conv_output_size, pool_output_size
+from ..theano.conv_primitives import conv_output_size, pool_output_size, warn_empty_pool
 from ..utils.theano_utils import shared_zeros
 from .core import Layer, _plumbing_config, _weight_plumbing, check_ndim
 
@@ -215,10 +215,7 @@ class _Pooling(_ShapedLayer):
         out = tuple(pool_output_size(n, d, s, self.ignore_border)
                     for n, d, s in zip(sizes, self.poolsize, stride))
         if 0 in out:
-            raise ValueError('%s: a pool of %s is larger than its input (%s), and ignore_border=True '
-                             'leaves no output (it %s)'
-                             % (self.label(), 'x'.join(map(str, self.poolsize)),
-                                'x'.join(map(str, sizes)), source))
+            warn_empty_pool(self.label(), self.poolsize, sizes, ' (it %s)' % source)
         return out
 
     def shape_of(self, shape):

@@ -416,9 +416,11 @@ def _update_dtype_fits(update_dtype, shared_dtype):
 
 
 def _handed_out(value, leaf):
-    """An output the caller may keep: never a leaf's array or a view of another array."""
-    if leaf or not isinstance(value, np.ndarray) or value.base is not None:
-        return np.array(value)
+    """An output the caller may keep: never a leaf's array or a view of another array,
+    and C-ordered (a convolution computes batch-last in memory, see conv_primitives)."""
+    if leaf or not isinstance(value, np.ndarray) or value.base is not None \
+            or not value.flags.c_contiguous:
+        return np.array(value, order='C')
     return value
 
 

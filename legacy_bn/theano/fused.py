@@ -9,6 +9,7 @@ float tolerance where noted). One op per concept:
   keras_relu(x)                     (x + |x|) / 2, gradient 0.5 at 0 (Theano's abs'(0) = 0)
   normalize(x, m, d)                (x - m) / d             (BatchNormalization, LN)
   scale_shift(xn, g, b)             g * xn + b
+  normalize_affine_relu(x, m, d, g, b)   keras_relu(scale_shift(normalize(x, m, d), g, b))
   clip_affine(x, a, b, lo, hi)      clip(x * a + b, lo, hi)  (hard_sigmoid: a=0.2, b=0.5, 0, 1)
   layer_norm(x, eps)                (x - m) / sqrt(mean((x - m)**2) + eps), m = mean(x),
                                     both means over the last axis (LN, LSTM_LN)
@@ -23,14 +24,18 @@ float tolerance where noted). One op per concept:
   weighted_crossentropy(p, y, w, lo, hi)   the last two with Keras's zero-weight filter
   softmax_crossentropy(z, y, w, lo, hi)    the same of softmax(z), closed-form gradient
 
-The whole-loop LSTM ops (lstm_scan, lstm_scan_projected) live in fused_lstm.py.
+The whole-loop LSTM ops (lstm_scan, lstm_scan_projected) live in fused_lstm.py;
+conv2d_bias (a convolution, its bias and tanh in one step) in conv_primitives.py.
 """
-import sys
+import collections
 
 import numpy as np
-from autograd.extend import defvjp, primitive
+from autograd.extend import defvjp, defvjp_argnums, primitive
 
+from .buffers import BUFFERS
+from .conv_primitives import conv2d_bias
 from .fused_lstm import LSTM_FUSED
+from .fused_lstm_ln import LSTM_LN_FUSED
 from .primitives import F32, reduce_mean, unbroadcast
 
 
@@ -54,27 +59,7 @@ def _dense_vjp_x(ans, x, W, b):
     return vjp
 
 
-class _Buffers:
-    """Reusable output arrays for the weight-gradient products, which are as large as
-    the weights: an array is handed out again only when nothing but this pool holds it
-    any more (say, once the optimizer's state has moved on to a newer one), so the
-    allocator does not hand back and fault in fresh memory on every step."""
-
-    def __init__(self):
-        self.free = {}
-
-    def get(self, shape, dtype):
-        pool = self.free.setdefault((shape, dtype.str), [])
-        for buf in pool:
-            if sys.getrefcount(buf) == 3:        # the pool's list, `buf`, the argument
-                return buf
-        buf = np.empty(shape, dtype)
-        if len(pool) < 3:
-            pool.append(buf)
-        return buf
-
-
-_BUFFERS = _Buffers()
+_BUFFERS = BUFFERS        # the weight-gradient products are as large as the weights
 
 
 def _dense_vjp_W(ans, x, W, b):
@@ -147,6 +132,72 @@ defvjp(scale_shift,
        lambda ans, xn, gamma, beta: lambda g: unbroadcast(g * gamma, xn),
        lambda ans, xn, gamma, beta: lambda g: unbroadcast(g * xn, gamma),
        lambda ans, xn, gamma, beta: lambda g: unbroadcast(g, beta))
+
+
+# -- BatchNormalization (or LN) -> relu as one op each way -------------------------------
+# The normalized x and the pre-activation of the latest results, for the gradient (a
+# few, with the result itself, so an id is never taken for another object's; the reverse
+# pass takes them out); a miss (a result the forward pass did not make, or a second
+# reverse pass over one result) recomputes them.
+_bn_relu_kept = collections.OrderedDict()
+_BN_RELU_KEEP = 16
+
+
+@primitive
+def normalize_affine_relu(x, m, d, gamma, beta):
+    """keras_relu(scale_shift(normalize(x, m, d), gamma, beta)): the chain's operations
+    on the same numbers (Keras 0.1's relu (y + |y|) / 2 is max(y, 0) exactly), two
+    arrays kept for the gradient and one handed out instead of five."""
+    xn = _normalized(x, m, d)
+    y = scale_shift.fun(xn, gamma, beta)
+    out = np.maximum(y, 0)
+    _bn_relu_kept[id(out)] = (out, xn, y)
+    if len(_bn_relu_kept) > _BN_RELU_KEEP:
+        _bn_relu_kept.popitem(last=False)
+    return out
+
+
+def _normalize_affine_relu_vjp(argnums, ans, args, kwargs):
+    x, m, d, gamma, beta = args
+    kept = _bn_relu_kept.pop(id(ans), None)       # one reverse pass per result
+    if kept is not None and kept[0] is ans:
+        xn, y = kept[1:]
+    else:
+        xn = _normalized(x, m, d)
+        y = scale_shift.fun(xn, gamma, beta)
+
+    def vjp(g):
+        # relu's rule (1 where y > 0, 0.5 where y == 0, 0 below; only a NaN y, whose loss
+        # the training step refuses anyway, gets 0 where the chain gives NaN)
+        gy = np.multiply(g, y > 0)
+        if not y.all():
+            zeros = y == 0
+            gy[zeros] = g[zeros] / 2
+        grads = []
+        g_xn = None
+        for k in argnums:
+            if k == 3:
+                grads.append(unbroadcast(gy * xn, gamma))
+            elif k == 4:
+                grads.append(unbroadcast(gy, beta))
+            else:
+                if g_xn is None:        # scale_shift's rule for xn, then normalize's for k
+                    g_xn = np.multiply(gy, gamma)
+                    if g_xn.dtype == np.result_type(g_xn, d):
+                        g_xn /= d
+                    else:
+                        g_xn = g_xn / d
+                if k == 0:
+                    grads.append(unbroadcast(g_xn, x))
+                elif k == 1:
+                    grads.append(unbroadcast(-g_xn, m))
+                else:
+                    grads.append(unbroadcast(-g_xn * xn, d))
+        return tuple(grads)
+    return vjp
+
+
+defvjp_argnums(normalize_affine_relu, _normalize_affine_relu_vjp)
 
 
 # -- hard_sigmoid -------------------------------------------------------------------------
@@ -493,3 +544,8 @@ FUSED = {
     'softmax_crossentropy': softmax_crossentropy,
 }
 FUSED.update(LSTM_FUSED)
+FUSED['conv2d_bias'] = conv2d_bias          # lives with the convolution it extends
+FUSED['normalize_affine_relu'] = normalize_affine_relu
+FUSED.update(LSTM_LN_FUSED)
+from .fused_keras03 import KERAS03_FUSED  # noqa: E402  (Keras 0.3.3's graph shapes)
+FUSED.update(KERAS03_FUSED)

@@ -9,7 +9,16 @@ lstm_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, inner, activation, t
                                   back-propagation through time written out by hand
 lstm_scan_projected(X, w_i.., b_i.., mask, h0, c0, u_i.., ...)
                                   the same with its inputs' projections dot(X, w) + b
-                                  for all steps and gates as one product
+                                  for all steps, one product per gate
+lstm_scan_k03(x, h0, c0, u_i, u_f, u_c, u_o, inner, activation, backwards, truncate)
+lstm_scan_k03_masked(x, mask, out0, h0, c0, u_i, u_f, u_c, u_o, ...)
+                                  the scan Keras 0.3's K.rnn builds over its LSTM.step
+                                  (one input [i | f | c | o], outputs (output, h, c),
+                                  a mask that keeps the previous values, go_backwards)
+
+The loop's arrays are stacked gate-major (gate, step, sample, unit) in the order
+[o, i, f, c], so every gate's slice of a step is contiguous: numpy's elementwise calls
+on strided views ran several times slower here.
 """
 import numpy as np
 from autograd.builtins import SequenceBox, TupleVSpace
@@ -19,42 +28,80 @@ from .primitives import unbroadcast
 
 
 # -- the whole LSTM loop -----------------------------------------------------------------
-# The gate activations the loop knows: name -> (forward into `out`, derivative from the
-# pre-activation z and the activation a). Each forward makes the numpy calls of the op
-# (or fused op) the unfused step graph uses, so the values agree bit for bit.
-def _hard_sigmoid(z, out):
-    np.multiply(z, 0.2, out=out)
-    out += 0.5
-    np.maximum(out, 0, out=out)
-    return np.minimum(out, 1, out=out)
+class _Activation:
+    """A gate activation as the loop runs it: the affine part `scale * z + offset` is
+    folded into the pre-activations (into the stacked weights and biases, once per call),
+    so a step only runs `finish` on y = scale * z + offset; `slope` is d act / d z formed
+    from the stored y and activation a."""
+
+    def __init__(self, scale, offset, finish, slope):
+        self.scale, self.offset, self.finish, self.slope = scale, offset, finish, slope
+        # act(x, out) on the cell state, whose affine part cannot be folded
+        self.full = finish if scale == 1 and not offset else self._affine_then_finish
+
+    def _affine_then_finish(self, x, out):
+        np.multiply(x, self.scale, out=out)
+        out += self.offset
+        return self.finish(out, out)
+
+    def pre(self, x):
+        """y = scale * x + offset (a new array), what `slope` reads."""
+        if self.scale == 1 and not self.offset:
+            return x
+        y = np.multiply(x, self.scale)
+        y += self.offset
+        return y
 
 
-def _hard_sigmoid_slope(z, a):
-    y = np.multiply(z, 0.2)
-    y += 0.5
-    # Theano's clip passes the gradient where 0 <= y <= 1, bounds included
-    inside = np.greater_equal(y, 0)
-    inside &= np.less_equal(y, 1, out=np.empty(y.shape, bool))
-    return np.multiply(inside, z.dtype.type(0.2), out=y)
+try:            # the clip ufunc itself: np.clip's Python layers cost more than the
+    from numpy._core.umath import clip as _clip_ufunc      # clip at batch 8 (numpy 2)
+except ImportError:                                         # pragma: no cover
+    from numpy.core.umath import clip as _clip_ufunc        # numpy 1
 
 
-def _sigmoid(z, out):
-    np.multiply(z, 0.5, out=out)
-    np.tanh(out, out=out)
-    out += 1
+def _clip01(y, out):
+    # one clip call (numpy's maximum/minimum pair is several times slower here)
+    return _clip_ufunc(y, y.dtype.type(0), y.dtype.type(1), out=out)
+
+
+def _clip01_slope(y, a, out):
+    # Theano's clip passes the gradient where 0 <= y <= 1, bounds included: exactly
+    # where clipping left y as it was
+    return np.multiply(np.equal(a, y), y.dtype.type(0.2), out=out)
+
+
+def _half_tanh(y, out):          # sigmoid(z) = (1 + tanh(z / 2)) / 2, y = z / 2
+    np.tanh(y, out=out)
     out *= 0.5
+    out += 0.5
     return out
 
 
-def _tanh(z, out):
-    return np.tanh(z, out=out)
+def _sigmoid_slope(y, a, out):          # out may be a itself
+    return np.multiply(np.subtract(1, a), a, out=out)
+
+
+def _tanh(y, out):
+    return np.tanh(y, out=out)
+
+
+def _tanh_slope(y, a, out):
+    np.multiply(a, a, out=out)
+    return np.subtract(1, out, out=out)
 
 
 LSTM_ACTIVATIONS = {
-    'hard_sigmoid': (_hard_sigmoid, _hard_sigmoid_slope),
-    'sigmoid': (_sigmoid, lambda z, a: a * (1 - a)),
-    'tanh': (_tanh, lambda z, a: 1 - a * a),
+    'hard_sigmoid': _Activation(0.2, 0.5, _clip01, _clip01_slope),
+    'sigmoid': _Activation(0.5, 0, _half_tanh, _sigmoid_slope),
+    'tanh': _Activation(1, 0, _tanh, _tanh_slope),
 }
+
+
+def _gate_affine(inner, activation, dtype):
+    """The scale and offset of each gate in the order [o, i, f, c], shaped to broadcast
+    over a (4, ...) stack."""
+    return (np.array([inner.scale] * 3 + [activation.scale], dtype),
+            np.array([inner.offset] * 3 + [activation.offset], dtype))
 
 
 class _LoopResult(tuple):
@@ -74,104 +121,200 @@ def lstm_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, inner='hard_sigm
         i, f, o = inner(x?[t] + hm . u_?)      ct = activation(xc[t] + hm . u_c)
         c_t = f * cm + i * ct                   h_t = o * activation(c_t)
 
-    Returns the stacked (h, c), as the scan does. The four gates run as one block
-    [o | i | f | c] of 4 * units columns: per step one product hm . [u_o u_i u_f u_c]
-    and one call per activation; the pre-activations x?[t] are laid out in that block
-    for all steps before the loop. `truncate` is the scan's truncate_gradient."""
-    n, batch, units = np.shape(xi)[0], np.shape(h0)[0], np.shape(h0)[1]
-    z = np.empty((n, batch, 4, units), np.result_type(xi, h0, u_i))
+    Returns the stacked (h, c), as the scan does. The four gates run as one stack
+    [o, i, f, c] (gate, step, sample, unit): per step one matmul of hm with the stacked
+    U's and one call per activation, every gate's slice contiguous. `truncate` is the
+    scan's truncate_gradient."""
+    dtype = np.result_type(xi, h0, u_i)
+    gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
+    z = np.empty((4,) + np.shape(xi), dtype)
     for k, x in enumerate((xo, xi, xf, xc)):
-        z[:, :, k] = x
+        fn = act if k == 3 else gate
+        np.multiply(x, fn.scale, out=z[k])
+        if fn.offset:
+            z[k] += fn.offset
     return _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation)
 
 
-def _gate_blocks(i, f, o, c, axis):
-    """The gates' arrays in the loop's block order [o | i | f | c]."""
-    return np.concatenate((o, i, f, c), axis=axis)
+def _gate_stack(i, f, o, c, dtype):
+    """The gates' arrays stacked in the loop's order [o, i, f, c]."""
+    return np.stack((o, i, f, c)).astype(dtype, copy=False)
 
 
-def _lstm_loop(z, mask, h0, c0, us, inner, activation):
-    """The loop of lstm_scan on the pre-activations z (steps, samples, 4, units), in
-    block order, without the recurrent term yet; z is completed in place and kept."""
-    n, batch, _, units = z.shape
+def _by_gate(stack):
+    """[i, f, o, c] from a stack in the order [o, i, f, c]."""
+    return [stack[1], stack[2], stack[0], stack[3]]
+
+
+def _lstm_loop(z, mask, h0, c0, us, inner, activation, carry=False, out0=None):
+    """The loop of lstm_scan on y = scale * z + offset (4, steps, samples, units) of the
+    pre-activations z in gate order, without the recurrent term yet; y is completed in
+    place and kept. Every array a step writes is preallocated for the whole loop, the
+    states straight into the stacked outputs.
+
+    The mask (steps, samples, 1) or None works as the 2015 LSTM's (carry=False: a step
+    reads mask * the previous states) or as Keras 0.3's K.rnn (carry=True: where the
+    mask is 0 the step keeps the previous states, and the output sequence repeats its
+    previous value, starting from out0). Returns (h, c), or (outputs, h, c) if carry."""
+    _, n, batch, units = z.shape
     dtype = z.dtype
-    u = _gate_blocks(*us, axis=1)
-    gate, last = LSTM_ACTIVATIONS[inner][0], LSTM_ACTIVATIONS[activation][0]
+    gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
+    u = _gate_stack(*us, dtype)                     # (4, units, units)
+    u_scaled = u * _gate_affine(gate, act, dtype)[0][:, None, None]
     a = np.empty_like(z)                            # o, i, f, ct
-    hs, cs, tc = (np.empty((n, batch, units), dtype) for _ in range(3))
-    rec = np.empty((batch, 4 * units), dtype)
+    hs = np.empty((n + 1, batch, units), dtype)     # h0 (masked), then the outputs h
+    cs = np.empty((n + 1, batch, units), dtype)
+    tc = np.empty((n, batch, units), dtype)         # activation(c_t)
+    ic = np.empty((batch, units), dtype)            # i * ct
+    rec = np.empty((4, batch, units), dtype)
+    hs[0], cs[0] = h0, c0
     # a step whose mask is all ones reads the previous states as they are (Keras's mask
     # is 0 at the first step only, unless the input is masked)
-    unmasked = _per_step(mask, n).all(axis=1).tolist()
-    hm, cm = [], []                                 # the masked previous states
-    h, c = h0, c0
+    unmasked = [True] * n if mask is None else _per_step(mask, n).all(axis=1).tolist()
+    masked = {}     # step -> the masked previous (h, c) (2015), or the new c (carry)
+    outs = hs[1:] if out0 is None else np.empty((n, batch, units), dtype)
+    split = 4 if gate is act else 3
+    own_outs, full = out0 is not None, act.full
     for t in range(n):
-        if not unmasked[t]:
-            h, c = np.multiply(mask[t], h), np.multiply(mask[t], c)
-        hm.append(h)
-        cm.append(c)
-        zt, at = z[t].reshape(batch, 4 * units), a[t]
-        np.dot(h, u, out=rec)
-        zt += rec
-        gate(zt[:, :3 * units], at.reshape(batch, 4 * units)[:, :3 * units])
-        last(z[t, :, 3], at[:, 3])
-        c = np.multiply(at[:, 2], c, out=cs[t])
-        c += np.multiply(at[:, 1], at[:, 3])
-        h = np.multiply(at[:, 0], last(c, tc[t]), out=hs[t])
-    result = _LoopResult((hs, cs))
-    result.tape = (z, a, u, hm, cm, tc, unmasked)
+        h, c = hs[t], cs[t]
+        if not unmasked[t] and not carry:
+            if t:       # the previous states are outputs: mask copies of them
+                h, c = masked[t] = np.multiply(mask[t], h), np.multiply(mask[t], c)
+            else:
+                h *= mask[0]
+                c *= mask[0]
+        yt, at = z[:, t], a[:, t]
+        yt += np.matmul(h, u_scaled, out=rec)
+        gate.finish(yt[:split], at[:split])
+        if split == 3:
+            act.finish(yt[3], at[3])
+        ct = np.multiply(at[2], c, out=cs[t + 1])
+        ct += np.multiply(at[1], at[3], out=ic)
+        h_t = np.multiply(at[0], full(ct, tc[t]), out=hs[t + 1])
+        if own_outs:
+            np.copyto(outs[t], h_t)
+        if carry and not unmasked[t]:
+            keep = np.equal(mask[t], 0)
+            masked[t] = ct.copy()
+            np.copyto(outs[t], outs[t - 1] if t else out0, where=keep)
+            np.copyto(h_t, h, where=keep)
+            np.copyto(ct, c, where=keep)
+    result = _LoopResult((outs, hs[1:], cs[1:]) if carry else (hs[1:], cs[1:]))
+    result.tape = (z, a, u, hs, cs, tc, unmasked, masked, carry, out0 is not None)
     return result
 
 
 def _lstm_loop_backward(ans, mask, kwargs, g_outs):
-    """Back-propagation through time: the gradients of z (block order), h0, c0 and of
-    the stacked U (units, 4 * units)."""
-    inner = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')][1]
-    last = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')][1]
+    """Back-propagation through time: the gradients of z (4, steps, samples, units),
+    h0, c0 and of the stacked U (4, units, units), gates in the order [o, i, f, c]; and
+    with a separate output sequence (carry mode with a mask), the gradient of out0."""
+    gate = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')]
+    act = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')]
     truncate = kwargs.get('truncate', -1)
-    z, a, u, hm, cm, tc, unmasked = ans.tape
-    n, batch, _, units = z.shape
-    dtype = z.dtype
-    g_h, g_c = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
+    y, a, u, hs, cs, tc, unmasked, masked, carry, own_outs = ans.tape
+    _, n, batch, units = y.shape
+    dtype = y.dtype
+    g_outs = [None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs]
+    if carry and not own_outs:      # the outputs are the states h: one gradient
+        g_outs = [None, _sum_or_none(g_outs[:2]), g_outs[2]]
+    g_o, g_h, g_c = g_outs if carry else [None] + g_outs
     start = 0 if truncate is None or truncate < 0 else max(0, n - truncate)
-    # what does not depend on the recurrence, for all steps at once
-    slope = np.empty_like(z)
-    slope[:, :, :3] = inner(z[:, :, :3], a[:, :, :3])
-    slope[:, :, 3] = last(z[:, :, 3], a[:, :, 3])
-    slope_c = a[:, :, 0] * last(ans[1], tc)         # dh -> dc through h = o * act(c)
-    by_dc = np.stack((a[:, :, 3], _stacked(cm, z), a[:, :, 1]), axis=2)   # dc -> d(i, f, ct)
-    keep_c = a[:, :, 2] * mask                      # dc -> dc_tm1
-    dz = np.empty_like(z)           # every step from `start` on is written below
-    dz[:start] = 0
-    da = np.empty((batch, 4, units), dtype)
-    u_t = u.T
+    if carry:
+        hm, cm = hs[:n], cs[:n]
+        c_new = _masked_previous(cs[1:], masked, n, None)
+    else:
+        hm, cm = _masked_previous(hs, masked, n, 0), _masked_previous(cs, masked, n, 1)
+        c_new = cs[1:]
+    by, dc_by_dh = _step_factors(ans, gate, act, cm, c_new)
+    dz = np.empty_like(y)           # every step from `start` on is written below
+    dz[:, :start] = 0
+    # the per-step product with the U's as one GEMM: d(z) gathered as (samples, 4 units)
+    dz_row = np.empty((batch, 4, units), dtype)
+    dz_flat = dz_row.reshape(batch, 4 * units)
+    u_cols = u.transpose(1, 0, 2).reshape(units, 4 * units).T
     dh = np.zeros((batch, units), dtype)
     dc = np.zeros((batch, units), dtype)
+    do = np.zeros((batch, units), dtype)    # the output sequence's own (carry mode)
+    tmp = np.empty((batch, units), dtype)
     # the steps whose output gradients are not all zero (return_sequences=False: the last)
-    g_h_at = _nonzero_steps(g_h, n)
-    g_c_at = _nonzero_steps(g_c, n)
+    g_o_at, g_h_at, g_c_at = (_nonzero_steps(g, n) for g in (g_o, g_h, g_c))
     for t in range(n - 1, start - 1, -1):
         if g_h_at[t]:
-            dh = dh + g_h[t]
+            dh += g_h[t]
         if g_c_at[t]:
-            dc = dc + g_c[t]
-        np.multiply(dh, tc[t], out=da[:, 0])
-        dc = dc + dh * slope_c[t]
-        np.multiply(dc[:, None, :], by_dc[t], out=da[:, 1:])
-        dzt = np.multiply(da, slope[t], out=dz[t])
-        dh = np.dot(dzt.reshape(batch, 4 * units), u_t)
+            dc += g_c[t]
+        if g_o_at[t]:
+            do += g_o[t]
+        if carry and not unmasked[t]:
+            # where the mask is 0 the step passed its inputs through: their gradients
+            # skip the step, the rest goes into the new values
+            keep = np.equal(mask[t], 0)
+            kept = [np.where(keep, g, 0) for g in (dh, dc, do)]
+            dh += do
+            for g in (dh, dc):
+                np.copyto(g, 0, where=keep)
+            do[:] = kept[2]
+        elif own_outs:
+            dh += do
+            do[:] = 0
+        dzt, byt = dz[:, t], by[:, t]
+        np.multiply(dh, byt[0], out=dzt[0])
+        dc += np.multiply(dh, dc_by_dh[t], out=tmp)
+        np.multiply(dc, byt[1:], out=dzt[1:])
+        np.copyto(dz_row, dzt.transpose(1, 0, 2))
+        np.dot(dz_flat, u_cols, out=dh)
+        dc *= a[2, t]
         if not unmasked[t]:
-            dh *= mask[t]
-        dc = dc * keep_c[t]
+            if carry:
+                dh += kept[0]
+                dc += kept[1]
+            else:
+                dh *= mask[t]
+                dc *= mask[t]
     if start > 0:
-        dh, dc = np.zeros_like(dh), np.zeros_like(dc)
-    flat = dz.reshape(n * batch, 4 * units)
-    return dz, dh, dc, np.dot(_stacked(hm, z).reshape(n * batch, units).T, flat)
+        dh[:], dc[:], do[:] = 0, 0, 0
+    du = np.matmul(hm.reshape(n * batch, units).T, dz.reshape(4, n * batch, units))
+    return dz, dh, dc, du, do
 
 
-def _stacked(states, z):
-    """The list of one state per step as one (steps, samples, units) array."""
-    return np.array(states) if states else np.zeros(z.shape[:2] + z.shape[3:], z.dtype)
+def _step_factors(ans, gate, act, cm, c_new):
+    """What does not depend on the recurrence, for all steps at once: per gate the
+    factor that takes d(h) (o) or d(c_t) (i, f, ct) to d(its pre-activation), and the
+    one from d(h) to d(c) through h = o * act(c). They are written over the forward's
+    y and act(c), which nothing else reads (less memory to stream through at large
+    batches), and kept on the result for a second backward pass."""
+    if getattr(ans, 'step_factors', None) is None:
+        y, a, tc = ans.tape[0], ans.tape[1], ans.tape[5]
+        split = 4 if gate is act else 3
+        by = y
+        gate.slope(y[:split], a[:split], by[:split])
+        if split == 3:
+            act.slope(y[3], a[3], by[3])
+        by[0] *= tc
+        by[1] *= a[3]
+        by[2] *= cm
+        by[3] *= a[1]
+        dc_by_dh = act.slope(act.pre(c_new), tc, tc)
+        dc_by_dh *= a[0]
+        ans.step_factors = by, dc_by_dh
+    return ans.step_factors
+
+
+def _sum_or_none(gs):
+    gs = [g for g in gs if g is not None]
+    return None if not gs else gs[0] if len(gs) == 1 else gs[0] + gs[1]
+
+
+def _masked_previous(states, masked, n, k):
+    """states[:n] with the rows of `masked` (item k of its entries, or the entries
+    themselves if k is None) in place of theirs: the previous states each step read
+    (2015), or the new c of every step before a mask kept the old one (carry)."""
+    prev = states[:n]
+    if masked:
+        prev = prev.copy()
+        for t, entry in masked.items():
+            prev[t] = entry if k is None else entry[k]
+    return prev
 
 
 def _per_step(x, n):
@@ -185,21 +328,11 @@ def _nonzero_steps(g, n):
     return _per_step(g, n).any(axis=1).tolist()
 
 
-def _by_gate(blocks, axis):
-    """[i, f, o, c] from an array in block order [o | i | f | c] along `axis` (views of
-    the gate axis of z; contiguous copies of the columns of a stacked matrix)."""
-    if axis == -2:
-        o, i, f, c = (blocks[..., k, :] for k in range(4))
-    else:
-        o, i, f, c = (np.ascontiguousarray(b) for b in np.split(blocks, 4, axis=axis))
-    return [i, f, o, c]
-
-
 def _lstm_scan_backward(ans, args, kwargs, g_outs):
     """Every gradient lstm_scan has, in the order of its arguments."""
     mask = args[4]
-    dz, dh, dc, du = _lstm_loop_backward(ans, mask, kwargs, g_outs)
-    grads = _by_gate(dz, -2) + [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du, 1)
+    dz, dh, dc, du, _ = _lstm_loop_backward(ans, mask, kwargs, g_outs)
+    grads = _by_gate(dz) + [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du)
     return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
             for gr, x in zip(grads, args)]
 
@@ -229,26 +362,45 @@ defvjp_argnums(lstm_scan, _all_at_once(_lstm_scan_backward))
 def lstm_scan_projected(X, w_i, w_f, w_o, w_c, b_i, b_f, b_o, b_c, mask, h0, c0,
                         u_i, u_f, u_o, u_c, inner='hard_sigmoid', activation='tanh',
                         truncate=-1):
-    """lstm_scan(dot(X, w_i) + b_i, ..., mask, h0, c0, u_i, ...) with the four input
-    projections of all steps as one product X . [w_o w_i w_f w_c] (X time-major)."""
+    """lstm_scan(dot(X, w_i) + b_i, ..., mask, h0, c0, u_i, ...) with the input
+    projections of all steps as one product per gate (X time-major)."""
     n, batch, n_in = np.shape(X)
-    w = _gate_blocks(w_i, w_f, w_o, w_c, axis=1)
-    z = np.dot(np.reshape(X, (n * batch, n_in)), w)
-    z += _gate_blocks(b_i, b_f, b_o, b_c, axis=0)
-    return _lstm_loop(z.reshape(n, batch, 4, -1), mask, h0, c0, (u_i, u_f, u_o, u_c),
-                      inner, activation)
+    units = np.shape(h0)[1]
+    dtype = np.result_type(X, h0, u_i)
+    scale, offset = _gate_affine(LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation],
+                                 dtype)
+    # the biases ride in the product as a last row of w against a column of ones in X
+    w = np.empty((4, n_in + 1, units), dtype)
+    w[:, :n_in] = _gate_stack(w_i, w_f, w_o, w_c, dtype)
+    w[:, n_in] = _gate_stack(b_i, b_f, b_o, b_c, dtype)
+    w *= scale[:, None, None]
+    w[:, n_in] += offset[:, None]
+    z = np.empty((4, n, batch, units), dtype)
+    np.matmul(_with_ones(X, dtype), w, out=z.reshape(4, n * batch, units))
+    return _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation)
+
+
+def _with_ones(X, dtype):
+    """X (steps, samples, inputs) as (steps * samples, inputs + 1), the last column 1."""
+    n, batch, n_in = np.shape(X)
+    Xa = np.empty((n * batch, n_in + 1), dtype)
+    Xa[:, :n_in] = np.reshape(X, (n * batch, n_in))
+    Xa[:, n_in] = 1
+    return Xa
 
 
 def _lstm_scan_projected_backward(ans, args, kwargs, g_outs):
     X, mask = args[0], args[9]
-    dz, dh, dc, du = _lstm_loop_backward(ans, mask, kwargs, g_outs)
+    dz, dh, dc, du, _ = _lstm_loop_backward(ans, mask, kwargs, g_outs)
     n, batch, n_in = np.shape(X)
-    flat = dz.reshape(n * batch, -1)
-    w = _gate_blocks(*args[1:5], axis=1)
-    dX = np.dot(flat, w.T).reshape(np.shape(X))
-    dw = np.dot(np.reshape(X, (n * batch, n_in)).T, flat)
-    grads = [dX] + _by_gate(dw, 1) + _by_gate(flat.sum(axis=0), 0)
-    grads += [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du, 1)
+    flat = dz.reshape(4, n * batch, -1)
+    w = _gate_stack(*args[1:5], dz.dtype)
+    dX = np.dot(flat[0], w[0].T)
+    for k in (1, 2, 3):
+        dX += np.dot(flat[k], w[k].T)
+    dwb = np.matmul(_with_ones(X, dz.dtype).T, flat)    # the w's, then the b's as a row
+    grads = [dX.reshape(np.shape(X))] + _by_gate(dwb[:, :n_in]) + _by_gate(dwb[:, n_in])
+    grads += [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du)
     return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
             for gr, x in zip(grads, args)]
 
@@ -256,7 +408,72 @@ def _lstm_scan_projected_backward(ans, args, kwargs, g_outs):
 defvjp_argnums(lstm_scan_projected, _all_at_once(_lstm_scan_projected_backward))
 
 
+# -- Keras 0.3's LSTM -------------------------------------------------------------------
+# K.rnn scans one input, the four projections side by side [i | f | c | o], with the
+# outputs (output, h, c); a mask keeps the previous states and output where it is 0
+# (T.switch), and go_backwards runs the steps from the last.
+@primitive
+def lstm_scan_k03(x, h0, c0, u_i, u_f, u_c, u_o, inner='hard_sigmoid', activation='tanh',
+                  backwards=False, truncate=-1):
+    """The scan K.rnn builds for Keras 0.3's LSTM.step without a mask, as one op:
+    (outputs, h, c) stacked in the order the steps ran (the outputs are h)."""
+    z = _k03_preactivations(x, np.shape(h0)[1], inner, activation, backwards,
+                            np.result_type(x, h0, u_i))
+    return _lstm_loop(z, None, h0, c0, (u_i, u_f, u_o, u_c), inner, activation, carry=True)
+
+
+@primitive
+def lstm_scan_k03_masked(x, mask, out0, h0, c0, u_i, u_f, u_c, u_o, inner='hard_sigmoid',
+                         activation='tanh', backwards=False, truncate=-1):
+    """lstm_scan_k03 with K.rnn's mask (steps, samples, 1): where it is 0 a step keeps
+    the previous h, c and output (out0 before the first step)."""
+    z = _k03_preactivations(x, np.shape(h0)[1], inner, activation, backwards,
+                            np.result_type(x, h0, u_i))
+    if backwards:
+        mask = mask[::-1]
+    return _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation, carry=True,
+                      out0=out0)
+
+
+_K03_COLUMNS = (3, 0, 1, 2)         # the loop's gates [o, i, f, c] in K.rnn's [i|f|c|o]
+
+
+def _k03_preactivations(x, units, inner, activation, backwards, dtype):
+    gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
+    if backwards:
+        x = x[::-1]
+    z = np.empty((4,) + np.shape(x)[:2] + (units,), dtype)
+    for k, col in enumerate(_K03_COLUMNS):
+        fn = act if k == 3 else gate
+        np.multiply(x[..., col * units:(col + 1) * units], fn.scale, out=z[k])
+        if fn.offset:
+            z[k] += fn.offset
+    return z
+
+
+def _lstm_scan_k03_backward(ans, args, kwargs, g_outs):
+    masked = len(args) == 9
+    mask = args[1] if masked else None
+    if masked and kwargs.get('backwards'):
+        mask = mask[::-1]
+    dz, dh, dc, du, do = _lstm_loop_backward(ans, mask, kwargs, g_outs)
+    dx = np.concatenate([dz[k] for k in np.argsort(_K03_COLUMNS)], axis=-1)
+    if kwargs.get('backwards'):
+        dx = dx[::-1]
+    i, f, o, c = _by_gate(du)
+    grads = [dx] + ([np.zeros(np.shape(mask), dz.dtype), do] if masked else [])
+    grads += [dh, dc, i, f, c, o]
+    return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
+            for gr, x in zip(grads, args)]
+
+
+defvjp_argnums(lstm_scan_k03, _all_at_once(_lstm_scan_k03_backward))
+defvjp_argnums(lstm_scan_k03_masked, _all_at_once(_lstm_scan_k03_backward))
+
+
 LSTM_FUSED = {
     'lstm_scan': lstm_scan,
     'lstm_scan_projected': lstm_scan_projected,
+    'lstm_scan_k03': lstm_scan_k03,
+    'lstm_scan_k03_masked': lstm_scan_k03_masked,
 }

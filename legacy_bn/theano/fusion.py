@@ -4,7 +4,7 @@ graph optimizer replaced them by its fused Elemwise and GEMM ops.
 `fuse(roots)` is one pass of function()'s pass list. It visits every node once, each
 after its inputs, and offers it to the RULES in order (a fused node again, until no rule
 applies); then it runs again on the result until nothing changes. A rule looks at the
-node and the nodes just below it and returns a replacement node or None. A rule only absorbs
+node and the nodes just below it and returns None or (op, inputs[, attrs[, name]]). A rule only absorbs
 an inner node that nothing else uses (otherwise the fused op would compute it a
 second time), and the replacement has the dtype and ndim of the node it replaces.
 Like every pass, it never mutates the caller's graph.
@@ -47,8 +47,9 @@ def _fuse_once(roots):
             for rule in RULES:
                 out = rule(new, ctx)
                 if out is not None:
+                    # a rule may name the node (errors then name the layer's op, not the add)
                     new = Variable(out[0], out[1], out[2] if len(out) > 2 else {}, node.dtype,
-                                   node.ndim, node.name)
+                                   node.ndim, out[3] if len(out) > 3 else node.name)
                     use[id(new)] = uses.get(id(node), 0)
                     fired = any_fired = True
                     break
@@ -327,12 +328,52 @@ def softmax_crossentropy(node, ctx):
     return None
 
 
+def conv2d_bias(node, ctx):
+    """add(conv2d(x, w), dimshuffle(b, ('x', 0, 'x', 'x'))) -> conv2d_bias(x, w, b), and
+    tanh(conv2d_bias(x, w, b)) -> conv2d_bias(x, w, b, activation='tanh'): Keras's
+    Convolution2D in one step (the bias and tanh in place on the product)."""
+    if _is(node, 'tanh') and _is(node.inputs[0], 'conv2d_bias') and \
+            ctx.only_used_here(node.inputs[0]) and node.inputs[0].attrs['activation'] is None \
+            and node.dtype == node.inputs[0].dtype:
+        inner = node.inputs[0]
+        return 'conv2d_bias', inner.inputs, dict(inner.attrs, activation='tanh'), \
+            inner.name or node.name
+    if not (_is(node, 'add') and _float(node)):
+        return None
+    for conv, bias in _pairs(node):
+        if _is(conv, 'conv2d') and ctx.only_used_here(conv) and _is(bias, 'dimshuffle') \
+                and bias.attrs == {'pattern': ('x', 0, 'x', 'x'), 'drop': ()} \
+                and conv.dtype == bias.dtype == node.dtype:
+            return 'conv2d_bias', conv.inputs + bias.inputs, dict(conv.attrs, activation=None), \
+                conv.name or node.name
+    return None
+
+
+def normalize_affine_relu(node, ctx):
+    """keras_relu(scale_shift(normalize(x, m, d), gamma, beta)) -> normalize_affine_relu(x, m,
+    d, gamma, beta): BatchNormalization followed by Keras's relu, one op each way."""
+    if not (_is(node, 'keras_relu') and _is(node.inputs[0], 'scale_shift')):
+        return None
+    affine = node.inputs[0]
+    xn, gamma, beta = affine.inputs
+    if ctx.only_used_here(affine) and _is(xn, 'normalize') and ctx.only_used_here(xn) \
+            and affine.dtype == node.dtype and xn.ndim == node.ndim:
+        return ('normalize_affine_relu', xn.inputs + (gamma, beta))
+    return None
+
+
 # The LSTM rules need the helpers above.
 from .fusion_lstm import lstm_projections, lstm_scan  # noqa: E402
 
 RULES = [dense, keras_relu, normalize_affine, layer_norm, clip_affine, batch_std, blend, sgd_velocity, advanced_subtensor1,
          clipped_crossentropy, weighted_mean, weighted_crossentropy, softmax_crossentropy, lstm_scan,
          lstm_projections]
+RULES.append(conv2d_bias)          # after the others: they see the results of those above
+RULES.append(normalize_affine_relu)
+from .fusion_lstm_ln import lstm_ln_projections, lstm_ln_scan  # noqa: E402
+RULES += [lstm_ln_scan, lstm_ln_projections]
+from .fusion_keras03 import KERAS03_RULES  # noqa: E402  (Keras 0.3.3's graph shapes)
+RULES += KERAS03_RULES
 
 
 # -- a whole-graph rewrite -------------------------------------------------------------------

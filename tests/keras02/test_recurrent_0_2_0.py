@@ -35,3 +35,27 @@ def test_jzs_and_simple_deep_rnn_match_keras_0_2_0(tmp_path):
                 np.testing.assert_array_equal(w, g, err_msg='%s weight %d' % (name, k))
         np.testing.assert_allclose(ours['y'], expected['y'], rtol=1e-8, atol=1e-15,
                                    err_msg=name)
+
+
+# the indices (in get_weights order, the Embedding's table first) of the orthogonal weights
+ORTHOGONAL_MASKED = {'SimpleRNN': (2,), 'GRU': (2, 5, 8), 'LSTM': (2, 5, 8, 11)}
+
+
+def test_simple_rnn_gru_lstm_after_a_masked_embedding_match_keras_0_2_0(tmp_path):
+    """0.2.0's mask rule (the state is zeroed after a masked step), its sigmoid defaults and
+    drawing order: outputs before and after one SGD step, and the loss, against the real
+    0.2.0 (scripts/recurrent_masked.py and its golden file)."""
+    with open(os.path.join(HERE, 'scripts', 'recurrent_masked_0_2_0_golden.json')) as f:
+        golden = json.load(f)
+    got, _ = run_0_2('recurrent_masked.py', tmp_path)
+    assert sorted(got) == sorted(golden)
+    for key, expected in golden.items():
+        ours = got[key]
+        assert ours['dtype'] == 'float64' and ours['shape'] == expected['shape'], key
+        orthogonal = ORTHOGONAL_MASKED[key.split('_')[0]]
+        for k, (w, g) in enumerate(zip(ours['weights_drawn'], expected['weights_drawn'])):
+            if k not in orthogonal:
+                np.testing.assert_array_equal(w, g, err_msg='%s weight %d' % (key, k))
+        for field in ('y', 'loss', 'y_after_step'):
+            np.testing.assert_allclose(ours[field], expected[field], rtol=1e-8, atol=1e-15,
+                                       err_msg='%s %s' % (key, field))

@@ -1,5 +1,5 @@
 """keras.layers.convolutional (Keras 0.2.0): 0.3.3's classes, set_input_shape as 0.2.0's
-(numerics.sample_shaped), with the forms 0.2.0 had and 0.3.3 dropped:
+(core.layer_0_2_0: get_config as 0.2.0's too), with the forms 0.2.0 had and 0.3.3 dropped:
 
 - Convolution1D/2D take border_mode='full' too: every position where the (flipped) filter
   overlaps the input, size + filter - 1 before subsampling, as Theano's conv2d 'full'.
@@ -12,15 +12,16 @@
 """
 from ... import theano as _theano  # noqa: F401  (loads theano.tensor's submodules)
 from ...theano import tensor as T
-from ...theano.conv_primitives import pool_output_size
+from ...theano.conv_primitives import pool_output_size, warn_empty_pool
 from ...theano.tensor.signal.downsample import max_pool_2d
 from ...keras03 import backend as K
 from ...keras03.layers import convolutional as _03
 from ...keras03.layers.core import Layer, extended_config
-from ..numerics import SampleInputShape, sample_shaped
+from ..numerics import SampleInputShape
+from .core import Config020, layer_0_2_0
 
-ZeroPadding1D = sample_shaped(_03.ZeroPadding1D, __name__)
-ZeroPadding2D = sample_shaped(_03.ZeroPadding2D, __name__)
+ZeroPadding1D = layer_0_2_0(_03.ZeroPadding1D, __name__)
+ZeroPadding2D = layer_0_2_0(_03.ZeroPadding2D, __name__)
 
 
 def conv_output_length(input_length, filter_size, border_mode, stride):
@@ -44,7 +45,7 @@ def pool_output_length(input_length, pool_size, ignore_border, stride):
 
 
 # -- convolutions: 'full' besides 0.3.3's 'valid' and 'same' -------------------------------
-class _FullBorder(SampleInputShape):
+class _FullBorder(Config020, SampleInputShape):
     """Lets a 0.3.3 convolution take border_mode='full' (0.3.3's checks see 'valid')."""
 
     def _common(self, nb_filter, init, activation, weights, border_mode, *rest):
@@ -81,6 +82,7 @@ class Convolution1D(_FullBorder, _03.Convolution1D):
 
 class Convolution2D(_FullBorder, _03.Convolution2D):
     __doc__ = _03.Convolution2D.__doc__
+    config_0_3_3_only = ('dim_ordering',)
 
     def __init__(self, *args, **kwargs):
         super(Convolution2D, self).__init__(*args, **kwargs)
@@ -104,7 +106,7 @@ class Convolution2D(_FullBorder, _03.Convolution2D):
 
 
 # -- max pooling with 0.2.0's stride and ignore_border -------------------------------------
-class _TheanoMaxPooling(SampleInputShape, Layer):
+class _TheanoMaxPooling(Config020, SampleInputShape, Layer):
     """Theano's max_pool_2d over the last two axes of (samples, channels, rows, cols)."""
 
     def _pool(self, X):
@@ -112,14 +114,11 @@ class _TheanoMaxPooling(SampleInputShape, Layer):
 
     def _pooled(self, sizes):
         """Each axis's length after the pool (a window larger than the input with
-        ignore_border=True is an error: Theano gave an empty output, see docs/compat.md)."""
+        ignore_border=True leaves 0, with a RuntimeWarning, as Theano's empty output)."""
         out = tuple(pool_output_length(n, p, self.ignore_border, s)
                     for n, p, s in zip(sizes, self.pool_size, self._st))
         if 0 in out:
-            raise ValueError('%s: a pool of %s is larger than its input (%s), and '
-                             'ignore_border=True leaves no output'
-                             % (self.__class__.__name__, 'x'.join(map(str, self.pool_size)),
-                                'x'.join(map(str, sizes))))
+            warn_empty_pool(self.__class__.__name__, self.pool_size, sizes)
         return out
 
 
@@ -181,7 +180,7 @@ class MaxPooling2D(_TheanoMaxPooling):
 
 
 # -- up-sampling under 0.2.0's names ---------------------------------------------------------
-UpSample1D = type('UpSample1D', (SampleInputShape, _03.UpSampling1D),
+UpSample1D = type('UpSample1D', (Config020, SampleInputShape, _03.UpSampling1D),
                   {'__module__': __name__, '__doc__': _03.UpSampling1D.__doc__})
-UpSample2D = type('UpSample2D', (SampleInputShape, _03.UpSampling2D),
+UpSample2D = type('UpSample2D', (Config020, SampleInputShape, _03.UpSampling2D),
                   {'__module__': __name__, '__doc__': _03.UpSampling2D.__doc__})

@@ -1,26 +1,28 @@
 """keras.layers.recurrent (Keras 0.2.0).
 
-SimpleRNN, GRU, LSTM: 0.3.3's classes, set_input_shape as 0.2.0's (numerics.sample_shaped).
+0.2.0's recurrent layers were 4e1ec93's with 0.3's constructors: output_dim first;
+input_dim, input_length or input_shape; the weights drawn in build(), once the input shape
+is known. So here every one of them -- SimpleRNN, GRU, LSTM, and JZS1, JZS2, JZS3 and
+SimpleDeepRNN (0.3.3 dropped these) -- is 0.2.0's constructor around 4e1ec93's scan and
+step arithmetic, imported from legacy_bn.layers.recurrent:
 
-JZS1, JZS2, JZS3 and SimpleDeepRNN (0.3.3 dropped them): 0.2.0's constructors
-(output_dim first; input_dim, input_length or input_shape; the weights drawn in build(),
-once the input shape is known) around 4e1ec93's scan and step arithmetic, imported from
-legacy_bn.layers.recurrent: 2015's masks (the state is reset after a masked timestep),
-the same draws from np.random in the same order, and JZS1/JZS2's projection Pmat (the
-identity when input_dim == output_dim, else random +-1/sqrt(input_dim); trained like the
-other weights, as in 0.2.0).
+- 2015's mask rule: where a timestep is masked, the state fed to the next step is zeroed
+  (h_mask_tm1 = mask_tm1 * h_tm1), so the sequence restarts from zeros after a masked step
+  (0.3.3 carries the last unmasked state over instead) and the masked output is what the
+  step computed from that reset state;
+- 0.2.0's defaults (SimpleRNN and GRU: activation='sigmoid'; truncate_gradient=-1) and its
+  get_config (no stateful, go_backwards, regularizers or dropout_W/U: 0.2.0 had none);
+- the same draws from np.random in the same order; LSTM's get_weights order i, c, f, o;
+  JZS1/JZS2's projection Pmat (the identity when input_dim == output_dim, else random
+  +-1/sqrt(input_dim); trained like the other weights, as in 0.2.0).
 """
 from ... import activations, initializations
 from ...layers import recurrent as _4e1ec93
 from ...utils.theano_utils import shared_zeros
 from ...keras03.layers import recurrent as _03
 from ...keras03.layers.core import MaskedLayer
-from ..numerics import SampleInputShape, sample_shaped
-
-GRU = sample_shaped(_03.GRU, __name__)
-LSTM = sample_shaped(_03.LSTM, __name__)
-Recurrent = sample_shaped(_03.Recurrent, __name__)
-SimpleRNN = sample_shaped(_03.SimpleRNN, __name__)
+from ..numerics import SampleInputShape
+from .core import Config020
 
 
 def steps_of(layer_4e1ec93):
@@ -32,11 +34,22 @@ def steps_of(layer_4e1ec93):
     return take
 
 
-class ScannedRecurrent(SampleInputShape, MaskedLayer):
+class Recurrent(Config020, SampleInputShape, MaskedLayer):
+    """0.2.0's base of the recurrent layers: 3D input (samples, timesteps, input_dim), the
+    input mask passed on with return_sequences, 4e1ec93's mask padding."""
+    input_ndim = 3
+    get_padded_shuffled_mask = _4e1ec93.Recurrent.get_padded_shuffled_mask
+
+    def get_output_mask(self, train=False):
+        return self.get_input_mask(train) if self.return_sequences else None
+
+    output_shape = _03.Recurrent.output_shape
+
+
+class ScannedRecurrent(Recurrent):
     """0.2.0's recurrent layer around a 4e1ec93 scan: a subclass gives `_draw(input_dim)`
     (the weights, in 0.2.0's drawing order, returned in 0.2.0's get_weights order) and
     4e1ec93's `_sequences`, `_non_sequences` and `_step` (or its own get_output)."""
-    input_ndim = 3
     nb_states = 1
     config_keys = ('init', 'inner_init', 'activation', 'inner_activation')
 
@@ -46,7 +59,7 @@ class ScannedRecurrent(SampleInputShape, MaskedLayer):
         self.init = initializations.get(init)
         self.inner_init = initializations.get(inner_init)
         self.activation = activations.get(activation)
-        self.inner_activation = activations.get(inner_activation)
+        self.inner_activation = inner_activation and activations.get(inner_activation)
         self.truncate_gradient = truncate_gradient
         self.return_sequences = return_sequences
         self.initial_weights = weights
@@ -68,14 +81,8 @@ class ScannedRecurrent(SampleInputShape, MaskedLayer):
                 self.inner_init((self.output_dim, self.output_dim)),
                 shared_zeros((self.output_dim,)))
 
-    get_padded_shuffled_mask = _4e1ec93.Recurrent.get_padded_shuffled_mask
     get_output = _4e1ec93.Recurrent.get_output
     _final = _4e1ec93.Recurrent._final
-
-    def get_output_mask(self, train=False):
-        return self.get_input_mask(train) if self.return_sequences else None
-
-    output_shape = _03.Recurrent.output_shape
 
     def get_config(self):
         config = super(ScannedRecurrent, self).get_config()
@@ -88,6 +95,82 @@ class ScannedRecurrent(SampleInputShape, MaskedLayer):
             value = getattr(self, key)
             config[key] = value.__name__ if callable(value) else value
         return config
+
+
+@steps_of(_4e1ec93.SimpleRNN)
+class SimpleRNN(ScannedRecurrent):
+    """h_t = activation(x_t.W + b + h_tm1.U)."""
+    config_keys = ('init', 'inner_init', 'activation')
+
+    def __init__(self, output_dim, init='glorot_uniform', inner_init='orthogonal',
+                 activation='sigmoid', weights=None, truncate_gradient=-1,
+                 return_sequences=False, input_dim=None, input_length=None, **kwargs):
+        super(SimpleRNN, self).__init__(output_dim, init, inner_init, activation, None,
+                                        weights, truncate_gradient, return_sequences,
+                                        input_dim, input_length, **kwargs)
+
+    def _draw(self, input_dim):
+        self.W, self.U, self.b = self._gate(input_dim)
+        return [self.W, self.U, self.b]
+
+
+def gated(activation, inner_activation):
+    """A ScannedRecurrent base whose constructor has 0.2.0's signature of a gated layer, with
+    these default activations (GRU: sigmoid, hard_sigmoid; JZS1-3: tanh, sigmoid)."""
+    class Gated(ScannedRecurrent):
+        def __init__(self, output_dim, init='glorot_uniform', inner_init='orthogonal',
+                     activation=activation, inner_activation=inner_activation, weights=None,
+                     truncate_gradient=-1, return_sequences=False, input_dim=None,
+                     input_length=None, **kwargs):
+            super(Gated, self).__init__(output_dim, init, inner_init, activation,
+                                        inner_activation, weights, truncate_gradient,
+                                        return_sequences, input_dim, input_length, **kwargs)
+    return Gated
+
+
+def three_gates(layer, input_dim):
+    """z, r and h gates, each W, U, b, drawn in that order (GRU's and JZS3's _draw)."""
+    layer.W_z, layer.U_z, layer.b_z = layer._gate(input_dim)
+    layer.W_r, layer.U_r, layer.b_r = layer._gate(input_dim)
+    layer.W_h, layer.U_h, layer.b_h = layer._gate(input_dim)
+    return [layer.W_z, layer.U_z, layer.b_z, layer.W_r, layer.U_r, layer.b_r,
+            layer.W_h, layer.U_h, layer.b_h]
+
+
+@steps_of(_4e1ec93.GRU)
+class GRU(gated('sigmoid', 'hard_sigmoid')):
+    """z = inner_act(x.W_z + h.U_z + b_z), r = inner_act(x.W_r + h.U_r + b_r),
+    h_t = z * h_tm1 + (1 - z) * activation(x.W_h + (r * h_tm1).U_h + b_h)."""
+    _draw = three_gates
+
+
+@steps_of(_4e1ec93.LSTM)
+class LSTM(ScannedRecurrent):
+    """i, f, o = inner_act(x.W + h_tm1.U + b) per gate (f's bias from forget_bias_init),
+    c_t = f * c_tm1 + i * activation(x.W_c + h_tm1.U_c + b_c), h_t = o * activation(c_t)."""
+    nb_states = 2
+    config_keys = ('init', 'inner_init', 'forget_bias_init', 'activation',
+                   'inner_activation')
+
+    def __init__(self, output_dim, init='glorot_uniform', inner_init='orthogonal',
+                 forget_bias_init='one', activation='tanh', inner_activation='hard_sigmoid',
+                 weights=None, truncate_gradient=-1, return_sequences=False, input_dim=None,
+                 input_length=None, **kwargs):
+        self.forget_bias_init = initializations.get(forget_bias_init)
+        super(LSTM, self).__init__(output_dim, init, inner_init, activation, inner_activation,
+                                   weights, truncate_gradient, return_sequences, input_dim,
+                                   input_length, **kwargs)
+
+    def _draw(self, input_dim):
+        self.W_i, self.U_i, self.b_i = self._gate(input_dim)
+        self.W_f = self.init((input_dim, self.output_dim))
+        self.U_f = self.inner_init((self.output_dim, self.output_dim))
+        self.b_f = self.forget_bias_init((self.output_dim,))
+        self.W_c, self.U_c, self.b_c = self._gate(input_dim)
+        self.W_o, self.U_o, self.b_o = self._gate(input_dim)
+        # 0.2.0's weights order (i, c, f, o) differs from its drawing order (i, f, c, o)
+        return [self.W_i, self.U_i, self.b_i, self.W_c, self.U_c, self.b_c,
+                self.W_f, self.U_f, self.b_f, self.W_o, self.U_o, self.b_o]
 
 
 class SimpleDeepRNN(ScannedRecurrent):
@@ -114,16 +197,8 @@ class SimpleDeepRNN(ScannedRecurrent):
     _step = _4e1ec93.SimpleDeepRNN._step
 
 
-class JZS(ScannedRecurrent):
+class JZS(gated('tanh', 'sigmoid')):
     """The constructor JZS1, JZS2 and JZS3 share (0.2.0's defaults)."""
-
-    def __init__(self, output_dim, init='glorot_uniform', inner_init='orthogonal',
-                 activation='tanh', inner_activation='sigmoid', weights=None,
-                 truncate_gradient=-1, return_sequences=False, input_dim=None,
-                 input_length=None, **kwargs):
-        super(JZS, self).__init__(output_dim, init, inner_init, activation, inner_activation,
-                                  weights, truncate_gradient, return_sequences, input_dim,
-                                  input_length, **kwargs)
 
 
 @steps_of(_4e1ec93.JZS1)
@@ -165,9 +240,4 @@ class JZS3(JZS):
     r = inner_act(x.W_r + b_r + h.U_r), h_t = activation(x.W_h + b_h + (r * h).U_h) * z
     + h * (1 - z)."""
 
-    def _draw(self, input_dim):
-        self.W_z, self.U_z, self.b_z = self._gate(input_dim)
-        self.W_r, self.U_r, self.b_r = self._gate(input_dim)
-        self.W_h, self.U_h, self.b_h = self._gate(input_dim)
-        return [self.W_z, self.U_z, self.b_z, self.W_r, self.U_r, self.b_r,
-                self.W_h, self.U_h, self.b_h]
+    _draw = three_gates

@@ -48,10 +48,14 @@ pool = MaxPooling1D(pool_length=3, stride=2, ignore_border=False)
 pool.input = theano.shared(x)
 out['pool1d'] = {'x': x.tolist(), 'y': pool.get_output().eval().tolist(),
                  'config': pool.get_config()}
-try:
-    MaxPooling2D(pool_size=(4, 4), input_shape=(1, 3, 3)).output_shape
-except ValueError as e:
-    out['too_big'] = str(e)
+import warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter('always')
+    too_big = MaxPooling2D(pool_size=(4, 4), input_shape=(1, 3, 3))
+    too_big.input = theano.shared(np.ones((2, 1, 3, 3)))
+    out['too_big'] = {'shape': too_big.output_shape, 'y': too_big.get_output().eval().shape,
+                      'warnings': [str(w.message) for w in caught
+                                   if w.category is RuntimeWarning]}
 
 up1, up2 = UpSample1D(length=3), UpSample2D(size=(2, 3))
 up1.input = theano.shared(np.arange(4.).reshape(1, 2, 2))

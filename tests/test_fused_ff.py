@@ -1,0 +1,173 @@
+"""The feed-forward speed work of issue 18: the convolution computed batch-last, its bias
+and tanh fused into it (conv2d_bias), max_pool_2d as a primitive, and the pooled work
+arrays (theano/buffers.py). Values and gradients against the unrewritten graph
+(mode='FAST_COMPILE') and finite differences; results that a caller keeps are never
+overwritten by a later call."""
+import numpy as np
+import pytest
+
+import legacy_bn.theano as theano
+import legacy_bn.theano.tensor as T
+from legacy_bn.theano.buffers import Buffers
+from legacy_bn.theano.conv_primitives import conv2d_bias
+from test_tensor_grad import check_grad, data
+
+conv2d = T.nnet.conv.conv2d
+max_pool_2d = T.signal.downsample.max_pool_2d
+RNG = np.random.RandomState(7)
+
+
+def ops_of(f):
+    return [n.op for n in f.toposort() if n.op not in ('input', 'shared', 'constant')]
+
+
+def keras_conv(x, W, b, activation, border_mode='valid', subsample=(1, 1)):
+    """Keras's Convolution2D output: activation(conv2d(x, W) + b.dimshuffle('x', 0, 'x', 'x'))."""
+    out = conv2d(x, W, border_mode=border_mode, subsample=subsample) + \
+        b.dimshuffle('x', 0, 'x', 'x')
+    return T.tanh(out) if activation == 'tanh' else out
+
+
+CASES = [('tanh', 'valid', (1, 1)), (None, 'valid', (1, 1)), ('tanh', 'full', (1, 1)),
+         ('tanh', 'valid', (2, 1)), (None, 'full', (2, 2))]
+
+
+@pytest.mark.parametrize('activation,border_mode,subsample', CASES, ids=str)
+@pytest.mark.parametrize('floatX', ['float64', 'float32'])
+def test_conv2d_bias_agrees_with_the_unfused_graph(activation, border_mode, subsample, floatX):
+    x = T.tensor4('x', dtype=floatX)
+    W = theano.shared(RNG.randn(4, 3, 3, 2).astype(floatX), name='W')
+    b = theano.shared(RNG.randn(4).astype(floatX), name='b')
+    out = keras_conv(x, W, b, activation, border_mode, subsample)
+    R = theano.shared(RNG.uniform(0.5, 1.5, (1, 4, 1, 1)).astype(floatX))
+    # a pooling after it, as in LeNet: the gradient arrives in another memory order
+    pooled = max_pool_2d(out, (2, 2), ignore_border=False)
+    cost = (pooled * R).sum() + (out * out).sum()
+    outs = [out, pooled] + T.grad(cost, [x, W, b])
+    fast = theano.function([x], outs)
+    plain = theano.function([x], outs, mode='FAST_COMPILE')
+    assert 'conv2d_bias' in ops_of(fast) and 'conv2d' not in ops_of(fast)
+    assert 'conv2d_bias' not in ops_of(plain)
+    a = RNG.randn(5, 3, 9, 8).astype(floatX)
+    rtol = 1e-10 if floatX == 'float64' else 2e-4
+    for k, (got, want) in enumerate(zip(fast(a), plain(a))):
+        assert got.dtype == want.dtype == np.dtype(floatX)
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol * np.abs(want).max(),
+                                   err_msg='output %d' % k)
+
+
+@pytest.mark.parametrize('activation', [None, "tanh"])
+def test_conv2d_bias_gradients_against_finite_differences(activation):
+    from legacy_bn.theano.graph import apply
+    for border_mode, subsample in (('valid', (1, 1)), ('full', (2, 1))):
+        attrs = dict(border_mode=border_mode, subsample=subsample, image_shape=None,
+                     filter_shape=None, activation=activation)
+        check_grad(lambda x, w, b: apply('conv2d_bias', x, w, b, out_type=('float64', 4), **attrs),
+                   data((2, 3, 5, 4), seed=1), data((2, 3, 2, 3), seed=2), data((2,), seed=3))
+
+
+def test_conv2d_bias_refuses_what_conv2d_refuses():
+    with pytest.raises(ValueError, match='the input has 2 channels'):
+        conv2d_bias(np.zeros((1, 2, 5, 5)), np.zeros((3, 1, 2, 2)), np.zeros(3), 'valid', (1, 1))
+    with pytest.raises(ValueError, match='do not fit'):
+        conv2d_bias(np.zeros((1, 1, 2, 2)), np.zeros((3, 1, 3, 3)), np.zeros(3), 'valid', (1, 1))
+
+
+def test_a_bias_of_another_dtype_is_not_fused():
+    x = T.tensor4('x', dtype='float32')
+    W = theano.shared(RNG.randn(2, 1, 2, 2).astype('float32'))
+    b = theano.shared(RNG.randn(2))                  # float64: the sum is float64
+    f = theano.function([x], keras_conv(x, W, b, 'tanh'))
+    assert 'conv2d_bias' not in ops_of(f)
+    assert f(np.ones((1, 1, 3, 3), 'float32')).dtype == np.float64
+
+
+def test_max_pool_2d_is_a_primitive_with_theanos_gradient_on_a_batch_last_input():
+    # the convolution's result is batch-last in memory; the pooling's gradient must not care
+    check_grad(lambda x, w: max_pool_2d(conv2d(x, w), (2, 2), ignore_border=True),
+               data((3, 2, 6, 5), seed=4), data((2, 2, 2, 2), seed=5))
+    check_grad(lambda x: max_pool_2d(x, (3, 2), st=(1, 2), ignore_border=False),
+               data((2, 2, 5, 5), seed=6))
+
+
+def test_results_kept_by_the_caller_are_never_overwritten_by_the_next_call():
+    x = T.tensor4('x')
+    W = theano.shared(RNG.randn(3, 2, 3, 3), name='W')
+    b = theano.shared(RNG.randn(3), name='b')
+    out = keras_conv(x, W, b, 'tanh')
+    f = theano.function([x], [out, T.grad((out ** 2).sum(), W)])
+    a1, a2 = RNG.randn(4, 2, 7, 7), RNG.randn(4, 2, 7, 7)
+    first = f(a1)
+    kept = [np.array(v) for v in first]
+    f(a2)
+    f(a2)
+    for got, want in zip(first, kept):
+        np.testing.assert_array_equal(got, want)
+    assert all(v.flags.c_contiguous for v in first)     # handed out C-ordered
+
+
+def test_buffers_hand_out_an_array_only_when_nothing_else_holds_it():
+    pool = Buffers()
+    a = pool.get((3, 4), np.float32)
+    assert pool.get((3, 4), np.float32) is not a         # `a` is still held
+    view = a[1:]
+    del a
+    assert all(pool.get((3, 4), np.float32) is not view.base for _ in range(2))
+    del view
+    c = pool.get((3, 4), np.float32)
+    assert c.shape == (3, 4) and c.dtype == np.float32 and c.flags.c_contiguous
+    z = pool.zeros((2, 2), np.float64)
+    assert not z.any()
+
+
+# -- BatchNormalization -> relu as one op --------------------------------------------------
+def bn_relu_graph(x, gamma, beta, statistics_of_x):
+    from legacy_bn.activations import relu
+    if statistics_of_x:             # mode 1 / LN: the statistics depend on x
+        m = x.mean(axis=-1, keepdims=True)
+        d = T.sqrt(T.sqr(x).mean(axis=-1, keepdims=True)) + 1e-6
+    else:                           # mode 0 in 2015: running statistics, shared
+        m = theano.shared(RNG.randn(4), name='running_mean')
+        d = theano.shared(RNG.uniform(0.5, 2, 4), name='running_std') + 1e-6
+    return relu(gamma * ((x - m) / d) + beta)
+
+
+@pytest.mark.parametrize('statistics_of_x', [False, True])
+def test_normalize_affine_relu_agrees_with_the_unfused_graph(statistics_of_x):
+    x = T.dmatrix('x')
+    gamma = theano.shared(RNG.randn(4), name='gamma')
+    beta = theano.shared(RNG.randn(4), name='beta')
+    out = bn_relu_graph(x, gamma, beta, statistics_of_x)
+    R = theano.shared(RNG.uniform(0.5, 1.5, (1, 4)))
+    outs = [out] + T.grad((out * R).sum(), [x, gamma, beta])
+    fast = theano.function([x], outs)
+    plain = theano.function([x], outs, mode='FAST_COMPILE')
+    assert ops_of(fast).count('normalize_affine_relu') == 1
+    for absorbed in ('normalize', 'scale_shift', 'keras_relu'):
+        assert absorbed not in ops_of(fast)
+    for batch in (1, 7, 130):
+        a = RNG.randn(batch, 4)
+        for k, (got, want) in enumerate(zip(fast(a), plain(a))):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14, err_msg='output %d' % k)
+
+
+def test_normalize_affine_relu_keeps_the_half_gradient_at_zero_and_its_finite_differences():
+    from legacy_bn.theano.fused import normalize_affine_relu
+    from legacy_bn.theano.graph import apply
+    x = T.dmatrix('x')
+    # beta = -gamma * xn makes the pre-activation exactly 0 in column 0
+    gamma, beta = np.array([2.0, 1.0, -1.0]), np.array([-2.0, 0.5, 0.25])
+    m, d = np.zeros(3), np.ones(3)
+    a = np.array([[1.0, -3.0, 0.5], [4.0, 2.0, -2.0]])
+    out = apply('normalize_affine_relu', x, m, d, gamma, beta, out_type=('float64', 2))
+    g = theano.function([x], T.grad(out.sum(), x))(a)
+    # pre-activations [[0, -2.5, -0.25], [6, 2.5, 2.25]]: relu's rule 0.5, 0, 0 / 1, 1, 1
+    want = np.array([[0.5 * 2.0, 0, 0], [2.0, 1.0, -1.0]])
+    np.testing.assert_array_equal(g, want)
+    np.testing.assert_array_equal(normalize_affine_relu(a, m, d, gamma, beta),
+                                  np.maximum(gamma * a + beta, 0))
+    check_grad(lambda x, m, d, g, b: apply('normalize_affine_relu', x, m, d, g, b,
+                                           out_type=('float64', 2)),
+               data((5, 3), seed=8), data((3,), seed=9), data((3,), 1.0, 2.0, seed=10),
+               data((3,), seed=11), data((3,), seed=12))
+
