@@ -11,6 +11,7 @@ from . import numerics  # noqa: F401  (first: it sets the backend's floatx befor
 from .numerics import LossRules, check_class_mode
 from .. import optimizers, training
 from ..keras03 import models as models_03
+from .layers.core import Params
 from ..training import (  # noqa: F401  (0.2.0's keras.models exposes these names)
     batch_shuffle, get_function_name, make_batches, slice_X, standardize_weights,
     standardize_X, standardize_y, weighted_objective)
@@ -28,14 +29,6 @@ def layers_0_2_0():
         known.update((k, v) for k, v in vars(module).items()
                      if isinstance(v, type) and issubclass(v, numerics.SampleInputShape))
     return known
-
-
-class Params(object):
-    """0.2.0's models named their trainable weights `params` (0.3.3: trainable_weights)."""
-
-    @property
-    def params(self):
-        return self.trainable_weights
 
 
 class Model020(Params, LossRules):
@@ -72,6 +65,11 @@ class Sequential(Model020, models_03.Sequential):
         outs = super(Sequential, self).test_on_batch(X, y, accuracy, sample_weight)
         return outs if accuracy else outs[0]
 
+    def predict_on_batch(self, X):
+        """The prediction array itself, as 0.2.0's one-output function returned it (0.3.3:
+        a one-element list)."""
+        return super(Sequential, self).predict_on_batch(X)[0]
+
 
 class Graph(Model020, models_03.Graph):
     def compile(self, optimizer, loss, theano_mode=None):
@@ -89,6 +87,12 @@ class Graph(Model020, models_03.Graph):
 
     def test_on_batch(self, data, sample_weight={}):
         return super(Graph, self).test_on_batch(data, sample_weight=sample_weight)[0]
+
+    def predict_on_batch(self, data):
+        """A list of the outputs in output order, as 0.2.0's function returned them (0.3.3:
+        a dict by output name)."""
+        outputs = super(Graph, self).predict_on_batch(data)
+        return [outputs[name] for name in self.output_order]
 
 
 def model_from_config(config, custom_layers={}):

@@ -7,9 +7,23 @@ from .. import numerics
 from ..numerics import SampleInputShape
 
 
-class Config020(object):
-    """Mixed into every 0.2.0 layer: get_config() as 0.2.0's, the layer's own arguments and
-    `input_shape` (the shape of one sample) only: none of the keys 0.3.3 added to every layer
+class Params(object):
+    """0.2.0 named the trainable weights `params` (0.3.3: trainable_weights); its custom
+    layers set `self.params = [...]` and user code read `layer.params` and `model.params`."""
+
+    @property
+    def params(self):
+        return self.trainable_weights
+
+    @params.setter
+    def params(self, weights):
+        self.trainable_weights = weights
+
+
+class Config020(Params):
+    """Mixed into every 0.2.0 layer (with Params: the weights are also `params`):
+    get_config() as 0.2.0's, the layer's own arguments and `input_shape` (the shape of one
+    sample) only: none of the keys 0.3.3 added to every layer
     (trainable, cache_enabled, custom_name, batch_input_shape), nor those a class lists in
     `config_0_3_3_only` (arguments 0.2.0's constructor did not have)."""
     config_0_3_3_only = ()
@@ -25,7 +39,7 @@ class Config020(object):
 
 def layer_0_2_0(cls, module, config_0_3_3_only=()):
     """0.3.3's layer class `cls` (or keras02.numerics' 0.2.0 one) as 0.2.0's: set_input_shape
-    takes one sample's shape, get_config is 0.2.0's."""
+    takes one sample's shape, get_config is 0.2.0's, the weights are also `params`."""
     bases = (Config020, cls) if issubclass(cls, SampleInputShape) else \
         (Config020, SampleInputShape, cls)
     return type(cls.__name__, bases, {'__module__': module, '__doc__': cls.__doc__,
