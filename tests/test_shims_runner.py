@@ -52,6 +52,30 @@ def test_numpy_2015_names_for_the_script_only(tmp_path):
     assert not hasattr(numpy, 'float_') and not hasattr(numpy, 'NaN')   # no runner here
 
 
+def test_ragged_lists_become_object_arrays_for_the_script_only(tmp_path):
+    # what numpy 1.12 printed for the same lines (the oracle's stack): an object array of
+    # lists, and max/min comparing the lists themselves (lexicographically)
+    out = run_script(tmp_path, """
+        import os, sysconfig
+        import numpy as np
+        x = np.array([[1, 2], [3]])
+        print(x.dtype, x.shape, np.asarray([[4], [5, 6]]).shape)
+        print(np.max([[1, 5], [3]]), np.min([[1, 5], [3]]), np.max(np.max([[1, 9], [3, 4, 5]])))
+        print(np.array([[1, 2], [3, 4]]).dtype, np.max([[1, 2], [3, 4]]))
+        try:
+            np.array([[1, 2], [3]], dtype=float)
+        except ValueError:
+            print('dtype refused')
+        library = os.path.join(sysconfig.get_paths()['purelib'], 'some_library.py')
+        try:
+            eval(compile("np.array([[1, 2], [3]])", library, 'eval'))
+        except ValueError:
+            print('library refused')
+        """)
+    assert out == ['object (2,) (2,)', '[3] [1, 5] 5', 'int64 4', 'dtype refused',
+                   'library refused']
+
+
 def test_missing_libraries_name_their_pip_command(tmp_path):
     # -S: no site-packages, so scikit-learn, pandas, Pillow and six are all "not installed"
     out = run_script(tmp_path, """

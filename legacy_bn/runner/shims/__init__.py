@@ -48,6 +48,9 @@ ADAPTERS = {
           'numpy.loads'),
          'a.item(), numpy.ndim, len(numpy.array(a)), numpy.sort(a, axis=0), '
          'numpy.asarray as a float type, pickle.loads'),
+        (('numpy.array', 'numpy.asarray', 'numpy.max', 'numpy.min', 'numpy.amax', 'numpy.amin'),
+         'the same; of a ragged nested list, the object array of lists numpy < 1.24 made '
+         '(today a ValueError)'),
     ]),
     'scipy.misc': ('scipy_misc', 'patch', [
         (('scipy.misc.imread', 'scipy.misc.imsave', 'scipy.misc.imresize',
