@@ -219,3 +219,15 @@ def test_batch_std_sums_the_squares_by_a_product_without_losing_precision(floatX
         # the dtype numpy's promotion gives the unfused chain
         assert got.dtype == np.power(_batch_var(x, m, eps), 0.5).dtype
         np.testing.assert_allclose(got, want, rtol=1e-12 if floatX == 'float64' else 2e-5)
+
+
+@pytest.mark.parametrize('a,c', [(0.9, 0.1), (np.array(0.9, 'float32'), np.array(0.1, 'float32')),
+                                 (np.array(0.9), 0.1), (0.9, np.array(0.1))])
+def test_blend_gives_the_chains_values_and_dtype_for_every_kind_of_constant(a, c):
+    from legacy_bn.theano.fused import blend
+    x, y = RNG.randn(5).astype('float32'), RNG.randn(5).astype('float32')
+    for args in ((a, x, c, y), (a, x, c, y[:1]), (a, x[:1], c, y)):
+        want = np.multiply(args[0], args[1]) + np.multiply(args[2], args[3])
+        got = blend(*args)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)

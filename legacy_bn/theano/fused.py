@@ -361,7 +361,9 @@ defvjp(batch_std, _batch_std_vjp(0), _batch_std_vjp(1), _batch_std_vjp(2))
 def blend(a, x, c, y):
     out = np.multiply(a, x)
     cy = np.multiply(c, y)
-    if out.dtype == np.result_type(out, cy) and out.shape == np.broadcast_shapes(out.shape, cy.shape):
+    # (same shapes and dtypes, the running averages' case, decided without numpy's helpers)
+    if out.dtype == cy.dtype and out.shape == cy.shape or out.dtype == np.result_type(
+            out, cy) and out.shape == np.broadcast_shapes(out.shape, cy.shape):
         out += cy
         return out
     return out + cy
