@@ -171,3 +171,63 @@ def test_normalize_affine_relu_keeps_the_half_gradient_at_zero_and_its_finite_di
                data((5, 3), seed=8), data((3,), seed=9), data((3,), 1.0, 2.0, seed=10),
                data((3,), seed=11), data((3,), seed=12))
 
+
+
+# -- the fast paths of the MLP's ops (round 2 of issue 18) ----------------------------------
+def test_normalize_affine_relu_in_float32_agrees_with_the_unfused_graph():
+    # float32 (batch, n) input with float32 per-feature vectors: the op's fast path, and
+    # the backward's row sums as products; every gradient the rewritten step uses
+    from legacy_bn.activations import relu
+    x = T.fmatrix('x')
+    f32 = lambda a: a.astype('float32')
+    gamma = theano.shared(f32(RNG.randn(6)), name='gamma')
+    beta = theano.shared(f32(RNG.randn(6)), name='beta')
+    m = theano.shared(f32(RNG.randn(6)), name='running_mean')
+    d = theano.shared(f32(RNG.uniform(0.5, 2, 6)), name='running_std')
+    out = relu(gamma * ((x - m) / (d + np.float32(1e-6))) + beta)
+    R = theano.shared(f32(RNG.uniform(0.5, 1.5, (1, 6))))
+    outs = [out] + T.grad((out * R).sum(), [x, gamma, beta])
+    fast = theano.function([x], outs)
+    plain = theano.function([x], outs, mode='FAST_COMPILE')
+    assert ops_of(fast).count('normalize_affine_relu') == 1
+    for batch in (1, 7, 130):
+        a = f32(RNG.randn(batch, 6))
+        for k, (got, want) in enumerate(zip(fast(a), plain(a))):
+            assert got.dtype == want.dtype == np.float32
+            np.testing.assert_allclose(got, want, rtol=2e-4, atol=2e-4 * np.abs(want).max(),
+                                       err_msg='output %d' % k)
+
+
+def test_normalize_affine_relu_gradients_of_full_shaped_gamma_and_beta():
+    # gamma and beta of the input's shape: beta's gradient is the relu gradient itself,
+    # which the x gradient must not overwrite in place
+    from legacy_bn.theano.graph import apply
+    check_grad(lambda x, g, b: apply('normalize_affine_relu', x, np.zeros(3), np.full(3, 2.0),
+                                     g, b, out_type=('float64', 2)),
+               data((4, 3), seed=13), data((4, 3), seed=14), data((4, 3), seed=15))
+
+
+@pytest.mark.parametrize('floatX', ['float64', 'float32'])
+def test_batch_std_sums_the_squares_by_a_product_without_losing_precision(floatX):
+    from legacy_bn.theano.fused import _batch_var, batch_std
+    # a large offset: the squares are of the centred values, so nothing cancels
+    x = (1000 + RNG.randn(300, 5) * np.array([1e-2, 1, 3, 10, 0])).astype(floatX)
+    m = x.astype(np.float64).mean(axis=0).astype(floatX)
+    want = np.sqrt(np.mean((x.astype(np.float64) - m) ** 2, axis=0) + 1e-6)
+    for eps in (1e-6, np.float64(1e-6), np.array(1e-6, dtype=floatX)):
+        got = batch_std(x, m, eps)
+        # the dtype numpy's promotion gives the unfused chain
+        assert got.dtype == np.power(_batch_var(x, m, eps), 0.5).dtype
+        np.testing.assert_allclose(got, want, rtol=1e-12 if floatX == 'float64' else 2e-5)
+
+
+@pytest.mark.parametrize('a,c', [(0.9, 0.1), (np.array(0.9, 'float32'), np.array(0.1, 'float32')),
+                                 (np.array(0.9), 0.1), (0.9, np.array(0.1))])
+def test_blend_gives_the_chains_values_and_dtype_for_every_kind_of_constant(a, c):
+    from legacy_bn.theano.fused import blend
+    x, y = RNG.randn(5).astype('float32'), RNG.randn(5).astype('float32')
+    for args in ((a, x, c, y), (a, x, c, y[:1]), (a, x[:1], c, y)):
+        want = np.multiply(args[0], args[1]) + np.multiply(args[2], args[3])
+        got = blend(*args)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)
