@@ -262,5 +262,19 @@ def test_projected_gates_of_the_wrong_width_are_refused(floatx):
     assert 'lstm_scan_k03_projected' in _ops(fn)
     values = _projection_values('float64')
     values[1], values[5] = np.zeros((DIM, UNITS + 1)), np.zeros(UNITS + 1)
-    with pytest.raises(ValueError, match=r'LSTM \(lstm_scan_k03_projected\).*4 x 4 columns'):
+    with pytest.raises(ValueError, match=r'LSTM \(lstm_scan_k03_projected\).*3 x \(4 x 4\)'):
         fn(*values)
+
+
+def test_projected_without_the_gradient_of_x(floatx):
+    """Training asks for the weights' gradients only (X is data): the op then skips
+    X's; the rest is as the generic scan's."""
+    floatx('float64')
+    xs = _projection_inputs('float64')
+    out = _through_projections(False)(*xs)
+    grads = T.grad(out.sum(), xs[1:])
+    fused, plain = (theano.function(xs, grads, mode=mode) for mode in (None, 'FAST_COMPILE'))
+    assert 'lstm_scan_k03_projected' in _ops(fused)
+    values = _projection_values('float64')
+    for k, (a, b) in enumerate(zip(fused(*values), plain(*values))):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg='gradient %d' % k)

@@ -293,7 +293,7 @@ def lstm_k03_projections(node, ctx):
     if not (row_value.shape == (2,) and row_value[0] == -1 and row_value[1] > 0):
         return None
     return 'lstm_scan_k03_projected', (X,) + W.inputs + b.inputs + node.inputs[1:], \
-        dict(node.attrs, steps=int(value[1]), units=int(value[2]) // 4)
+        dict(node.attrs, inputs=int(row_value[1]), steps=int(value[1]), units=int(value[2]) // 4)
 
 
 KERAS03_RULES = [theano_relu, batch_norm_statistics, clipped_sqrt_std,
