@@ -174,15 +174,19 @@ def test_conv_bias_broadcast_keeps_the_reshape_of_a_bias_of_another_length(rng):
         f(rng.randn(2, 2, 6, 6))
 
 
-def test_a_0_3_3_lstm_projects_its_input_for_all_gates_as_one_product(rng, monkeypatch):
-    from legacy_bn.keras03.layers.recurrent import LSTM
+@pytest.mark.parametrize('kind', ['GRU', 'LSTM'])
+def test_a_0_3_3_rnn_projects_its_input_for_all_gates_as_one_product(rng, monkeypatch, kind):
+    from legacy_bn.keras03.layers import recurrent
     monkeypatch.setattr(theano.config, 'floatX', K.floatx())   # as tests/keras03 run
     np.random.seed(4)
-    layer = LSTM(4, input_shape=(5, 3))
+    layer = getattr(recurrent, kind)(4, input_shape=(5, 3))
     X = K.placeholder(ndim=3)
     layer.input = X
     out = layer.get_output(train=True)
     cost = T.sum(out * theano.shared(rng.randn(6, 4).astype(K.floatx())))
     ops = _agree([X], [out] + T.grad(cost, layer.trainable_weights),
                  [rng.uniform(-1, 1, (6, 5, 3)).astype(K.floatx())], rtol=2e-4)
-    assert ops.count('dense') == 1      # one per gate before the rule
+    if kind == 'GRU':
+        assert ops.count('dense') == 1      # one per gate before the rule
+    else:                                   # the one product, inside the loop op
+        assert 'dense' not in ops and 'lstm_scan_k03_projected' in ops

@@ -1,9 +1,11 @@
 """lstm_scan_k03 / lstm_scan_k03_masked (fused_lstm.py): the fusion pass puts them in
 place of the scan K.rnn builds over Keras 0.3's LSTM.step (keras03/layers/recurrent.py),
 with K.rnn's mask (a masked step keeps the previous states and output) and go_backwards.
-Same outputs and gradients as the generic scan (mode='FAST_COMPILE') in float32 and
-float64, gradients against finite differences, and a step with recurrent dropout
-(constants passed to the step) keeps the generic scan."""
+Without a mask, the layer's input projections (time_distributed_dense per gate, which
+K.rnn concatenates) go into the op too: lstm_scan_k03_projected. Same outputs and
+gradients as the generic scan (mode='FAST_COMPILE') in float32 and float64, gradients
+against finite differences, and a step with recurrent dropout (constants passed to the
+step) keeps the generic scan."""
 import numpy as np
 import pytest
 
@@ -12,12 +14,13 @@ import legacy_bn.theano as theano
 import legacy_bn.theano.tensor as T
 from legacy_bn.keras03.layers.containers import Sequential
 from legacy_bn.keras03.layers.core import Masking
-from legacy_bn.keras03.layers.recurrent import LSTM
+from legacy_bn.keras03.layers.recurrent import LSTM, time_distributed_dense
 from legacy_bn.theano.tensor import nnet
 from test_tensor_grad import check_grad
 
 STEPS, BATCH, UNITS, DIM = 5, 3, 4, 3
 FUSED_OPS = ('lstm_scan_k03', 'lstm_scan_k03_masked')
+LAYER_OPS = ('lstm_scan_k03_projected', 'lstm_scan_k03_masked')     # unmasked, masked
 
 
 @pytest.fixture(autouse=True)
@@ -89,8 +92,10 @@ def test_the_03_lstm_layer_loop_is_one_op_and_matches_the_generic_scan(masked, b
     model, lstm = _model(masked, backwards)
     fused, plain = _functions(model, lstm)
     ops = _ops(fused)
-    assert FUSED_OPS[masked] in ops and 'scan' not in ops
-    assert not set(FUSED_OPS) & set(_ops(plain))
+    assert LAYER_OPS[masked] in ops and 'scan' not in ops
+    # without a mask, nothing of the projections is left outside the op
+    assert masked or not {'dense', 'concatenate', 'reshape'} & set(ops)
+    assert not set(FUSED_OPS + LAYER_OPS) & set(_ops(plain))
     _assert_same(fused, plain, _inputs(K.floatx(), masked), K.floatx())
 
 
@@ -108,9 +113,9 @@ def test_recurrent_dropout_keeps_the_generic_scan():
     model, lstm = _model(False, False, dropout_U=0.5)
     fused, _ = _functions(model, lstm, train=True)
     ops = _ops(fused)
-    assert 'scan' in ops and not set(FUSED_OPS) & set(ops)
+    assert 'scan' in ops and not set(FUSED_OPS + LAYER_OPS) & set(ops)
     test_fn, _ = _functions(model, lstm, train=False)      # no dropout at test time
-    assert 'lstm_scan_k03' in _ops(test_fn)
+    assert 'lstm_scan_k03_projected' in _ops(test_fn)
 
 
 def _k03_step(units, u_i, u_f, u_c, u_o):
@@ -162,18 +167,24 @@ def test_k_rnn_matches_the_generic_scan(dtype, masked, backwards, floatx):
     """Outputs and the gradients of every input (h0, c0 included) against the generic
     scan, in float64 and float32."""
     floatx(dtype)
-    xs = _k_rnn_inputs(dtype)
-    out = _through_k_rnn(masked, backwards)(*xs)
+    ops = _assert_fused_matches_plain(_through_k_rnn(masked, backwards), _k_rnn_inputs(dtype),
+                                      _k_rnn_values(dtype), dtype)
+    assert FUSED_OPS[masked] in ops and 'scan' not in ops
+
+
+def _assert_fused_matches_plain(build, xs, values, dtype):
+    """build's output and the gradients of all its inputs, fused against FAST_COMPILE
+    at `values`; returns the fused function's ops."""
+    out = build(*xs)
     weights = np.random.RandomState(8).uniform(0.5, 1.5, (BATCH, UNITS)).astype(dtype)
     outputs = [out] + T.grad((out * weights).sum(), xs)
     fused = theano.function(xs, outputs)
     plain = theano.function(xs, outputs, mode='FAST_COMPILE')
-    assert FUSED_OPS[masked] in _ops(fused) and 'scan' not in _ops(fused)
     tol = dict(rtol=1e-10, atol=1e-12) if dtype == 'float64' else dict(rtol=2e-4, atol=2e-5)
-    values = _k_rnn_values(dtype)
     for k, (a, b) in enumerate(zip(fused(*values), plain(*values))):
         assert a.dtype == b.dtype == dtype and a.shape == b.shape, k
         np.testing.assert_allclose(a, b, err_msg='output %d' % k, **tol)
+    return _ops(fused)
 
 
 @pytest.mark.parametrize('backwards', [False, True])
@@ -184,3 +195,86 @@ def test_gradients_match_finite_differences(masked, backwards, floatx):
     xs = _k_rnn_inputs('float64')
     assert FUSED_OPS[masked] in _ops(theano.function(xs, build(*xs)))
     check_grad(build, *_k_rnn_values('float64'))
+
+
+def test_input_dropout_keeps_the_projections_outside():
+    """With dropout_W the projections read a dropped input per gate: the loop is one op,
+    the projections are not absorbed."""
+    model, lstm = _model(False, False, dropout_W=0.5)
+    ops = _ops(_functions(model, lstm, train=True)[0])
+    assert 'lstm_scan_k03' in ops and 'lstm_scan_k03_projected' not in ops
+
+
+# -- lstm_scan_k03_projected on its own: the layer's projections + K.rnn, all symbolic ---
+def _through_projections(backwards):
+    """build(X, w_i, w_f, w_c, w_o, b_i, .., b_o, h0, c0, u_i, u_f, u_c, u_o): the 0.3
+    LSTM's time_distributed_dense per gate, concatenated, under K.rnn."""
+    def build(X, *params):
+        ws, bs, (h0, c0), us = params[:4], params[4:8], params[8:10], params[10:]
+        x = K.concatenate([time_distributed_dense(X, w, b, None, DIM, UNITS, STEPS)
+                           for w, b in zip(ws, bs)], axis=2)
+        _, outputs, states = K.rnn(_k03_step(UNITS, *us), x, [h0, c0],
+                                   go_backwards=backwards)
+        return outputs.sum(axis=1) + states[0] * 2 + states[1]
+    return build
+
+
+def _projection_values(dtype):
+    rng = np.random.RandomState(6)
+    values = [rng.uniform(-1, 1, (BATCH, STEPS, DIM))]
+    values += [rng.uniform(-0.3, 0.3, (DIM, UNITS)) for _ in 'ifco']
+    values += [rng.uniform(-0.2, 0.2, UNITS) for _ in 'ifco']
+    values += [rng.uniform(-0.5, 0.5, (BATCH, UNITS)) for _ in 'hc']
+    values += [rng.uniform(-0.4, 0.4, (UNITS, UNITS)) for _ in 'ifco']
+    return [v.astype(dtype) for v in values]
+
+
+def _projection_inputs(dtype):
+    return [T.tensor3(dtype=dtype)] + [T.matrix(dtype=dtype) for _ in 'ifco'] + \
+        [T.vector(dtype=dtype) for _ in 'ifco'] + [T.matrix(dtype=dtype) for _ in range(6)]
+
+
+@pytest.mark.parametrize('backwards', [False, True])
+@pytest.mark.parametrize('dtype', ['float64', 'float32'])
+def test_projected_matches_the_generic_scan(dtype, backwards, floatx):
+    """Outputs and the gradients of X, every W, b, U and the initial states."""
+    floatx(dtype)
+    ops = _assert_fused_matches_plain(_through_projections(backwards),
+                                      _projection_inputs(dtype), _projection_values(dtype),
+                                      dtype)
+    assert 'lstm_scan_k03_projected' in ops and not {'scan', 'dense', 'dot'} & set(ops)
+
+
+@pytest.mark.parametrize('backwards', [False, True])
+def test_projected_gradients_match_finite_differences(backwards, floatx):
+    floatx('float64')
+    build = _through_projections(backwards)
+    xs = _projection_inputs('float64')
+    assert 'lstm_scan_k03_projected' in _ops(theano.function(xs, build(*xs)))
+    check_grad(build, *_projection_values('float64'))
+
+
+def test_projected_gates_of_the_wrong_width_are_refused(floatx):
+    """W's columns that do not make 4 gates as wide as the states: a clear error."""
+    floatx('float64')
+    xs = _projection_inputs('float64')
+    fn = theano.function(xs, _through_projections(False)(*xs))
+    assert 'lstm_scan_k03_projected' in _ops(fn)
+    values = _projection_values('float64')
+    values[1], values[5] = np.zeros((DIM, UNITS + 1)), np.zeros(UNITS + 1)
+    with pytest.raises(ValueError, match=r'LSTM \(lstm_scan_k03_projected\).*3 x \(4 x 4\)'):
+        fn(*values)
+
+
+def test_projected_without_the_gradient_of_x(floatx):
+    """Training asks for the weights' gradients only (X is data): the op then skips
+    X's; the rest is as the generic scan's."""
+    floatx('float64')
+    xs = _projection_inputs('float64')
+    out = _through_projections(False)(*xs)
+    grads = T.grad(out.sum(), xs[1:])
+    fused, plain = (theano.function(xs, grads, mode=mode) for mode in (None, 'FAST_COMPILE'))
+    assert 'lstm_scan_k03_projected' in _ops(fused)
+    values = _projection_values('float64')
+    for k, (a, b) in enumerate(zip(fused(*values), plain(*values))):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg='gradient %d' % k)

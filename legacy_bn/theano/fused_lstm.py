@@ -15,6 +15,9 @@ lstm_scan_k03_masked(x, mask, out0, h0, c0, u_i, u_f, u_c, u_o, ...)
                                   the scan Keras 0.3's K.rnn builds over its LSTM.step
                                   (one input [i | f | c | o], outputs (output, h, c),
                                   a mask that keeps the previous values, go_backwards)
+lstm_scan_k03_projected(X, w_i, w_f, w_c, w_o, b_i.., h0, c0, u_i, ...)
+                                  lstm_scan_k03 with its input, the per-gate projections
+                                  time_distributed_dense(X, w, b), as one product inside
 
 The loop's arrays are stacked gate-major (gate, step, sample, unit) in the order
 [o, i, f, c], so every gate's slice of a step is contiguous: numpy's elementwise calls
@@ -333,7 +336,13 @@ def _lstm_scan_backward(ans, args, kwargs, g_outs):
     mask = args[4]
     dz, dh, dc, du, _ = _lstm_loop_backward(ans, mask, kwargs, g_outs)
     grads = _by_gate(dz) + [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du)
-    return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
+    return _shaped_like(grads, args)
+
+
+def _shaped_like(grads, args):
+    """Each gradient summed down to its argument's shape where it broadcast (None, a
+    gradient nobody asked for, stays None)."""
+    return [gr if gr is None or np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
             for gr, x in zip(grads, args)]
 
 
@@ -345,11 +354,14 @@ def _broadcast_zero(g):
     return g.ndim > 0 and not any(g.strides) and not g.flat[0]
 
 
-def _all_at_once(backward):
-    """A VJP maker for defvjp_argnums: one backward pass for all the argnums asked."""
+def _all_at_once(backward, told_argnums=False):
+    """A VJP maker for defvjp_argnums: one backward pass for all the argnums asked (given
+    to the backward as a last argument if told_argnums, so it can skip the gradients
+    nobody asked for)."""
     def maker(argnums, ans, args, kwargs):
         def vjp(g):
-            grads = backward(ans, args, kwargs, g)
+            grads = backward(ans, args, kwargs, g, argnums) if told_argnums else \
+                backward(ans, args, kwargs, g)
             return [grads[k] for k in argnums]
         return vjp
     return maker
@@ -364,48 +376,74 @@ def lstm_scan_projected(X, w_i, w_f, w_o, w_c, b_i, b_f, b_o, b_c, mask, h0, c0,
                         truncate=-1):
     """lstm_scan(dot(X, w_i) + b_i, ..., mask, h0, c0, u_i, ...) with the input
     projections of all steps as one product per gate (X time-major)."""
-    n, batch, n_in = np.shape(X)
     units = np.shape(h0)[1]
     dtype = np.result_type(X, h0, u_i)
+    z, rows = _projections(X, _gate_stack(w_i, w_f, w_o, w_c, dtype),
+                           _gate_stack(b_i, b_f, b_o, b_c, dtype), units, inner, activation,
+                           dtype)
+    result = _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation)
+    result.rows = rows
+    return result
+
+
+def _projections(X, w, b, units, inner, activation, dtype):
+    """y = scale * (X w + b) + offset (4, steps, samples, units) for X time-major
+    (steps, samples, inputs) and the gates' w (4, inputs, units), b (4, units) in the
+    loop's order: one product for all steps and gates, the activations' affine parts
+    folded into the weights and the biases riding in the product as a last row of w
+    against a column of ones in X. Returns y and those rows of X with ones (for the
+    gradient of w)."""
+    n, batch, n_in = np.shape(X)
     scale, offset = _gate_affine(LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation],
                                  dtype)
-    # the biases ride in the product as a last row of w against a column of ones in X
-    w = np.empty((4, n_in + 1, units), dtype)
-    w[:, :n_in] = _gate_stack(w_i, w_f, w_o, w_c, dtype)
-    w[:, n_in] = _gate_stack(b_i, b_f, b_o, b_c, dtype)
-    w *= scale[:, None, None]
-    w[:, n_in] += offset[:, None]
+    wb = np.empty((4, n_in + 1, units), dtype)
+    wb[:, :n_in] = w
+    wb[:, n_in] = b
+    wb *= scale[:, None, None]
+    wb[:, n_in] += offset[:, None]
     z = np.empty((4, n, batch, units), dtype)
-    np.matmul(_with_ones(X, dtype), w, out=z.reshape(4, n * batch, units))
-    return _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation)
+    rows = _with_ones(X, dtype)
+    np.matmul(rows, wb, out=z.reshape(4, n * batch, units))
+    return z, rows
 
 
 def _with_ones(X, dtype):
     """X (steps, samples, inputs) as (steps * samples, inputs + 1), the last column 1."""
     n, batch, n_in = np.shape(X)
-    Xa = np.empty((n * batch, n_in + 1), dtype)
-    Xa[:, :n_in] = np.reshape(X, (n * batch, n_in))
-    Xa[:, n_in] = 1
-    return Xa
+    Xa = np.empty((n, batch, n_in + 1), dtype)
+    Xa[..., :n_in] = X          # one copy, also from a strided (e.g. transposed) X
+    Xa[..., n_in] = 1
+    return Xa.reshape(n * batch, n_in + 1)
 
 
-def _lstm_scan_projected_backward(ans, args, kwargs, g_outs):
+def _lstm_scan_projected_backward(ans, args, kwargs, g_outs, argnums):
     X, mask = args[0], args[9]
     dz, dh, dc, du, _ = _lstm_loop_backward(ans, mask, kwargs, g_outs)
-    n, batch, n_in = np.shape(X)
-    flat = dz.reshape(4, n * batch, -1)
-    w = _gate_stack(*args[1:5], dz.dtype)
-    dX = np.dot(flat[0], w[0].T)
-    for k in (1, 2, 3):
-        dX += np.dot(flat[k], w[k].T)
-    dwb = np.matmul(_with_ones(X, dz.dtype).T, flat)    # the w's, then the b's as a row
-    grads = [dX.reshape(np.shape(X))] + _by_gate(dwb[:, :n_in]) + _by_gate(dwb[:, n_in])
+    n_in = np.shape(X)[2]
+    dX, dwb = _projection_grads(ans.rows, _gate_stack(*args[1:5], dz.dtype), dz,
+                                0 in argnums)
+    dX = None if dX is None else dX.reshape(np.shape(X))
+    grads = [dX] + _by_gate(dwb[:, :n_in]) + _by_gate(dwb[:, n_in])
     grads += [np.zeros(np.shape(mask), dz.dtype), dh, dc] + _by_gate(du)
-    return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
-            for gr, x in zip(grads, args)]
+    return _shaped_like(grads, args)
 
 
-defvjp_argnums(lstm_scan_projected, _all_at_once(_lstm_scan_projected_backward))
+def _projection_grads(rows, w, dz, want_dx):
+    """The gradients of _projections' X (as its rows (steps * samples, inputs)) and of
+    its w and b stacked as (4, inputs + 1, units) (the b's the last row), from dz, the
+    gradient of the pre-activations z = X w + b: one product each. `rows` are X's rows
+    with ones that _projections returned. dX is None unless want_dx (X is most often the
+    data: its gradient would cost as much as w's)."""
+    flat = dz.reshape(4, len(rows), -1)
+    dX = None
+    if want_dx:
+        dX = np.dot(flat[0], w[0].T)
+        for k in (1, 2, 3):
+            dX += np.dot(flat[k], w[k].T)
+    return dX, np.matmul(rows.T, flat)
+
+
+defvjp_argnums(lstm_scan_projected, _all_at_once(_lstm_scan_projected_backward, True))
 
 
 # -- Keras 0.3's LSTM -------------------------------------------------------------------
@@ -463,12 +501,85 @@ def _lstm_scan_k03_backward(ans, args, kwargs, g_outs):
     i, f, o, c = _by_gate(du)
     grads = [dx] + ([np.zeros(np.shape(mask), dz.dtype), do] if masked else [])
     grads += [dh, dc, i, f, c, o]
-    return [gr if np.shape(gr) == np.shape(x) else unbroadcast(gr, x)
-            for gr, x in zip(grads, args)]
+    return _shaped_like(grads, args)
 
 
 defvjp_argnums(lstm_scan_k03, _all_at_once(_lstm_scan_k03_backward))
 defvjp_argnums(lstm_scan_k03_masked, _all_at_once(_lstm_scan_k03_backward))
+
+
+@primitive
+def lstm_scan_k03_projected(X, w_i, w_f, w_c, w_o, b_i, b_f, b_c, b_o, h0, c0, u_i, u_f,
+                            u_c, u_o, inputs=1, steps=1, units=1, inner='hard_sigmoid',
+                            activation='tanh', backwards=False, truncate=-1):
+    """lstm_scan_k03 over the input Keras 0.3's LSTM gives K.rnn, the projections
+    time_distributed_dense(X, w_?, b_?) of each gate side by side [i | f | c | o]:
+
+        x = reshape(dot(reshape(X, (-1, inputs)), [w_i | w_f | w_c | w_o]) + [b_i | ..],
+                    (-1, steps, 4 units)).dimshuffle(1, 0, 2)
+
+    with those projections of all steps and gates as one product inside the op (the
+    time-major reordering of X's rows rides on the copy that product makes). `inputs`,
+    `steps` and `units` are the graph's: the reshapes' widths, t and a quarter of the
+    projections' width."""
+    dtype = np.result_type(X, h0, u_i)
+    w, b = _k03_gate_weights((w_i, w_f, w_c, w_o), (b_i, b_f, b_c, b_o), h0, inputs,
+                             units, dtype)
+    z, rows = _projections(_k03_rows(X, w.shape[1], steps, backwards), w, b, units, inner,
+                           activation, dtype)
+    result = _lstm_loop(z, None, h0, c0, (u_i, u_f, u_o, u_c), inner, activation,
+                        carry=True)
+    result.rows = rows
+    return result
+
+
+def _k03_rows(X, n_in, steps, backwards):
+    """reshape(X, (-1, n_in)) as K.rnn's scan reads it: (steps, samples, n_in), the
+    rows in the order the steps run."""
+    rows = np.reshape(X, (-1, n_in))
+    rows = np.reshape(rows, (-1, steps, n_in)).transpose(1, 0, 2)
+    return rows[::-1] if backwards else rows
+
+
+def _k03_gate_weights(ws, bs, h0, n_in, units, dtype):
+    """The loop's (4, inputs, units) w and (4, units) b, gates [o, i, f, c], from the
+    columns of [w_i | w_f | w_c | w_o] and [b_i | ...] (K.rnn's step slices them so)."""
+    w, b = np.concatenate(ws, axis=1), np.concatenate(bs)
+    if w.shape != (n_in, 4 * units) or b.shape != (4 * units,) or np.shape(h0)[1] != units:
+        raise ValueError('LSTM (lstm_scan_k03_projected): expected the gates\' projections '
+                         '%d x (4 x %d) side by side and states %d wide, got W of shape %s, '
+                         'b of shape %s and states of shape %s'
+                         % (n_in, units, units, w.shape, b.shape, np.shape(h0)))
+    cols = [slice(k * units, (k + 1) * units) for k in _K03_COLUMNS]
+    return (np.stack([w[:, c] for c in cols]).astype(dtype, copy=False),
+            np.stack([b[c] for c in cols]).astype(dtype, copy=False))
+
+
+def _lstm_scan_k03_projected_backward(ans, args, kwargs, g_outs, argnums):
+    X, ws, bs = args[0], args[1:5], args[5:9]
+    dz, dh, dc, du, _ = _lstm_loop_backward(ans, None, kwargs, g_outs)
+    w, _ = _k03_gate_weights(ws, bs, args[9], kwargs.get('inputs', 1), dz.shape[3],
+                             dz.dtype)
+    n, batch = dz.shape[1:3]
+    n_in = w.shape[1]
+    d_rows, dwb = _projection_grads(ans.rows, w, dz, 0 in argnums)
+    dX = None
+    if d_rows is not None:
+        d_rows = d_rows.reshape(n, batch, n_in)
+        if kwargs.get('backwards'):
+            d_rows = d_rows[::-1]
+        dX = np.reshape(d_rows.transpose(1, 0, 2), np.shape(X))
+    # the columns [i | f | c | o] back from the loop's gates [o, i, f, c], split per w
+    d_cat = np.concatenate([dwb[k] for k in np.argsort(_K03_COLUMNS)], axis=1)
+    edges = np.cumsum([np.shape(v)[1] for v in ws])[:-1]
+    i, f, o, c = _by_gate(du)
+    grads = [dX] + np.split(d_cat[:n_in], edges, axis=1) + np.split(d_cat[n_in], edges) \
+        + [dh, dc, i, f, c, o]
+    return _shaped_like(grads, args)
+
+
+defvjp_argnums(lstm_scan_k03_projected,
+               _all_at_once(_lstm_scan_k03_projected_backward, True))
 
 
 LSTM_FUSED = {
@@ -476,4 +587,5 @@ LSTM_FUSED = {
     'lstm_scan_projected': lstm_scan_projected,
     'lstm_scan_k03': lstm_scan_k03,
     'lstm_scan_k03_masked': lstm_scan_k03_masked,
+    'lstm_scan_k03_projected': lstm_scan_k03_projected,
 }

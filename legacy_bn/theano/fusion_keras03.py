@@ -13,6 +13,9 @@ nodes used nowhere else.
   projections_as_one_product
                         the input projections of a 0.3.3 recurrent layer's gates as one
                         product over the stacked weights
+  lstm_k03_projections  lstm_scan_k03 over those projections, time-major ->
+                        lstm_scan_k03_projected(X, w_i.., b_i.., ...): the product
+                        inside the loop op
   weighted_softmax_crossentropy
                         0.3.3's weighted_objective around categorical_crossentropy of
                         a softmax -> softmax_crossentropy_weighted(z, y, w, lo, hi)
@@ -250,5 +253,49 @@ def projections_as_one_product(node, ctx):
     return 'reshape', (Variable('dense', (x, W, b), {}, node.dtype, 2), shape)
 
 
+def lstm_k03_projections(node, ctx):
+    """lstm_scan_k03(dimshuffle(reshape(dense(reshape(X, [-1, d]), concatenate(w_i, w_f,
+    w_c, w_o, axis=1), concatenate(b_i, .., b_o)), [-1, t, 4 units]), (1, 0, 2)), ...)
+    -> lstm_scan_k03_projected(X, w_i, .., b_i, .., ...): what projections_as_one_product
+    leaves of 0.3.3's LSTM input (time_distributed_dense per gate, K.rnn's concatenate
+    and time-major dimshuffle), absorbed into the loop op: one product for all steps and
+    gates inside it, and one each for the gradients of X and the stacked weights. The
+    masked form keeps its input: K.rnn also runs a step on the first input outside the
+    scan (the zero output before the first step)."""
+    if not _is(node, 'lstm_scan_k03'):
+        return None
+    x = node.inputs[0]
+    if not (_is(x, 'dimshuffle') and x.attrs['pattern'] == (1, 0, 2) and not x.attrs['drop']
+            and ctx.only_used_here(x)):
+        return None
+    grouped = x.inputs[0]
+    if not (_is(grouped, 'reshape') and ctx.only_used_here(grouped)):
+        return None
+    prod, shape = grouped.inputs
+    if not (_is(prod, 'dense') and ctx.only_used_here(prod) and shape.op == 'constant'):
+        return None
+    value = np.asarray(shape.attrs['value'])
+    if not (value.shape == (3,) and value[0] == -1 and value[1] > 0 and value[2] > 0
+            and value[2] % 4 == 0):
+        return None
+    rows, W, b = prod.inputs
+    if not (_is(rows, 'reshape') and ctx.only_used_here(rows) and rows.ndim == 2
+            and _is(W, 'concatenate') and W.attrs == {'axis': 1} and len(W.inputs) == 4
+            and ctx.only_used_here(W) and _is(b, 'concatenate') and b.attrs == {'axis': 0}
+            and len(b.inputs) == 4 and ctx.only_used_here(b)):
+        return None
+    X, row_shape = rows.inputs
+    if not (row_shape.op == 'constant' and X.dtype == node.dtype
+            and all(v.dtype == node.dtype and v.ndim == 2 for v in W.inputs)
+            and all(v.dtype == node.dtype and v.ndim == 1 for v in b.inputs)):
+        return None
+    row_value = np.asarray(row_shape.attrs['value'])
+    if not (row_value.shape == (2,) and row_value[0] == -1 and row_value[1] > 0):
+        return None
+    return 'lstm_scan_k03_projected', (X,) + W.inputs + b.inputs + node.inputs[1:], \
+        dict(node.attrs, inputs=int(row_value[1]), steps=int(value[1]), units=int(value[2]) // 4)
+
+
 KERAS03_RULES = [theano_relu, batch_norm_statistics, clipped_sqrt_std,
-                 weighted_softmax_crossentropy, conv_bias_broadcast, projections_as_one_product]
+                 weighted_softmax_crossentropy, conv_bias_broadcast, projections_as_one_product,
+                 lstm_k03_projections]
