@@ -24,8 +24,9 @@ float tolerance where noted). One op per concept:
   weighted_crossentropy(p, y, w, lo, hi)   the last two with Keras's zero-weight filter
   softmax_crossentropy(z, y, w, lo, hi)    the same of softmax(z), closed-form gradient
 
-The whole-loop LSTM ops (lstm_scan, lstm_scan_projected) live in fused_lstm.py;
-conv2d_bias (a convolution, its bias and tanh in one step) in conv_primitives.py.
+The whole-loop LSTM ops (4e1ec93's and 0.3.3's) live in fused_lstm.py, LSTM_LN's in
+fused_lstm_ln.py, the ops for 0.3.3's graph shapes in fused_keras03.py, and conv2d_bias
+(a convolution, its bias and tanh in one step) in conv_primitives.py.
 """
 import collections
 
