@@ -36,6 +36,7 @@ All of this reorders float sums, which stays within float rounding of the unfuse
 import numpy as np
 from autograd.extend import defvjp_argnums, primitive
 
+from .buffers import BUFFERS
 from .fused_lstm import (LSTM_ACTIVATIONS, _LoopResult, _all_at_once, _broadcast_zero,
                          _gate_affine, _masked_previous, _nonzero_steps, _per_step,
                          _shaped_like)
@@ -55,6 +56,12 @@ def _by_gate(blocks, axis):
     else:
         o, i, f, c = (np.ascontiguousarray(b) for b in np.split(blocks, 4, axis=axis))
     return [i, f, o, c]
+
+
+def _like(x):
+    """A work array of x's shape and dtype from the pool (buffers.py): the loop's
+    whole-sequence arrays are megabytes at batch 128, and fresh ones fault in every step."""
+    return BUFFERS.get(x.shape, x.dtype)
 
 
 # -- layer normalization pieces -------------------------------------------------------------------
@@ -92,41 +99,37 @@ def _square_buffer(shape, eps, dtype):
 _CHUNK = 1 << 16     # elements: a chunk of rows and its scratch stay in a core's cache
 
 
-def _chunks(rows, n):
-    k = max(1, _CHUNK // max(n, 1))
-    return k, [(s, min(rows, s + k)) for s in range(0, rows, k)]
+class _RowNorm:
+    """Layer normalization of rows (rows, n) that are already centred (the product of
+    centred columns), up to `k` rows a call, with scratch made once."""
+
+    def __init__(self, n, k, eps, dtype):
+        self.buf, self.squares = _square_buffer((k, n), eps, dtype)
+        self.tmp, self.means = np.empty((k, n), dtype), np.empty(k, dtype)
+        self.w_eps, self.w = _mean_weights(n, dtype, eps), _mean_weights(n, dtype)
+
+    def forward(self, x, d):
+        """x -> x / sqrt(mean(x**2) + eps) in place; d (rows, 1) receives the divisors."""
+        m = len(x)
+        np.square(x, out=self.squares[:m])
+        np.dot(self.buf[:m], self.w_eps, out=d[:, 0])
+        np.sqrt(d, out=d)
+        x /= d
+
+    def backward(self, g, x, d):
+        """g -> (g - x * mean(g * x)) / d in place, for x = forward's result: the gradient
+        of the centred rows (the centring's own part, minus mean(g), is left to the
+        centred columns)."""
+        m = len(x)
+        t, means = self.tmp[:m], self.means[:m]
+        np.dot(np.multiply(g, x, out=t), self.w, out=means)
+        g -= np.multiply(x, means[:, None], out=t)
+        g /= d
 
 
-def _normalize_rows(x, eps, d):
-    """x (rows, n), already centred -> x / sqrt(mean(x**2) + eps) in place; d (rows, 1)
-    receives the divisors."""
-    rows, n = x.shape
-    k, parts = _chunks(rows, n)
-    buf, squares = _square_buffer((min(k, rows), n), eps, x.dtype)
-    w = _mean_weights(n, x.dtype, eps)
-    for s, e in parts:
-        part, dp = x[s:e], d[s:e]
-        np.square(part, out=squares[:e - s])
-        np.dot(buf[:e - s], w, out=dp[:, 0])
-        np.sqrt(dp, out=dp)
-        part /= dp
-    return x
-
-
-def _normalize_rows_backward(g, x, d):
-    """g -> (g - x * mean(g * x)) / d in place, for x = _normalize_rows' result: the
-    gradient of the centred rows (the centring's own part, minus mean(g), is left to the
-    centred weights)."""
-    rows, n = x.shape
-    k, parts = _chunks(rows, n)
-    tmp, means = np.empty((min(k, rows), n), x.dtype), np.empty(min(k, rows), x.dtype)
-    w = _mean_weights(n, x.dtype)
-    for s, e in parts:
-        gp, xp, t, m = g[s:e], x[s:e], tmp[:e - s], means[:e - s]
-        np.dot(np.multiply(gp, xp, out=t), w, out=m)
-        gp -= np.multiply(xp, m[:, None], out=t)
-        gp /= d[s:e]
-    return g
+def _step_chunk(batch, units):
+    """How many steps of (samples, 4, units) arrays make a cache-sized chunk."""
+    return max(1, _CHUNK // max(1, batch * 4 * units))
 
 
 # -- the loop ---------------------------------------------------------------------------------
@@ -146,7 +149,7 @@ def lstm_ln_scan(xi, xf, xo, xc, mask, h0, c0, u_i, u_f, u_o, u_c, gh_i, gh_f, g
     n, batch, units = np.shape(xi)[0], np.shape(h0)[0], np.shape(h0)[1]
     dtype = np.result_type(xi, h0, u_i)
     scale, offset = _affine(inner, activation, dtype)
-    y = np.empty((n, batch, 4, units), dtype)
+    y = BUFFERS.get((n, batch, 4, units), dtype)
     for k, x in enumerate((xo, xi, xf, xc)):
         y[:, :, k] = x
     y += _gate_blocks(bh_i, bh_f, bh_o, bh_c, axis=0).reshape(4, units)
@@ -176,13 +179,13 @@ def _ln_loop(y, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
     g_scaled = np.multiply(g_c, act.scale, dtype=dtype)
     b_scaled = np.multiply(b_c, act.scale, dtype=dtype)
     b_scaled += act.offset
-    a = np.empty_like(y)                            # o, i, f, ct
-    rn = np.empty_like(y)                           # the normalized recurrent terms
-    d_r = np.empty((n, batch, 4, 1), dtype)
-    hs = np.empty((n + 1, batch, units), dtype)     # h0 (masked), then the outputs h
-    cs = np.empty((n + 1, batch, units), dtype)
-    cn, q, e = (np.empty((n, batch, units), dtype) for _ in range(3))
-    d_c = np.empty((n, batch, 1), dtype)
+    a = _like(y)                                    # o, i, f, ct
+    rn = _like(y)                                   # the normalized recurrent terms
+    d_r = BUFFERS.get((n, batch, 4, 1), dtype)
+    hs = BUFFERS.get((n + 1, batch, units), dtype)  # h0 (masked), then the outputs h
+    cs = BUFFERS.get((n + 1, batch, units), dtype)
+    cn, q, e = (BUFFERS.get((n, batch, units), dtype) for _ in range(3))
+    d_c = BUFFERS.get((n, batch, 1), dtype)
     hs[0], cs[0] = h0, c0
     # per-step views and scratch, made once
     rn_rows, d_r_flat, d_c_flat = rn.reshape(n, batch, 4 * units), \
@@ -239,15 +242,26 @@ def _ln_loop(y, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
     return result
 
 
-def _step_factors(ans, gate, act):
-    """What does not depend on the recurrence, for all steps at once (kept on the result
-    for another backward pass): `by` takes d(h) (gate o) or d(c_t) (i, f, ct) to d(the
-    gate's pre-activation); `by_q` d(h) to d(LN(c) * g_c + b_c); `to_cn` d(h) to
-    d(LN(c)) / d_c; `to_rn` d(h) or d(c_t) to d(the normalized recurrent term) / d_r."""
-    if getattr(ans, 'step_factors', None) is None:
-        y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c = ans.tape
-        n = y.shape[0]
-        by = np.empty_like(y)
+class _Factors:
+    """What the backward pass needs that does not depend on the recurrence, formed for a
+    chunk of steps at a time (chunks of steps whose arrays stay in a core's cache):
+    `by` takes d(h) (gate o) or d(c_t) (i, f, ct) to d(the gate's pre-activation);
+    `by_q` d(h) to d(LN(c) * g_c + b_c); `to_cn` d(h) to d(LN(c)) / d_c; `to_rn` d(h) or
+    d(c_t) to d(the normalized recurrent term) / d_r."""
+
+    def __init__(self, tape, gate, act, k):
+        y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c = tape
+        self.tape, self.gate, self.act = tape, gate, act
+        self.cm = _masked_previous(cs, masked, y.shape[0], 1)
+        shape4, shape1 = (k,) + y.shape[1:], (k,) + cn.shape[1:]
+        self.buffers = [np.empty(s, y.dtype) for s in (shape4, shape4, shape1, shape1)]
+
+    def chunk(self, s, t):
+        """by, by_q, to_cn, to_rn of the steps s .. t - 1."""
+        y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c = self.tape
+        by, to_rn, by_q, to_cn = (b[:t - s] for b in self.buffers)
+        gate, act = self.gate, self.act
+        y, a, e = y[s:t], a[s:t], e[s:t]
         if gate is act:
             gate.slope(y, a, by)
         else:
@@ -255,39 +269,51 @@ def _step_factors(ans, gate, act):
             act.slope(y[:, :, 3], a[:, :, 3], by[:, :, 3])
         by[:, :, 0] *= e
         by[:, :, 1] *= a[:, :, 3]
-        by[:, :, 2] *= _masked_previous(cs, masked, n, 1)
+        by[:, :, 2] *= self.cm[s:t]
         by[:, :, 3] *= a[:, :, 1]
-        by_q = act.slope(q, e, np.empty_like(q))
+        act.slope(q[s:t], e, by_q)
         by_q *= a[:, :, 0]
-        to_cn = np.multiply(by_q, g_c)
-        to_cn /= d_c
-        to_rn = np.multiply(by, gh)
-        to_rn /= d_r
-        ans.step_factors = by, by_q, to_cn, to_rn
-    return ans.step_factors
+        np.multiply(by_q, g_c, out=to_cn)
+        to_cn /= d_c[s:t]
+        np.multiply(by, gh, out=to_rn)
+        to_rn /= d_r[s:t]
+        return by, by_q, to_cn, to_rn
 
 
-def _ln_loop_backward(ans, mask, kwargs, g_outs):
+def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
     """Back-propagation through time: the gradients of y's pre-activations z (block
     order), h0, c0, the stacked U (units, 4 * units), gh and bh (4, units in block
-    order), g_c and b_c."""
+    order), g_c and b_c. The loop runs chunk by chunk of steps (last first), each
+    chunk's factors formed just before it and its parameter gradients summed just
+    after it, while its arrays are in cache. With `dz_chunk`, the gradient of z is not
+    kept: dz_chunk(s, t, dz) is given that of the steps s .. t - 1 instead (the first
+    is None)."""
     gate = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')]
     act = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')]
     truncate = kwargs.get('truncate', -1)
-    y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c = ans.tape
+    tape = ans.tape
+    y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c = tape
     n, batch, _, units = y.shape
     dtype = y.dtype
     g_h, g_c_out = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
     start = 0 if truncate is None or truncate < 0 else max(0, n - truncate)
-    by, by_q, to_cn, to_rn = _step_factors(ans, gate, act)
+    k = _step_chunk(batch, units)
+    factors = _Factors(tape, gate, act, k)
     # dh, dc at every step (the gradients of h_t and c_t, all paths), and the gradient of
     # the centred recurrent terms (for U); the steps before `start` get none
-    dh_all, dc_all = np.empty((n, batch, units), dtype), np.empty((n, batch, units), dtype)
-    g_rec = np.empty_like(rn)
+    dh_all, dc_all = _like(cn), _like(cn)
+    g_rec = _like(rn)
     for arr in (dh_all, dc_all, g_rec):
         arr[:start] = 0
         arr[n - 1:] = 0
     dh0, dc0 = np.zeros((batch, units), dtype), np.zeros((batch, units), dtype)
+    if dz_chunk is None:
+        dz = _like(rn)
+        dz[:start] = 0
+    else:
+        dz = np.empty((k,) + rn.shape[1:], dtype)
+    d_gh, d_bh = np.zeros((4, units), dtype), np.zeros((4, units), dtype)
+    d_g_c, d_b_c = np.zeros(units, dtype), np.zeros(units, dtype)
     # per-step views and scratch
     g_rec_rows = g_rec.reshape(n, batch, 4 * units)
     u_t = np.ascontiguousarray(u.T)
@@ -296,59 +322,70 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs):
     means = np.empty((2, batch, 1), dtype)
     means_flat = means.reshape(2 * batch)
     tmp = np.empty((batch, units), dtype)
+    dq = np.empty((k, batch, units), dtype)
     prod = np.empty((batch, 4, units), dtype)
     mean4 = np.empty((batch, 4, 1), dtype)
     mean4_flat = mean4.reshape(4 * batch)
     w_mean = _mean_weights(units, dtype)
     a_f = a[:, :, 2]
-    to_rn_o, to_rn_cell = to_rn[:, :, 0], to_rn[:, :, 1:]
     dc_cols = dc_all[:, :, None]
     g_h_at, g_c_at = _nonzero_steps(g_h, n), _nonzero_steps(g_c_out, n)
-    for t in range(n - 1, start - 1, -1):
-        dh, dc = dh_all[t], dc_all[t]
-        if g_h_at[t]:
-            dh += g_h[t]
-        if g_c_at[t]:
-            dc += g_c_out[t]
-        # the cell's normalization: dc += (p - mean(p) - cn * mean(p * cn)), p = dh * to_cn
-        cnt = cn[t]
-        p = np.multiply(dh, to_cn[t], out=pair[0])
-        np.multiply(p, cnt, out=pair[1])
-        np.dot(pair_rows, w_mean, out=means_flat)
-        dc += p
-        dc -= means[0]
-        dc -= np.multiply(cnt, means[1], out=tmp)
-        # the recurrent terms' normalization (of centred values): g - rn * mean(g * rn)
-        g = g_rec[t]
-        np.multiply(dh, to_rn_o[t], out=g[:, 0])
-        np.multiply(dc_cols[t], to_rn_cell[t], out=g[:, 1:])
-        r = rn[t]
-        np.dot(np.multiply(g, r, out=prod).reshape(4 * batch, units), w_mean, out=mean4_flat)
-        g -= np.multiply(r, mean4, out=prod)
-        dh_prev = np.dot(g_rec_rows[t], u_t, out=dh_all[t - 1] if t > start else dh0)
-        dc_prev = np.multiply(dc, a_f[t], out=dc_all[t - 1] if t > start else dc0)
-        if not unmasked[t]:
-            dh_prev *= mask[t]
-            dc_prev *= mask[t]
+    for stop in range(n, start, -k):
+        first = max(start, stop - k)
+        by, by_q, to_cn, to_rn = factors.chunk(first, stop)
+        to_rn_o, to_rn_cell = to_rn[:, :, 0], to_rn[:, :, 1:]
+        for t in range(stop - 1, first - 1, -1):
+            j = t - first
+            dh, dc = dh_all[t], dc_all[t]
+            if g_h_at[t]:
+                dh += g_h[t]
+            if g_c_at[t]:
+                dc += g_c_out[t]
+            # the cell's normalization: dc += p - mean(p) - cn * mean(p * cn), p = dh * to_cn
+            cnt = cn[t]
+            p = np.multiply(dh, to_cn[j], out=pair[0])
+            np.multiply(p, cnt, out=pair[1])
+            np.dot(pair_rows, w_mean, out=means_flat)
+            dc += p
+            dc -= means[0]
+            dc -= np.multiply(cnt, means[1], out=tmp)
+            # the recurrent terms' normalization (of centred values): g - rn * mean(g * rn)
+            g = g_rec[t]
+            np.multiply(dh, to_rn_o[j], out=g[:, 0])
+            np.multiply(dc_cols[t], to_rn_cell[j], out=g[:, 1:])
+            r = rn[t]
+            np.dot(np.multiply(g, r, out=prod).reshape(4 * batch, units), w_mean,
+                   out=mean4_flat)
+            g -= np.multiply(r, mean4, out=prod)
+            dh_prev = np.dot(g_rec_rows[t], u_t, out=dh_all[t - 1] if t > start else dh0)
+            dc_prev = np.multiply(dc, a_f[t], out=dc_all[t - 1] if t > start else dc0)
+            if not unmasked[t]:
+                dh_prev *= mask[t]
+                dc_prev *= mask[t]
+        # the chunk's gradients of z and of the gains and biases
+        part = slice(first, stop)
+        dzc = dz[part] if dz_chunk is None else dz[:stop - first]
+        np.multiply(dh_all[part], by[:, :, 0], out=dzc[:, :, 0])
+        np.multiply(dc_cols[part], by[:, :, 1:], out=dzc[:, :, 1:])
+        d_gh += np.einsum('tbku,tbku->ku', dzc, rn[part])
+        d_bh += dzc.sum(axis=(0, 1))
+        dqc = np.multiply(dh_all[part], by_q, out=dq[:stop - first])
+        d_g_c += np.einsum('tbu,tbu->u', dqc, cn[part])
+        d_b_c += dqc.sum(axis=(0, 1))
+        if dz_chunk is not None:
+            dz_chunk(first, stop, dzc)
     if start > 0:
         dh0[...], dc0[...] = 0, 0
-    dz = np.empty_like(by)
-    np.multiply(dh_all, by[:, :, 0], out=dz[:, :, 0])
-    np.multiply(dc_cols, by[:, :, 1:], out=dz[:, :, 1:])
     hm = _masked_previous(hs, masked, n, 0)
     d_u = np.dot(hm.reshape(n * batch, units).T, g_rec.reshape(n * batch, 4 * units))
     _centre_blocks(d_u, units)
-    d_gh = np.einsum('tbku,tbku->ku', dz, rn)
-    d_bh = dz.sum(axis=(0, 1))
-    dq = np.multiply(dh_all, by_q)
-    d_g_c = np.einsum('tbu,tbu->u', dq, cn)
-    return dz, dh0, dc0, d_u, d_gh, d_bh, d_g_c, dq.sum(axis=(0, 1))
+    return (dz if dz_chunk is None else None), dh0, dc0, d_u, d_gh, d_bh, d_g_c, d_b_c
 
 
-def _state_grads(dz, mask, backward):
+def _state_grads(mask, backward):
     """The gradients lstm_ln_scan's arguments from mask on have, in their order."""
     _, dh0, dc0, d_u, d_gh, d_bh, d_g_c, d_b_c = backward
-    return ([np.zeros(np.shape(mask), dz.dtype), dh0, dc0] + _by_gate(d_u, 1) +
+    return ([np.zeros(np.shape(mask), dh0.dtype), dh0, dc0] + _by_gate(d_u, 1) +
             _by_gate(d_gh, -2) + _by_gate(d_bh, -2) + [d_g_c, d_b_c])
 
 
@@ -356,7 +393,7 @@ def _lstm_ln_scan_backward(ans, args, kwargs, g_outs):
     mask = args[4]
     backward = _ln_loop_backward(ans, mask, kwargs, g_outs)
     dz = backward[0]
-    return _shaped_like(_by_gate(dz, -2) + _state_grads(dz, mask, backward), args)
+    return _shaped_like(_by_gate(dz, -2) + _state_grads(mask, backward), args)
 
 
 defvjp_argnums(lstm_ln_scan, _all_at_once(_lstm_ln_scan_backward))
@@ -376,15 +413,23 @@ def lstm_ln_scan_projected(X, w_i, w_f, w_o, w_c, gx_i, gx_f, gx_o, gx_c, bx_i, 
     scale, offset = _affine(inner, activation, dtype)
     w = _centred_columns(_gate_blocks(w_i, w_f, w_o, w_c, axis=1).astype(dtype, copy=False),
                          units)
-    pn = np.dot(np.reshape(X, (n * batch, n_in)).astype(dtype, copy=False), w)
-    d_p = np.empty((n * batch * 4, 1), dtype)
-    _normalize_rows(pn.reshape(-1, units), eps, d_p)            # in place
-    pn = pn.reshape(n, batch, 4, units)
-    gx = _gate_blocks(gx_i, gx_f, gx_o, gx_c, axis=0).reshape(4, units)
+    pn = np.dot(np.reshape(X, (n * batch, n_in)).astype(dtype, copy=False), w,
+                out=BUFFERS.get((n * batch, 4 * units), dtype))
+    gx = _gate_blocks(gx_i, gx_f, gx_o, gx_c, axis=0).reshape(4, units) * scale
     bias = (_gate_blocks(bx_i, bx_f, bx_o, bx_c, axis=0) + _gate_blocks(b_i, b_f, b_o, b_c, axis=0)
-            + _gate_blocks(bh_i, bh_f, bh_o, bh_c, axis=0)).reshape(4, units)
-    y = np.multiply(pn, (gx * scale).astype(dtype, copy=False))
-    y += (bias * scale + offset).astype(dtype, copy=False)
+            + _gate_blocks(bh_i, bh_f, bh_o, bh_c, axis=0)).reshape(4, units) * scale + offset
+    gx, bias = gx.astype(dtype, copy=False), bias.astype(dtype, copy=False)
+    # normalized and scaled chunk by chunk of steps, in cache
+    d_p = BUFFERS.get((n * batch * 4, 1), dtype)
+    rows, per, k = pn.reshape(-1, units), 4 * batch, _step_chunk(batch, units)
+    pn = pn.reshape(n, batch, 4, units)
+    y = _like(pn)
+    norm = _RowNorm(units, k * per, eps, dtype)
+    for s in range(0, n, k):
+        t = min(n, s + k)
+        norm.forward(rows[s * per:t * per], d_p[s * per:t * per])
+        np.multiply(pn[s:t], gx, out=y[s:t])
+        y[s:t] += bias
     result = _ln_loop(y, mask, h0, c0, (u_i, u_f, u_o, u_c), (gh_i, gh_f, gh_o, gh_c), g_c,
                       b_cell, eps, inner, activation)
     result.projections = (pn, d_p, w)
@@ -393,20 +438,31 @@ def lstm_ln_scan_projected(X, w_i, w_f, w_o, w_c, gx_i, gx_f, gx_o, gx_c, bx_i, 
 
 def _lstm_ln_scan_projected_backward(ans, args, kwargs, g_outs, argnums):
     X, mask = args[0], args[17]
-    backward = _ln_loop_backward(ans, mask, kwargs, g_outs)
-    dz, d_bias = backward[0], backward[5]
     pn, d_p, w = ans.projections
     n, batch, n_in = np.shape(X)
     units = pn.shape[-1]
-    d_gx = np.einsum('tbku,tbku->ku', dz, pn)
-    gx = _gate_blocks(*args[5:9], axis=0).reshape(4, units)
-    dp = np.multiply(dz, gx.astype(dz.dtype, copy=False))
-    _normalize_rows_backward(dp.reshape(-1, units), pn.reshape(-1, units), d_p)  # in place
+    gx = _gate_blocks(*args[5:9], axis=0).reshape(4, units).astype(pn.dtype, copy=False)
+    # the projections' part of each chunk of steps as soon as the loop has its dz
+    d_gx = np.zeros((4, units), pn.dtype)
+    dp = _like(pn)
+    per = 4 * batch
+    dp_rows, pn_rows = dp.reshape(-1, units), pn.reshape(-1, units)
+    norm = _RowNorm(units, _step_chunk(batch, units) * per, 0, pn.dtype)
+    done = [n]
+
+    def projections(s, t, dz):
+        d_gx[...] += np.einsum('tbku,tbku->ku', dz, pn[s:t])
+        np.multiply(dz, gx, out=dp[s:t])
+        norm.backward(dp_rows[s * per:t * per], pn_rows[s * per:t * per], d_p[s * per:t * per])
+        done[0] = s
+    backward = _ln_loop_backward(ans, mask, kwargs, g_outs, projections)
+    dp[:done[0]] = 0                                # the steps truncate_gradient cut off
     flat = dp.reshape(n * batch, 4 * units)
     dX = np.dot(flat, w.T).reshape(np.shape(X)) if 0 in argnums else None
     dw = _centre_blocks(np.dot(np.reshape(X, (n * batch, n_in)).T, flat), units)
+    d_bias = backward[5]
     grads = [dX] + _by_gate(dw, 1) + _by_gate(d_gx, -2) + _by_gate(d_bias, -2) * 2
-    return _shaped_like(grads + _state_grads(dz, mask, backward), args)
+    return _shaped_like(grads + _state_grads(mask, backward), args)
 
 
 defvjp_argnums(lstm_ln_scan_projected, _all_at_once(_lstm_ln_scan_projected_backward, True))
