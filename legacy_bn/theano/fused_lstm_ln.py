@@ -43,9 +43,9 @@ from .fused_lstm import (LSTM_ACTIVATIONS, _LoopResult, _all_at_once, _broadcast
 
 
 # -- the gates' block layout [o | i | f | c] ----------------------------------------------------
-def _gate_blocks(i, f, o, c, axis):
+def _gate_blocks(i, f, o, c, axis, out=None):
     """The gates' arrays in the loop's block order [o | i | f | c]."""
-    return np.concatenate((o, i, f, c), axis=axis)
+    return np.concatenate((o, i, f, c), axis=axis, out=out)
 
 
 def _by_gate(blocks, axis):
@@ -65,11 +65,25 @@ def _like(x):
 
 
 # -- layer normalization pieces -------------------------------------------------------------------
-def _centred_columns(w, units):
-    """w (rows, 4 units) with each gate block's row mean subtracted: x . result is
-    x . w centred over each block's units."""
-    blocks = w.reshape(len(w), -1, units)
-    return (blocks - blocks.mean(axis=2, keepdims=True)).reshape(np.shape(w))
+def _centred_columns(ws, dtype):
+    """The gates' matrices [i, f, o, c] (rows, units) side by side in block order, each
+    block's row mean subtracted: x . result is x . [w_o w_i w_f w_c] centred over each
+    block's units."""
+    rows, units = np.shape(ws[0])
+    w = BUFFERS.get((rows, 4 * units), dtype)
+    _gate_blocks(*ws, axis=1, out=w)
+    return _centre_blocks(w, units)
+
+
+def _centred_rows(ws, dtype):
+    """_centred_columns(ws) transposed, from the transposed gates' matrices (a
+    contiguous copy: BLAS multiplies by it faster than by a transposed view)."""
+    units, rows = np.shape(ws[0])
+    w = BUFFERS.get((4 * units, rows), dtype)
+    _gate_blocks(*ws, axis=0, out=w)
+    blocks = w.reshape(4, units, rows)
+    blocks -= blocks.mean(axis=1, keepdims=True)
+    return w
 
 
 def _centre_blocks(grad, units):
@@ -173,7 +187,7 @@ def _ln_loop(y, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
     dtype = y.dtype
     gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
     scale = _affine(inner, activation, dtype)[0]
-    u = _centred_columns(_gate_blocks(*us, axis=1).astype(dtype, copy=False), units)
+    u = _centred_columns(us, dtype)
     gh = _gate_blocks(*ghs, axis=0).reshape(4, units).astype(dtype, copy=False)
     gh_scaled = gh * scale
     g_scaled = np.multiply(g_c, act.scale, dtype=dtype)
@@ -199,46 +213,53 @@ def _ln_loop(y, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
     mean = np.empty((batch, 1), dtype)
     mean_flat = mean.reshape(batch)
     a_o, a_i, a_f, a_c = (a[:, :, k] for k in range(4))
-    whole = gate is act                             # one call for all four gates
+    # one call for all four gates; a clip (hard_sigmoid) runs over all four even when the
+    # cell's activation is another (it then overwrites the cell's block): a contiguous
+    # clip of four blocks costs less than a strided one of three
+    four = gate is act or gate is LSTM_ACTIVATIONS['hard_sigmoid']
+    cell_apart = gate is not act
     y3, a3, y_c = y[:, :, :3], a[:, :, :3], y[:, :, 3]
     unmasked = _per_step(mask, n).all(axis=1).tolist()
     masked = {}                                     # step -> the masked previous (h, c)
+    mul, dot, sqrt, square = np.multiply, np.dot, np.sqrt, np.square
+    gate_fn, act_fn = gate.finish, act.finish
     for t in range(n):
         h, c = hs[t], cs[t]
         if not unmasked[t]:
             if t:       # the previous states are outputs: mask copies of them
-                h, c = masked[t] = np.multiply(mask[t], h), np.multiply(mask[t], c)
+                h, c = masked[t] = mul(mask[t], h), mul(mask[t], c)
             else:
                 h *= mask[0]
                 c *= mask[0]
         r = rn[t]
-        np.dot(h, u, out=rn_rows[t])                # centred: u's columns are
-        np.square(r, out=squares4)
-        np.dot(buf4, w_eps, out=d_r_flat[t])        # var + eps
+        dot(h, u, out=rn_rows[t])                   # centred: u's columns are
+        square(r, out=squares4)
+        dot(buf4, w_eps, out=d_r_flat[t])           # var + eps
         d = d_r[t]
-        np.sqrt(d, out=d)
+        sqrt(d, out=d)
         r /= d
         yt = y[t]
-        yt += np.multiply(r, gh_scaled, out=scaled)
-        if whole:
-            gate.finish(yt, a[t])
+        yt += mul(r, gh_scaled, out=scaled)
+        if four:
+            gate_fn(yt, a[t])
         else:
-            gate.finish(y3[t], a3[t])
-            act.finish(y_c[t], a_c[t])
-        c = np.multiply(a_f[t], c, out=cs[t + 1])
-        c += np.multiply(a_i[t], a_c[t], out=ict)
-        np.dot(c, w_mean, out=mean_flat)
+            gate_fn(y3[t], a3[t])
+        if cell_apart:
+            act_fn(y_c[t], a_c[t])
+        c = mul(a_f[t], c, out=cs[t + 1])
+        c += mul(a_i[t], a_c[t], out=ict)
+        dot(c, w_mean, out=mean_flat)
         cnt = np.subtract(c, mean, out=cn[t])
-        np.square(cnt, out=squares1)
-        np.dot(buf1, w_eps, out=d_c_flat[t])
+        square(cnt, out=squares1)
+        dot(buf1, w_eps, out=d_c_flat[t])
         d = d_c[t]
-        np.sqrt(d, out=d)
+        sqrt(d, out=d)
         cnt /= d
-        qt = np.multiply(cnt, g_scaled, out=q[t])
+        qt = mul(cnt, g_scaled, out=q[t])
         qt += b_scaled
-        np.multiply(a_o[t], act.finish(qt, e[t]), out=hs[t + 1])
+        mul(a_o[t], act_fn(qt, e[t]), out=hs[t + 1])
     result = _LoopResult((hs[1:], cs[1:]))
-    result.tape = (y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c)
+    result.tape = (y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c)
     return result
 
 
@@ -250,7 +271,7 @@ class _Factors:
     d(c_t) to d(the normalized recurrent term) / d_r."""
 
     def __init__(self, tape, gate, act, k):
-        y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c = tape
+        y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c = tape
         self.tape, self.gate, self.act = tape, gate, act
         self.cm = _masked_previous(cs, masked, y.shape[0], 1)
         shape4, shape1 = (k,) + y.shape[1:], (k,) + cn.shape[1:]
@@ -258,11 +279,17 @@ class _Factors:
 
     def chunk(self, s, t):
         """by, by_q, to_cn, to_rn of the steps s .. t - 1."""
-        y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c = self.tape
+        y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c = self.tape
         by, to_rn, by_q, to_cn = (b[:t - s] for b in self.buffers)
         gate, act = self.gate, self.act
         y, a, e = y[s:t], a[s:t], e[s:t]
-        if gate is act:
+        if gate is LSTM_ACTIVATIONS['hard_sigmoid']:       # see _ln_loop's clip_all
+            # Theano's clip passes the gradient where the clip kept y: 0.2 there
+            np.equal(a, y, out=by, casting='unsafe')
+            by *= 0.2
+            if act is not gate:
+                act.slope(y[:, :, 3], a[:, :, 3], by[:, :, 3])
+        elif gate is act:
             gate.slope(y, a, by)
         else:
             gate.slope(y[:, :, :3], a[:, :, :3], by[:, :, :3])
@@ -292,7 +319,7 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
     act = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')]
     truncate = kwargs.get('truncate', -1)
     tape = ans.tape
-    y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, u, gh, g_c = tape
+    y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c = tape
     n, batch, _, units = y.shape
     dtype = y.dtype
     g_h, g_c_out = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
@@ -316,11 +343,12 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
     d_g_c, d_b_c = np.zeros(units, dtype), np.zeros(units, dtype)
     # per-step views and scratch
     g_rec_rows = g_rec.reshape(n, batch, 4 * units)
-    u_t = np.ascontiguousarray(u.T)
+    u_t = _centred_rows([np.transpose(x) for x in us], dtype)       # (4 units, units)
     pair = np.empty((2, batch, units), dtype)       # d LN(c) / d_c, times LN(c)
-    pair_rows = pair.reshape(2 * batch, units)
+    pair_rows, (p, p_cn) = pair.reshape(2 * batch, units), pair
     means = np.empty((2, batch, 1), dtype)
-    means_flat = means.reshape(2 * batch)
+    means_flat, (mean_p, mean_p_cn) = means.reshape(2 * batch), means
+    mul, dot, prod_rows = np.multiply, np.dot, (4 * batch, units)
     tmp = np.empty((batch, units), dtype)
     dq = np.empty((k, batch, units), dtype)
     prod = np.empty((batch, 4, units), dtype)
@@ -343,22 +371,20 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
                 dc += g_c_out[t]
             # the cell's normalization: dc += p - mean(p) - cn * mean(p * cn), p = dh * to_cn
             cnt = cn[t]
-            p = np.multiply(dh, to_cn[j], out=pair[0])
-            np.multiply(p, cnt, out=pair[1])
-            np.dot(pair_rows, w_mean, out=means_flat)
+            mul(mul(dh, to_cn[j], out=p), cnt, out=p_cn)
+            dot(pair_rows, w_mean, out=means_flat)
             dc += p
-            dc -= means[0]
-            dc -= np.multiply(cnt, means[1], out=tmp)
+            dc -= mean_p
+            dc -= mul(cnt, mean_p_cn, out=tmp)
             # the recurrent terms' normalization (of centred values): g - rn * mean(g * rn)
             g = g_rec[t]
-            np.multiply(dh, to_rn_o[j], out=g[:, 0])
-            np.multiply(dc_cols[t], to_rn_cell[j], out=g[:, 1:])
+            mul(dh, to_rn_o[j], out=g[:, 0])
+            mul(dc_cols[t], to_rn_cell[j], out=g[:, 1:])
             r = rn[t]
-            np.dot(np.multiply(g, r, out=prod).reshape(4 * batch, units), w_mean,
-                   out=mean4_flat)
-            g -= np.multiply(r, mean4, out=prod)
-            dh_prev = np.dot(g_rec_rows[t], u_t, out=dh_all[t - 1] if t > start else dh0)
-            dc_prev = np.multiply(dc, a_f[t], out=dc_all[t - 1] if t > start else dc0)
+            dot(mul(g, r, out=prod).reshape(prod_rows), w_mean, out=mean4_flat)
+            g -= mul(r, mean4, out=prod)
+            dh_prev = dot(g_rec_rows[t], u_t, out=dh_all[t - 1] if t > start else dh0)
+            dc_prev = mul(dc, a_f[t], out=dc_all[t - 1] if t > start else dc0)
             if not unmasked[t]:
                 dh_prev *= mask[t]
                 dc_prev *= mask[t]
@@ -411,8 +437,7 @@ def lstm_ln_scan_projected(X, w_i, w_f, w_o, w_c, gx_i, gx_f, gx_o, gx_c, bx_i, 
     units = np.shape(w_i)[1]
     dtype = np.result_type(X, h0, u_i)
     scale, offset = _affine(inner, activation, dtype)
-    w = _centred_columns(_gate_blocks(w_i, w_f, w_o, w_c, axis=1).astype(dtype, copy=False),
-                         units)
+    w = _centred_columns((w_i, w_f, w_o, w_c), dtype)
     pn = np.dot(np.reshape(X, (n * batch, n_in)).astype(dtype, copy=False), w,
                 out=BUFFERS.get((n * batch, 4 * units), dtype))
     gx = _gate_blocks(gx_i, gx_f, gx_o, gx_c, axis=0).reshape(4, units) * scale
