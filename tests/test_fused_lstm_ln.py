@@ -79,7 +79,8 @@ TOL = {'float64': dict(rtol=1e-10, atol=1e-12), 'float32': dict(rtol=2e-4, atol=
 
 
 @pytest.mark.parametrize('masked', [True, False])
-@pytest.mark.parametrize('inner,activation', [('hard_sigmoid', 'tanh'), ('sigmoid', 'hard_sigmoid')])
+@pytest.mark.parametrize('inner,activation', [('hard_sigmoid', 'tanh'), ('sigmoid', 'hard_sigmoid'),
+                                              ('hard_sigmoid', 'hard_sigmoid'), ('tanh', 'sigmoid')])
 @pytest.mark.parametrize('dtype', ['float64', 'float32'])
 def test_the_loop_is_one_op_and_matches_the_generic_scan(dtype, inner, activation, masked, rng,
                                                          monkeypatch):

@@ -49,8 +49,9 @@ def _gate_blocks(i, f, o, c, axis, out=None):
 
 
 def _by_gate(blocks, axis):
-    """[i, f, o, c] from an array in block order [o | i | f | c] along `axis` (views of
-    the gate axis; contiguous copies of the columns of a stacked matrix)."""
+    """[i, f, o, c] from an array in block order [o | i | f | c] along `axis` (views: the
+    gradients' consumers take strided arrays, and copies of the U's blocks cost more
+    than the strides do)."""
     if axis == -2:
         o, i, f, c = (blocks[..., k, :] for k in range(4))
     else:
@@ -82,14 +83,14 @@ def _centred_rows(ws, dtype):
     w = BUFFERS.get((4 * units, rows), dtype)
     _gate_blocks(*ws, axis=0, out=w)
     blocks = w.reshape(4, units, rows)
-    blocks -= blocks.mean(axis=1, keepdims=True)
+    blocks -= np.matmul(_mean_weights(units, dtype), blocks)[:, None]
     return w
 
 
 def _centre_blocks(grad, units):
     """The gradient of w from that of its centred columns (the same projection), in place."""
     blocks = grad.reshape(len(grad), -1, units)
-    blocks -= blocks.mean(axis=2, keepdims=True)
+    blocks -= np.dot(blocks, _mean_weights(units, grad.dtype))[..., None]
     return grad
 
 
@@ -105,7 +106,7 @@ def _mean_weights(n, dtype, eps=None):
 def _square_buffer(shape, eps, dtype):
     """(buffer with one more last column holding eps, view of the others): the squares
     written into the view and a product with _mean_weights(n, eps) give var + eps."""
-    buf = np.empty(shape[:-1] + (shape[-1] + 1,), dtype)
+    buf = BUFFERS.get(shape[:-1] + (shape[-1] + 1,), dtype)
     buf[..., -1] = eps
     return buf, buf[..., :-1]
 
@@ -119,7 +120,7 @@ class _RowNorm:
 
     def __init__(self, n, k, eps, dtype):
         self.buf, self.squares = _square_buffer((k, n), eps, dtype)
-        self.tmp, self.means = np.empty((k, n), dtype), np.empty(k, dtype)
+        self.tmp, self.means = BUFFERS.get((k, n), dtype), BUFFERS.get((k,), dtype)
         self.w_eps, self.w = _mean_weights(n, dtype, eps), _mean_weights(n, dtype)
 
     def forward(self, x, d):
@@ -208,7 +209,7 @@ def _ln_loop(y, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
     buf4 = buf4.reshape(4 * batch, units + 1)
     buf1, squares1 = _square_buffer((batch, units), eps, dtype)
     w_eps, w_mean = _mean_weights(units, dtype, eps), _mean_weights(units, dtype)
-    scaled = np.empty((batch, 4, units), dtype)
+    scaled = BUFFERS.get((batch, 4, units), dtype)
     ict = np.empty((batch, units), dtype)
     mean = np.empty((batch, 1), dtype)
     mean_flat = mean.reshape(batch)
@@ -275,7 +276,7 @@ class _Factors:
         self.tape, self.gate, self.act = tape, gate, act
         self.cm = _masked_previous(cs, masked, y.shape[0], 1)
         shape4, shape1 = (k,) + y.shape[1:], (k,) + cn.shape[1:]
-        self.buffers = [np.empty(s, y.dtype) for s in (shape4, shape4, shape1, shape1)]
+        self.buffers = [BUFFERS.get(s, y.dtype) for s in (shape4, shape4, shape1, shape1)]
 
     def chunk(self, s, t):
         """by, by_q, to_cn, to_rn of the steps s .. t - 1."""
@@ -338,7 +339,7 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
         dz = _like(rn)
         dz[:start] = 0
     else:
-        dz = np.empty((k,) + rn.shape[1:], dtype)
+        dz = BUFFERS.get((k,) + rn.shape[1:], dtype)
     d_gh, d_bh = np.zeros((4, units), dtype), np.zeros((4, units), dtype)
     d_g_c, d_b_c = np.zeros(units, dtype), np.zeros(units, dtype)
     # per-step views and scratch
@@ -350,8 +351,8 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
     means_flat, (mean_p, mean_p_cn) = means.reshape(2 * batch), means
     mul, dot, prod_rows = np.multiply, np.dot, (4 * batch, units)
     tmp = np.empty((batch, units), dtype)
-    dq = np.empty((k, batch, units), dtype)
-    prod = np.empty((batch, 4, units), dtype)
+    dq = BUFFERS.get((k, batch, units), dtype)
+    prod = BUFFERS.get((batch, 4, units), dtype)
     mean4 = np.empty((batch, 4, 1), dtype)
     mean4_flat = mean4.reshape(4 * batch)
     w_mean = _mean_weights(units, dtype)
@@ -438,8 +439,9 @@ def lstm_ln_scan_projected(X, w_i, w_f, w_o, w_c, gx_i, gx_f, gx_o, gx_c, bx_i, 
     dtype = np.result_type(X, h0, u_i)
     scale, offset = _affine(inner, activation, dtype)
     w = _centred_columns((w_i, w_f, w_o, w_c), dtype)
-    pn = np.dot(np.reshape(X, (n * batch, n_in)).astype(dtype, copy=False), w,
-                out=BUFFERS.get((n * batch, 4 * units), dtype))
+    rows_x = BUFFERS.get((n * batch, n_in), dtype)        # X's rows, kept for dw
+    np.copyto(rows_x.reshape(n, batch, n_in), X)           # one copy from any strides
+    pn = np.dot(rows_x, w, out=BUFFERS.get((n * batch, 4 * units), dtype))
     gx = _gate_blocks(gx_i, gx_f, gx_o, gx_c, axis=0).reshape(4, units) * scale
     bias = (_gate_blocks(bx_i, bx_f, bx_o, bx_c, axis=0) + _gate_blocks(b_i, b_f, b_o, b_c, axis=0)
             + _gate_blocks(bh_i, bh_f, bh_o, bh_c, axis=0)).reshape(4, units) * scale + offset
@@ -457,13 +459,13 @@ def lstm_ln_scan_projected(X, w_i, w_f, w_o, w_c, gx_i, gx_f, gx_o, gx_c, bx_i, 
         y[s:t] += bias
     result = _ln_loop(y, mask, h0, c0, (u_i, u_f, u_o, u_c), (gh_i, gh_f, gh_o, gh_c), g_c,
                       b_cell, eps, inner, activation)
-    result.projections = (pn, d_p, w)
+    result.projections = (pn, d_p, w, rows_x)
     return result
 
 
 def _lstm_ln_scan_projected_backward(ans, args, kwargs, g_outs, argnums):
     X, mask = args[0], args[17]
-    pn, d_p, w = ans.projections
+    pn, d_p, w, rows_x = ans.projections
     n, batch, n_in = np.shape(X)
     units = pn.shape[-1]
     gx = _gate_blocks(*args[5:9], axis=0).reshape(4, units).astype(pn.dtype, copy=False)
@@ -484,7 +486,7 @@ def _lstm_ln_scan_projected_backward(ans, args, kwargs, g_outs, argnums):
     dp[:done[0]] = 0                                # the steps truncate_gradient cut off
     flat = dp.reshape(n * batch, 4 * units)
     dX = np.dot(flat, w.T).reshape(np.shape(X)) if 0 in argnums else None
-    dw = _centre_blocks(np.dot(np.reshape(X, (n * batch, n_in)).T, flat), units)
+    dw = _centre_blocks(np.dot(rows_x.T, flat), units)
     d_bias = backward[5]
     grads = [dX] + _by_gate(dw, 1) + _by_gate(d_gx, -2) + _by_gate(d_bias, -2) * 2
     return _shaped_like(grads + _state_grads(mask, backward), args)
