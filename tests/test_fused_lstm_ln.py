@@ -79,7 +79,8 @@ TOL = {'float64': dict(rtol=1e-10, atol=1e-12), 'float32': dict(rtol=2e-4, atol=
 
 
 @pytest.mark.parametrize('masked', [True, False])
-@pytest.mark.parametrize('inner,activation', [('hard_sigmoid', 'tanh'), ('sigmoid', 'hard_sigmoid')])
+@pytest.mark.parametrize('inner,activation', [('hard_sigmoid', 'tanh'), ('sigmoid', 'hard_sigmoid'),
+                                              ('hard_sigmoid', 'hard_sigmoid'), ('tanh', 'sigmoid')])
 @pytest.mark.parametrize('dtype', ['float64', 'float32'])
 def test_the_loop_is_one_op_and_matches_the_generic_scan(dtype, inner, activation, masked, rng,
                                                          monkeypatch):
@@ -236,3 +237,21 @@ def test_projections_that_differ_stay_outside(change):
     ops = _ops(theano.function([X, X2] + ws + vectors + [mask, h0, c0] + us + norms, h,
                                on_unused_input='ignore'))
     assert 'lstm_ln_scan' in ops and 'lstm_ln_scan_projected' not in ops
+
+
+@pytest.mark.parametrize('chunk', [1, 2 * BATCH * 4 * UNITS + 1])
+def test_chunks_of_steps_as_the_whole_sequence(chunk, rng, monkeypatch):
+    """The backward pass and the projections' normalization run chunk by chunk of steps
+    (one step, or two with a shorter last chunk, instead of all five at these sizes)."""
+    import legacy_bn.theano.fused_lstm_ln as fused_lstm_ln
+    monkeypatch.setattr(fused_lstm_ln, '_CHUNK', chunk)
+    for dtype in ('float64', 'float32'):
+        monkeypatch.setattr(theano.config, 'floatX', dtype)
+        fused, plain = _layer_functions(dtype, True, rng)
+        X = rng.uniform(-1, 1, (BATCH, STEPS, 3)).astype(dtype)
+        for k, (a, b) in enumerate(zip(fused(X), plain(X))):
+            np.testing.assert_allclose(a, b, err_msg='output %d' % k, **TOL[dtype])
+    fused, plain = _functions('float64', truncate=3)
+    values = _values(rng, 'float64')
+    for a, b in zip(fused(*values), plain(*values)):
+        np.testing.assert_allclose(a, b, **TOL['float64'])
