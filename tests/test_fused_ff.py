@@ -231,3 +231,53 @@ def test_blend_gives_the_chains_values_and_dtype_for_every_kind_of_constant(a, c
         got = blend(*args)
         assert got.dtype == want.dtype and got.shape == want.shape
         np.testing.assert_array_equal(got, want)
+
+
+# -- round 3 of issue 18: the batch mean, the softmax kept for the loss's gradient ----------
+@pytest.mark.parametrize('floatX', ['float64', 'float32'])
+def test_column_mean_is_the_batch_mean_within_float_tolerance_with_its_gradient(floatX):
+    x = T.matrix('x', dtype=floatX)
+    R = theano.shared(RNG.uniform(0.5, 1.5, 5).astype(floatX))
+    mean = x.mean(axis=0)
+    outs = [mean, T.grad((mean * R).sum(), x)]
+    fast = theano.function([x], outs)
+    plain = theano.function([x], outs, mode='FAST_COMPILE')
+    assert ops_of(fast)[0] == 'column_mean' and 'mean' not in ops_of(fast)
+    rtol = 1e-13 if floatX == 'float64' else 2e-6
+    # 1100 float32 rows: beyond the product's row limit, the float64 reduction as before
+    for batch in (1, 7, 130, 1100):
+        a = (3 + RNG.randn(batch, 5) * [1, 10, 1e-3, 0, 100]).astype(floatX)
+        for k, (got, want) in enumerate(zip(fast(a), plain(a))):
+            assert got.dtype == want.dtype == np.dtype(floatX) and got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol * np.abs(want).max(),
+                                       err_msg='output %d, batch %d' % (k, batch))
+            if batch == 1100 and floatX == 'float32':
+                np.testing.assert_array_equal(got, want)
+
+
+def test_column_mean_gradient_against_finite_differences_and_other_means_untouched():
+    from legacy_bn.theano.graph import apply
+    check_grad(lambda x: apply('column_mean', x, out_type=('float64', 1)), data((6, 3), seed=21))
+    x, t = T.dmatrix('x'), T.dtensor3('t')
+    for other in (x.mean(axis=1), x.mean(axis=0, keepdims=True), x.mean(), t.mean(axis=0)):
+        ops = ops_of(theano.function([x, t], other, on_unused_input='ignore'))
+        assert 'column_mean' not in ops and 'mean' in ops
+
+
+def test_softmax_crossentropy_gradient_is_the_same_with_the_kept_softmax_or_without():
+    from autograd.core import primitive_vjps
+    from legacy_bn.theano import fused
+    z = (RNG.randn(9, 10) * 5).astype('float32')
+    y = np.eye(10, dtype='float32')[RNG.randint(0, 10, 9)]
+    w = np.ones((9, 1), 'float32')
+    w[2] = 0                                          # a row the loss leaves out
+    args = (z, y, w, np.float32(1e-7), np.float32(1 - 1e-7))
+    maker = primitive_vjps[fused.softmax_crossentropy]
+    loss = fused.softmax_crossentropy.fun(*args)
+    kept = fused._softmax_kept[id(loss)][1].copy()
+    with_kept = next(iter(maker((0,), loss, args, {})(np.float32(0.7))))
+    assert id(loss) not in fused._softmax_kept               # taken out by its reverse pass
+    recomputed = next(iter(maker((0,), loss, args, {})(np.float32(0.7))))
+    np.testing.assert_array_equal(with_kept, recomputed)
+    np.testing.assert_array_equal(kept, fused._softmax(z))   # the gradient left it as it was
+    assert with_kept.dtype == np.float32 and not with_kept[2].any()
