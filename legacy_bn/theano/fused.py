@@ -190,35 +190,40 @@ _BN_RELU_KEEP = 16
 @primitive
 def normalize_affine_relu(x, m, d, gamma, beta):
     """keras_relu(scale_shift(normalize(x, m, d), gamma, beta)): the chain's operations
-    on the same numbers (Keras 0.1's relu (y + |y|) / 2 is max(y, 0) exactly), two
-    arrays kept for the gradient and one handed out instead of five."""
-    n = x.shape[-1] if x.ndim == 2 else None
-    if n is not None and x.dtype.kind == 'f' and all(
-            getattr(a, 'dtype', None) == x.dtype and a.shape == (n,) for a in (m, d, gamma, beta)):
-        # the common case (a (batch, n) x, per-feature vectors of its dtype): the same
-        # operations in the same order, into the arrays made here
-        xn = np.subtract(x, m)
-        np.true_divide(xn, d, out=xn)
-        y = np.multiply(xn, gamma)
-        np.add(y, beta, out=y)
-    else:
-        xn = _normalized(x, m, d)
-        y = scale_shift.fun(xn, gamma, beta)
-    out = _relu(y)
-    _bn_relu_kept[id(out)] = (out, xn, y)
+    (Keras 0.1's relu (y + |y|) / 2 is max(y, 0) exactly), two arrays kept for the
+    gradient and one handed out instead of five."""
+    out, xn, y, centred = _bn_relu_forward(x, m, d, gamma, beta)
+    _bn_relu_kept[id(out)] = (out, xn, y, centred)
     if len(_bn_relu_kept) > _BN_RELU_KEEP:
         _bn_relu_kept.popitem(last=False)
     return out
+
+
+def _bn_relu_forward(x, m, d, gamma, beta):
+    """(relu output, xn or x - m, pre-activation y, whether the second is x - m)."""
+    n = x.shape[-1] if x.ndim == 2 else None
+    if n is not None and x.dtype.kind == 'f' and all(
+            getattr(a, 'dtype', None) == x.dtype and a.shape == (n,) for a in (m, d, gamma, beta)):
+        # the common case (a (batch, n) x, per-feature vectors of its dtype): y = (x - m)
+        # * (gamma / d) + beta, four passes instead of five (the two roundings of
+        # (x - m) / d * gamma in another order: equal within float tolerance); x - m is
+        # kept, gamma's gradient divides its row sums by d
+        c = np.subtract(x, m)
+        y = np.multiply(c, np.true_divide(gamma, d))
+        np.add(y, beta, out=y)
+        return _relu(y), c, y, True
+    xn = _normalized(x, m, d)
+    y = scale_shift.fun(xn, gamma, beta)
+    return _relu(y), xn, y, False
 
 
 def _normalize_affine_relu_vjp(argnums, ans, args, kwargs):
     x, m, d, gamma, beta = args
     kept = _bn_relu_kept.pop(id(ans), None)       # one reverse pass per result
     if kept is not None and kept[0] is ans:
-        xn, y = kept[1:]
+        xn, y, centred = kept[1:]
     else:
-        xn = _normalized(x, m, d)
-        y = scale_shift.fun(xn, gamma, beta)
+        xn, y, centred = _bn_relu_forward(x, m, d, gamma, beta)[1:]
 
     def vjp(g):
         # relu's rule (1 where y > 0, 0.5 where y == 0, 0 below; only a NaN y, whose loss
@@ -227,9 +232,18 @@ def _normalize_affine_relu_vjp(argnums, ans, args, kwargs):
         zeros = y == 0               # (a comparison and a boolean any: faster than y.all())
         if zeros.any():
             gy[zeros] = g[zeros] / 2
+        if centred and argnums == (0, 3, 4) and gy.dtype == x.dtype and gy.shape == x.shape:
+            # 2015's BatchNormalization on running statistics (the MLP's step): every
+            # shape is known, so the general path's checks are left out
+            g_gamma = np.einsum('ij,ij->j', gy, xn)
+            g_gamma /= d             # sum(gy * (x - m)) / d: the sums of xn's products
+            g_beta = np.dot(_ones(gy.shape[0], gy.dtype), gy)
+            return np.multiply(gy, np.true_divide(gamma, d), out=gy), g_gamma, g_beta
         by_arg = {}
         if 3 in argnums:
             by_arg[3] = _sum_rows_of_product(gy, xn, gamma)
+            if centred:              # sum(gy * (x - m)) / d: the sums of xn's products
+                by_arg[3] /= d
         if 4 in argnums:
             by_arg[4] = _sum_rows(gy, beta)
         if 0 in argnums or 1 in argnums or 2 in argnums:
@@ -248,7 +262,7 @@ def _normalize_affine_relu_vjp(argnums, ans, args, kwargs):
             if 1 in argnums:
                 by_arg[1] = unbroadcast(-g_xn, m)
             if 2 in argnums:
-                by_arg[2] = unbroadcast(-g_xn * xn, d)
+                by_arg[2] = unbroadcast(-g_xn * (xn / d if centred else xn), d)
         return tuple(by_arg[k] for k in argnums)
     return vjp
 
@@ -588,12 +602,23 @@ _softmax_kept = collections.OrderedDict()
 def softmax_crossentropy(z, y, w, lo, hi):
     """weighted_crossentropy(softmax(z), y, w, lo, hi), with the closed-form gradient
     for z below."""
-    p = _softmax(z)
-    loss = weighted_crossentropy.fun(p, y, w, lo, hi)
-    _softmax_kept[id(loss)] = (loss, p)
+    loss, parts = _softmax_ce_forward(z, y, w, lo, hi)
+    _softmax_kept[id(loss)] = (loss, parts)
     if len(_softmax_kept) > _BN_RELU_KEEP:
         _softmax_kept.popitem(last=False)
     return loss
+
+
+def _softmax_ce_forward(z, y, w, lo, hi):
+    """The loss, the steps of weighted_crossentropy(softmax(z), ...) written out, and what
+    its gradient needs again: (p, rows, w_kept, p[rows], y[rows], sum(clip(p[rows])))."""
+    p = _softmax(z)
+    rows, w_kept = _kept_rows(w)
+    pk, yk = (p, y) if rows is None else (p[rows], y[rows])
+    q = _clip(pk, lo, hi)
+    total = _row_sum(q)
+    per_sample = _neg_row_sum(yk * np.log(q / total))      # clipped_crossentropy's steps
+    return weighted_mean.fun(w_kept, per_sample), (p, rows, w_kept, pk, yk, total)
 
 
 def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
@@ -602,18 +627,14 @@ def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
     softmax -> clip -> renormalise -> cross-entropy multiplied out (no -y / q term,
     whose cancellation the chain rounds; equal up to float rounding)."""
     kept = _softmax_kept.pop(id(ans), None)       # one reverse pass per loss
-    p = kept[1] if kept is not None and kept[0] is ans else None
+    parts = kept[1] if kept is not None and kept[0] is ans else None
 
     def vjp(g):
-        nonlocal p
-        if p is None:
-            p = _softmax(z)
-        rows, w_kept = _kept_rows(w)
-        pk, yk = (p, y) if rows is None else (p[rows], y[rows])
+        p, rows, w_kept, pk, yk, total = parts if parts is not None else \
+            _softmax_ce_forward(z, y, w, lo, hi)[1]
         den = _full_sum(w_kept)
         g_row = (g / den) * w_kept                              # weighted_mean's rule
-        q = _clip(pk, lo, hi)
-        u = pk * (np.add.reduce(yk, axis=-1, keepdims=True) / _row_sum(q)) - yk
+        u = pk * (np.add.reduce(yk, axis=-1, keepdims=True) / total) - yk
         u *= (pk >= lo) & (pk <= hi)
         u -= pk * np.add.reduce(u, axis=-1, keepdims=True)
         u *= np.reshape(g_row, g_row.shape + (1,))
