@@ -281,3 +281,51 @@ def test_softmax_crossentropy_gradient_is_the_same_with_the_kept_softmax_or_with
     np.testing.assert_array_equal(with_kept, recomputed)
     np.testing.assert_array_equal(kept, fused._softmax(z))   # the gradient left it as it was
     assert with_kept.dtype == np.float32 and not with_kept[2].any()
+
+
+@pytest.mark.parametrize('floatX,rows', [('float64', 64), ('float32', 64), ('float32', 1100)])
+def test_batch_norm_train_gradients_made_together_agree_with_its_per_input_rules(floatX, rows):
+    # 0.3.3's BatchNormalization: the x, gamma and beta gradients made in one pass (row sums
+    # as products in x's dtype) against the op's float64-accumulating rule for each input;
+    # a float32 batch taller than the products' limit uses those rules themselves
+    from autograd.core import primitive_vjps
+    from legacy_bn.theano.fused_keras03 import _BATCH_NORM_TRAIN_VJPS, batch_norm_train
+    x = (RNG.randn(rows, 7) * [1, 5, 1e-2, 3, 1, 1, 100] + 2).astype(floatX)
+    m = x.mean(axis=0, dtype=np.float64).astype(floatX)
+    s = np.sqrt(((x - m) ** 2).mean(axis=0, dtype=np.float64) + 1e-3).astype(floatX)
+    gamma, beta = RNG.randn(7).astype(floatX), RNG.randn(7).astype(floatX)
+    g = RNG.randn(rows, 7).astype(floatX)
+    args = (x, m, s, gamma, beta, 1e-6)
+    ans = batch_norm_train(*args)
+    for argnums in ((0, 3, 4), (0,), (3, 4)):
+        got = primitive_vjps[batch_norm_train](argnums, ans, args, {})(g)
+        for k, a in zip(argnums, got):
+            want = _BATCH_NORM_TRAIN_VJPS[k](ans, *args)(g)
+            assert a.dtype == want.dtype == np.dtype(floatX) and a.shape == want.shape
+            if rows > 1024:
+                np.testing.assert_array_equal(a, want)
+            else:
+                tol = 1e-10 if floatX == 'float64' else 2e-5
+                np.testing.assert_allclose(a, want, rtol=tol, atol=tol * np.abs(want).max(),
+                                           err_msg='argnum %d' % k)
+    with pytest.raises(NotImplementedError, match='argnum 1'):
+        primitive_vjps[batch_norm_train]((0, 1), ans, args, {})
+
+
+@pytest.mark.parametrize('floatX', ['float64', 'float32'])
+def test_keras_relu_fast_paths_give_the_chains_values_and_gradients(floatX):
+    # max(x, 0) forward and the mask-times-g backward (0.5 at exact zeros), bit for bit
+    from legacy_bn.activations import relu
+    x = T.matrix('x', dtype=floatX)
+    R = theano.shared(RNG.uniform(0.5, 1.5, (1, 6)).astype(floatX))
+    out = relu(x)
+    outs = [out, T.grad((out * R).sum(), x)]
+    fast = theano.function([x], outs)
+    plain = theano.function([x], outs, mode='FAST_COMPILE')
+    assert 'keras_relu' in ops_of(fast)
+    a = RNG.randn(9, 6).astype(floatX)
+    a[::2, ::3] = 0
+    a[1, 1] = -0.0
+    for got, want in zip(fast(a), plain(a)):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
