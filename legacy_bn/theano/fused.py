@@ -77,7 +77,21 @@ def _dense_vjp_b(ans, x, W, b):
     return lambda g: _sum_rows(g, b)
 
 
-defvjp(dense, _dense_vjp_x, _dense_vjp_W, _dense_vjp_b)
+_DENSE_VJPS = (_dense_vjp_x, _dense_vjp_W, _dense_vjp_b)
+
+
+def _dense_vjp(argnums, ans, args, kwargs):
+    """The rules above for the inputs asked for, as one function returning a tuple (no
+    generator and no closure per input: a few microseconds less per layer and step)."""
+    x, W, b = args
+    if argnums == (1, 2):                    # the first layer: its input is the data
+        vjp_W, vjp_b = _dense_vjp_W(ans, x, W, b), _dense_vjp_b(ans, x, W, b)
+        return lambda g: (vjp_W(g), vjp_b(g))
+    vjps = [_DENSE_VJPS[k](ans, x, W, b) for k in argnums]
+    return lambda g: tuple([vjp(g) for vjp in vjps])
+
+
+defvjp_argnums(dense, _dense_vjp)
 
 
 _ONES = {}
