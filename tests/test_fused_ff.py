@@ -231,3 +231,101 @@ def test_blend_gives_the_chains_values_and_dtype_for_every_kind_of_constant(a, c
         got = blend(*args)
         assert got.dtype == want.dtype and got.shape == want.shape
         np.testing.assert_array_equal(got, want)
+
+
+# -- round 3 of issue 18: the batch mean, the softmax kept for the loss's gradient ----------
+@pytest.mark.parametrize('floatX', ['float64', 'float32'])
+def test_column_mean_is_the_batch_mean_within_float_tolerance_with_its_gradient(floatX):
+    x = T.matrix('x', dtype=floatX)
+    R = theano.shared(RNG.uniform(0.5, 1.5, 5).astype(floatX))
+    mean = x.mean(axis=0)
+    outs = [mean, T.grad((mean * R).sum(), x)]
+    fast = theano.function([x], outs)
+    plain = theano.function([x], outs, mode='FAST_COMPILE')
+    assert ops_of(fast)[0] == 'column_mean' and 'mean' not in ops_of(fast)
+    rtol = 1e-13 if floatX == 'float64' else 2e-6
+    # 1100 float32 rows: beyond the product's row limit, the float64 reduction as before
+    for batch in (1, 7, 130, 1100):
+        a = (3 + RNG.randn(batch, 5) * [1, 10, 1e-3, 0, 100]).astype(floatX)
+        for k, (got, want) in enumerate(zip(fast(a), plain(a))):
+            assert got.dtype == want.dtype == np.dtype(floatX) and got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol * np.abs(want).max(),
+                                       err_msg='output %d, batch %d' % (k, batch))
+            if batch == 1100 and floatX == 'float32':
+                np.testing.assert_array_equal(got, want)
+
+
+def test_column_mean_gradient_against_finite_differences_and_other_means_untouched():
+    from legacy_bn.theano.graph import apply
+    check_grad(lambda x: apply('column_mean', x, out_type=('float64', 1)), data((6, 3), seed=21))
+    x, t = T.dmatrix('x'), T.dtensor3('t')
+    for other in (x.mean(axis=1), x.mean(axis=0, keepdims=True), x.mean(), t.mean(axis=0)):
+        ops = ops_of(theano.function([x, t], other, on_unused_input='ignore'))
+        assert 'column_mean' not in ops and 'mean' in ops
+
+
+def test_softmax_crossentropy_gradient_is_the_same_with_the_kept_softmax_or_without():
+    from autograd.core import primitive_vjps
+    from legacy_bn.theano import fused
+    z = (RNG.randn(9, 10) * 5).astype('float32')
+    y = np.eye(10, dtype='float32')[RNG.randint(0, 10, 9)]
+    w = np.ones((9, 1), 'float32')
+    w[2] = 0                                          # a row the loss leaves out
+    args = (z, y, w, np.float32(1e-7), np.float32(1 - 1e-7))
+    maker = primitive_vjps[fused.softmax_crossentropy]
+    loss = fused.softmax_crossentropy.fun(*args)
+    kept = fused._softmax_kept[id(loss)][1][0].copy()
+    with_kept = next(iter(maker((0,), loss, args, {})(np.float32(0.7))))
+    assert id(loss) not in fused._softmax_kept               # taken out by its reverse pass
+    recomputed = next(iter(maker((0,), loss, args, {})(np.float32(0.7))))
+    np.testing.assert_array_equal(with_kept, recomputed)
+    np.testing.assert_array_equal(kept, fused._softmax(z))   # the gradient left it as it was
+    assert with_kept.dtype == np.float32 and not with_kept[2].any()
+
+
+@pytest.mark.parametrize('floatX,rows', [('float64', 64), ('float32', 64), ('float32', 1100)])
+def test_batch_norm_train_gradients_made_together_agree_with_its_per_input_rules(floatX, rows):
+    # 0.3.3's BatchNormalization: the x, gamma and beta gradients made in one pass (row sums
+    # as products in x's dtype) against the op's float64-accumulating rule for each input;
+    # a float32 batch taller than the products' limit uses those rules themselves
+    from autograd.core import primitive_vjps
+    from legacy_bn.theano.fused_keras03 import _BATCH_NORM_TRAIN_VJPS, batch_norm_train
+    x = (RNG.randn(rows, 7) * [1, 5, 1e-2, 3, 1, 1, 100] + 2).astype(floatX)
+    m = x.mean(axis=0, dtype=np.float64).astype(floatX)
+    s = np.sqrt(((x - m) ** 2).mean(axis=0, dtype=np.float64) + 1e-3).astype(floatX)
+    gamma, beta = RNG.randn(7).astype(floatX), RNG.randn(7).astype(floatX)
+    g = RNG.randn(rows, 7).astype(floatX)
+    args = (x, m, s, gamma, beta, 1e-6)
+    ans = batch_norm_train(*args)
+    for argnums in ((0, 3, 4), (0,), (3, 4)):
+        got = primitive_vjps[batch_norm_train](argnums, ans, args, {})(g)
+        for k, a in zip(argnums, got):
+            want = _BATCH_NORM_TRAIN_VJPS[k](ans, *args)(g)
+            assert a.dtype == want.dtype == np.dtype(floatX) and a.shape == want.shape
+            if rows > 1024:
+                np.testing.assert_array_equal(a, want)
+            else:
+                tol = 1e-10 if floatX == 'float64' else 2e-5
+                np.testing.assert_allclose(a, want, rtol=tol, atol=tol * np.abs(want).max(),
+                                           err_msg='argnum %d' % k)
+    with pytest.raises(NotImplementedError, match='argnum 1'):
+        primitive_vjps[batch_norm_train]((0, 1), ans, args, {})
+
+
+@pytest.mark.parametrize('floatX', ['float64', 'float32'])
+def test_keras_relu_fast_paths_give_the_chains_values_and_gradients(floatX):
+    # max(x, 0) forward and the mask-times-g backward (0.5 at exact zeros), bit for bit
+    from legacy_bn.activations import relu
+    x = T.matrix('x', dtype=floatX)
+    R = theano.shared(RNG.uniform(0.5, 1.5, (1, 6)).astype(floatX))
+    out = relu(x)
+    outs = [out, T.grad((out * R).sum(), x)]
+    fast = theano.function([x], outs)
+    plain = theano.function([x], outs, mode='FAST_COMPILE')
+    assert 'keras_relu' in ops_of(fast)
+    a = RNG.randn(9, 6).astype(floatX)
+    a[::2, ::3] = 0
+    a[1, 1] = -0.0
+    for got, want in zip(fast(a), plain(a)):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)

@@ -93,8 +93,10 @@ def test_batch_std_and_blend_fuse_the_running_statistics_updates():
     m = x.mean(axis=0)
     std = T.mean((x - m) ** 2 + 1e-6, axis=0) ** 0.5
     new = 0.9 * running + (1 - 0.9) * std
-    ops = agree([x], new, [x], [RNG.randn(7, 4)])           # composite: traced when needed
-    assert ops[:3] == ['mean', 'batch_std', 'blend']
+    # composite: traced when needed; the batch mean becomes column_mean (a product with
+    # ones: float rounding differs from the float64 reduction)
+    ops = agree([x], new, [x], [RNG.randn(7, 4)], exact=False)
+    assert ops[:3] == ['column_mean', 'batch_std', 'blend']
 
 
 @pytest.mark.parametrize('momentum', [0.0, 0.9])

@@ -194,6 +194,7 @@ class Function:
         self._opaque_updates = [(sv, slot[id(v)]) for sv, v in opaque]
         self._template = [None] * len(nodes)
         self._input_slots = [slot.get(id(v)) for v in self.inputs]
+        self._input_types = [(np.dtype(v.dtype), v.ndim) for v in self.inputs]
         self._shared_slots = []
         for n in nodes:
             if n.op == 'constant':
@@ -241,9 +242,11 @@ class Function:
         if kwargs or len(args) != len(self.inputs):
             args = self._merge_keywords(args, kwargs)
         values = list(self._template)
-        for k, (var, arg, s, spec) in enumerate(zip(self.inputs, args, self._input_slots,
-                                                    self._input_specs)):
-            value = filter_value(arg, var, spec[2], 'input %d' % k)
+        for k, (var, arg, s, spec, (dtype, ndim)) in enumerate(zip(
+                self.inputs, args, self._input_slots, self._input_specs, self._input_types)):
+            # an ndarray of the input's exact type passes filter_value unchanged
+            value = arg if type(arg) is np.ndarray and arg.dtype == dtype and arg.ndim == ndim \
+                else filter_value(arg, var, spec[2], 'input %d' % k)
             if s is not None:
                 values[s] = value
         for s, sv in self._shared_slots:
@@ -257,9 +260,14 @@ class Function:
         new_values, given = [], set()
         for (sv, s, copy), accumulate in zip(self._update_slots, self._accumulates):
             v = values[s]
-            if accumulate is not None and _can_add_in_place(sv._value, v):
-                new_values.append(None)
-                continue
+            if accumulate is not None:
+                target = sv._value
+                # _can_add_in_place's common case (a step of the target's shape) inline
+                if type(v) is np.ndarray and v.shape == target.shape and \
+                        v.dtype == target.dtype and target.flags.writeable or \
+                        _can_add_in_place(target, v):
+                    new_values.append(None)
+                    continue
             if accumulate is not None:   # the add node, out of place (errors name it)
                 v = _evaluate_node(accumulate, np.add, [sv._value, v])
             if not isinstance(v, np.ndarray) or v.dtype != sv._value.dtype:
@@ -498,7 +506,11 @@ def _node_step(node, slot):
             pending.append(commit)
     else:
         def step(values, pending):
-            values[out] = _evaluate_node(node, fn, [values[i] for i in ins])
+            args = [values[i] for i in ins]
+            try:                        # _evaluate_node, inline: one call less per node
+                values[out] = fn(*args)
+            except Exception as e:
+                raise _explain(node, args, e) from e
     return step
 
 

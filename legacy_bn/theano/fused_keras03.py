@@ -19,9 +19,9 @@ unfused graph within float tolerance.
         softmax output, with a closed-form gradient for z.
 """
 import numpy as np
-from autograd.extend import defvjp, primitive
+from autograd.extend import defvjp, defvjp_argnums, primitive
 
-from .fused import _row_sum, _softmax
+from .fused import _ones, _row_sum, _softmax
 from .primitives import F32, reduce_mean
 
 
@@ -69,8 +69,62 @@ def _batch_norm_train_vjp_gamma(ans, x, m, s, gamma, beta, eps):
     return vjp
 
 
-defvjp(batch_norm_train, _batch_norm_train_vjp_x, None, None, _batch_norm_train_vjp_gamma,
-       lambda ans, x, m, s, gamma, beta, eps: lambda g: _axis0_sum(g))
+_BATCH_NORM_TRAIN_VJPS = {0: _batch_norm_train_vjp_x, 3: _batch_norm_train_vjp_gamma,
+                          4: lambda ans, x, m, s, gamma, beta, eps: lambda g: _axis0_sum(g)}
+
+
+def _batch_norm_train_vjp(argnums, ans, args, kwargs):
+    """The gradients a step asks for, made together: x - m once, and the row sums as
+    products (sum(g * c) by einsum, sum(g) and sum(dc) with a vector of ones) in x's
+    dtype instead of float64 reductions - within float tolerance of the rules above,
+    which taller float32 batches and other shapes still use."""
+    x, m, s, gamma, beta, eps = args
+    missing = [k for k in argnums if k not in _BATCH_NORM_TRAIN_VJPS]
+    if missing:
+        raise NotImplementedError('VJP of batch_norm_train wrt argnum %d not defined' % missing[0])
+    if not _fast_batch_shapes(x, (m, s, gamma, beta)):
+        vjps = [_BATCH_NORM_TRAIN_VJPS[k](ans, *args) for k in argnums]
+        return lambda g: tuple(vjp(g) for vjp in vjps)
+
+    def vjp(g):
+        if not (isinstance(g, np.ndarray) and g.dtype == x.dtype and g.shape == x.shape):
+            return tuple(_BATCH_NORM_TRAIN_VJPS[k](ans, *args)(g) for k in argnums)
+        n = x.shape[0]
+        ones = _ones(n, x.dtype)
+        c = np.subtract(x, m)
+        d = _divisor(s, eps, c.dtype)
+        gc = np.einsum('ij,ij->j', g, c)                 # sum(g * c) = sum(g * xn) * d
+        by_arg = {}
+        if 4 in argnums:
+            by_arg[4] = np.dot(ones, g)
+        if 3 in argnums:
+            by_arg[3] = gc / d
+        if 0 in argnums:
+            # dc = g * gamma / d - c * sum(g * gamma * xn) / (n * d * s), dx = dc - mean(dc)
+            dc = np.multiply(g, np.true_divide(gamma, d))
+            coef = (gamma * gc / (d * d * s * n)).astype(c.dtype, copy=False)
+            dc -= np.multiply(c, coef, out=c)
+            dc -= np.dot(ones, dc) / n
+            by_arg[0] = dc
+        return tuple(by_arg[k] for k in argnums)
+    return vjp
+
+
+# float32 row sums by products accumulate in float32: up to this many rows (as fused.py's
+# column_mean); taller float32 batches keep the float64 reductions
+_FAST_ROWS = 1024
+
+
+def _fast_batch_shapes(x, vectors):
+    if not (isinstance(x, np.ndarray) and x.ndim == 2 and x.dtype.kind == 'f' and x.shape[0]):
+        return False
+    if x.dtype == F32 and x.shape[0] > _FAST_ROWS or x.dtype not in (F32, np.float64):
+        return False
+    return all(isinstance(v, np.ndarray) and v.dtype == x.dtype and v.shape == x.shape[1:]
+               for v in vectors)
+
+
+defvjp_argnums(batch_norm_train, _batch_norm_train_vjp)
 
 
 # -- 0.3.3's weighted categorical cross-entropy of a softmax -------------------------------

@@ -18,11 +18,12 @@ LEAVES = ('input', 'shared', 'constant')
 def fuse(roots):
     fired = True
     while fired:        # again on the fused graph: absorbed nodes no longer count as uses
-        roots, fired = _fuse_once(roots)
-    return roots
+        roots, fired = _fuse_once(roots, RULES)
+    # then the rewrites of nodes that the rules above look for as they are (a batch mean)
+    return _fuse_once(roots, LATE_RULES)[0]
 
 
-def _fuse_once(roots):
+def _fuse_once(roots, rules):
     any_fired = False
     uses = {}
     for node in toposort(roots):
@@ -44,7 +45,7 @@ def _fuse_once(roots):
         fired = True
         while fired:                # a fused node is offered to the rules again
             fired = False
-            for rule in RULES:
+            for rule in rules:
                 out = rule(new, ctx)
                 if out is not None:
                     # a rule may name the node (errors then name the layer's op, not the add)
@@ -374,6 +375,18 @@ from .fusion_lstm_ln import lstm_ln_projections, lstm_ln_scan  # noqa: E402
 RULES += [lstm_ln_scan, lstm_ln_projections]
 from .fusion_keras03 import KERAS03_RULES  # noqa: E402  (Keras 0.3.3's graph shapes)
 RULES += KERAS03_RULES
+
+
+def column_mean(node, ctx):
+    """mean(x, axis=0) of a 2-D float x -> column_mean(x): the batch mean (a product with
+    ones). Late: BatchNormalization's rules recognise the statistics by their mean nodes."""
+    if _is(node, 'mean') and node.attrs == {'axis': (0,), 'keepdims': False} and \
+            node.inputs[0].ndim == 2 and _float(node.inputs[0]) and node.dtype == node.inputs[0].dtype:
+        return 'column_mean', node.inputs
+    return None
+
+
+LATE_RULES = [column_mean]
 
 
 # -- a whole-graph rewrite -------------------------------------------------------------------
