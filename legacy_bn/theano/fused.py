@@ -134,6 +134,17 @@ def _sum_rows(g, target):
 
 
 # -- activations ------------------------------------------------------------------------
+def _relu_grad(g, y):
+    """The gradient of Keras 0.1's relu (y + |y|) / 2 at y: g where y > 0, g / 2 at 0 and
+    0 below, as the chain's rule g/2 * sign(y) + g/2 gives it (only a NaN y, whose loss a
+    training step refuses anyway, gets 0 where the chain gives NaN)."""
+    gy = np.multiply(g, y > 0)
+    zeros = y == 0               # (a comparison and a boolean any: faster than y.all())
+    if zeros.any():
+        gy[zeros] = g[zeros] / 2
+    return gy
+
+
 @primitive
 def keras_relu(x):
     if isinstance(x, np.ndarray) and x.ndim and x.dtype.kind == 'f':
@@ -147,13 +158,7 @@ def keras_relu(x):
 def _keras_relu_vjp(ans, x):
     def vjp(g):
         if isinstance(g, np.ndarray) and g.shape == np.shape(x) and g.dtype == x.dtype:
-            # the chain's rule g/2 * sign(x) + g/2 is g where x > 0, g/2 at 0 and 0 below
-            # (only a NaN x, whose loss a training step refuses, gets 0 instead of NaN)
-            out = np.multiply(g, x > 0)
-            zeros = x == 0
-            if zeros.any():
-                out[zeros] = g[zeros] / 2
-            return out
+            return _relu_grad(g, x)
         half = g / 2                 # the chain's rules: true_div, then add and abs
         out = np.sign(x).astype(half.dtype, copy=False)
         out *= half
@@ -250,12 +255,7 @@ def _normalize_affine_relu_vjp(argnums, ans, args, kwargs):
         xn, y, centred = _bn_relu_forward(x, m, d, gamma, beta)[1:]
 
     def vjp(g):
-        # relu's rule (1 where y > 0, 0.5 where y == 0, 0 below; only a NaN y, whose loss
-        # the training step refuses anyway, gets 0 where the chain gives NaN)
-        gy = np.multiply(g, y > 0)
-        zeros = y == 0               # (a comparison and a boolean any: faster than y.all())
-        if zeros.any():
-            gy[zeros] = g[zeros] / 2
+        gy = _relu_grad(g, y)
         if centred and argnums == (0, 3, 4) and gy.dtype == x.dtype and gy.shape == x.shape:
             # 2015's BatchNormalization on running statistics (the MLP's step): every
             # shape is known, so the general path's checks are left out

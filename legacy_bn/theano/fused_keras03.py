@@ -21,7 +21,7 @@ unfused graph within float tolerance.
 import numpy as np
 from autograd.extend import defvjp, defvjp_argnums, primitive
 
-from .fused import _ones, _row_sum, _softmax
+from .fused import _COLUMN_MEAN_ROWS, _ones, _row_sum, _softmax
 from .primitives import F32, reduce_mean
 
 
@@ -110,15 +110,12 @@ def _batch_norm_train_vjp(argnums, ans, args, kwargs):
     return vjp
 
 
-# float32 row sums by products accumulate in float32: up to this many rows (as fused.py's
-# column_mean); taller float32 batches keep the float64 reductions
-_FAST_ROWS = 1024
-
-
 def _fast_batch_shapes(x, vectors):
     if not (isinstance(x, np.ndarray) and x.ndim == 2 and x.dtype.kind == 'f' and x.shape[0]):
         return False
-    if x.dtype == F32 and x.shape[0] > _FAST_ROWS or x.dtype not in (F32, np.float64):
+    # float32 row sums by products accumulate in float32 up to column_mean's row bound;
+    # taller float32 batches keep the float64 reductions
+    if x.dtype == F32 and x.shape[0] > _COLUMN_MEAN_ROWS or x.dtype not in (F32, np.float64):
         return False
     return all(isinstance(v, np.ndarray) and v.dtype == x.dtype and v.shape == x.shape[1:]
                for v in vectors)
