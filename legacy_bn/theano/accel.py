@@ -1,0 +1,52 @@
+"""The optional compiled accelerator (issue 18): the LSTM and LSTM_LN loops' per-step
+elementwise work as numba kernels (accel_numba.py), around the same numpy products.
+
+Off by default: the pure-numpy loops are what the tests and the numerics tables describe.
+`LEGACY_BN_ACCEL=numba` in the environment, or `use('numba')`, turns it on (`pip install
+numba`). It serves float32 loops only: its tanh is a float32 approximation (within float32
+rounding of numpy's, see accel_numba.py), so float64 keeps numpy's everywhere.
+"""
+import os
+
+import numpy as np
+
+ENVIRONMENT_VARIABLE = 'LEGACY_BN_ACCEL'
+CHOICES = ('none', 'numba')
+_chosen = {'name': None, 'kernels': None}
+
+
+def use(name):
+    """Choose the accelerator: 'numba', or 'none' / '' / None for the pure-numpy loops.
+    Choosing numba loads (and on first use compiles) its kernels now, so a missing
+    numba is reported here rather than in the middle of a training step."""
+    name = _checked(name, 'accel.use: name')
+    kernels = None
+    if name == 'numba':
+        try:
+            from . import accel_numba as kernels
+        except ImportError as err:
+            raise ImportError('the numba accelerator (%s=numba or accel.use(\'numba\')) needs '
+                              'numba: pip install numba (%s)' % (ENVIRONMENT_VARIABLE, err)) from err
+    _chosen['name'], _chosen['kernels'] = name, kernels
+    return name
+
+
+def current():
+    """The accelerator in use: 'none' or 'numba' (the environment's choice until use())."""
+    if _chosen['name'] is None:
+        use(_checked(os.environ.get(ENVIRONMENT_VARIABLE), '$' + ENVIRONMENT_VARIABLE))
+    return _chosen['name']
+
+
+def kernels_for(dtype):
+    """The kernel module for a loop of this dtype, or None for numpy's loop."""
+    if current() == 'none' or np.dtype(dtype) != np.float32:
+        return None
+    return _chosen['kernels']
+
+
+def _checked(name, what):
+    name = (name or 'none').strip().lower()
+    if name not in CHOICES:
+        raise ValueError('%s: expected one of %s, got %r' % (what, ', '.join(CHOICES), name))
+    return name
