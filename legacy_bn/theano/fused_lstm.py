@@ -27,6 +27,7 @@ import numpy as np
 from autograd.builtins import SequenceBox, TupleVSpace
 from autograd.extend import defvjp_argnums, primitive
 
+from . import accel
 from .primitives import unbroadcast
 
 
@@ -178,6 +179,10 @@ def _lstm_loop(z, mask, h0, c0, us, inner, activation, carry=False, out0=None):
     outs = hs[1:] if out0 is None else np.empty((n, batch, units), dtype)
     split = 4 if gate is act else 3
     own_outs, full = out0 is not None, act.full
+    kernels = accel.kernels_for(dtype)
+    if kernels:
+        codes = (kernels.ACTIVATIONS[inner], kernels.ACTIVATIONS[activation],
+                 dtype.type(act.scale), dtype.type(act.offset))
     for t in range(n):
         h, c = hs[t], cs[t]
         if not unmasked[t] and not carry:
@@ -186,14 +191,19 @@ def _lstm_loop(z, mask, h0, c0, us, inner, activation, carry=False, out0=None):
             else:
                 h *= mask[0]
                 c *= mask[0]
-        yt, at = z[:, t], a[:, t]
-        yt += np.matmul(h, u_scaled, out=rec)
-        gate.finish(yt[:split], at[:split])
-        if split == 3:
-            act.finish(yt[3], at[3])
-        ct = np.multiply(at[2], c, out=cs[t + 1])
-        ct += np.multiply(at[1], at[3], out=ic)
-        h_t = np.multiply(at[0], full(ct, tc[t]), out=hs[t + 1])
+        if kernels:
+            np.matmul(h, u_scaled, out=rec)
+            kernels.lstm_forward_step(t, z, rec, a, c, cs, tc, hs, *codes)
+            ct, h_t = cs[t + 1], hs[t + 1]
+        else:
+            yt, at = z[:, t], a[:, t]
+            yt += np.matmul(h, u_scaled, out=rec)
+            gate.finish(yt[:split], at[:split])
+            if split == 3:
+                act.finish(yt[3], at[3])
+            ct = np.multiply(at[2], c, out=cs[t + 1])
+            ct += np.multiply(at[1], at[3], out=ic)
+            h_t = np.multiply(at[0], full(ct, tc[t]), out=hs[t + 1])
         if own_outs:
             np.copyto(outs[t], h_t)
         if carry and not unmasked[t]:
@@ -244,6 +254,7 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     tmp = np.empty((batch, units), dtype)
     # the steps whose output gradients are not all zero (return_sequences=False: the last)
     g_o_at, g_h_at, g_c_at = (_nonzero_steps(g, n) for g in (g_o, g_h, g_c))
+    kernels = accel.kernels_for(dtype)
     for t in range(n - 1, start - 1, -1):
         if g_h_at[t]:
             dh += g_h[t]
@@ -263,13 +274,17 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
         elif own_outs:
             dh += do
             do[:] = 0
-        dzt, byt = dz[:, t], by[:, t]
-        np.multiply(dh, byt[0], out=dzt[0])
-        dc += np.multiply(dh, dc_by_dh[t], out=tmp)
-        np.multiply(dc, byt[1:], out=dzt[1:])
-        np.copyto(dz_row, dzt.transpose(1, 0, 2))
-        np.dot(dz_flat, u_cols, out=dh)
-        dc *= a[2, t]
+        if kernels:
+            kernels.lstm_backward_step(t, dh, dc, by, dc_by_dh, a, dz, dz_row)
+            np.dot(dz_flat, u_cols, out=dh)
+        else:
+            dzt, byt = dz[:, t], by[:, t]
+            np.multiply(dh, byt[0], out=dzt[0])
+            dc += np.multiply(dh, dc_by_dh[t], out=tmp)
+            np.multiply(dc, byt[1:], out=dzt[1:])
+            np.copyto(dz_row, dzt.transpose(1, 0, 2))
+            np.dot(dz_flat, u_cols, out=dh)
+            dc *= a[2, t]
         if not unmasked[t]:
             if carry:
                 dh += kept[0]

@@ -36,6 +36,7 @@ All of this reorders float sums, which stays within float rounding of the unfuse
 import numpy as np
 from autograd.extend import defvjp_argnums, primitive
 
+from . import accel
 from .buffers import BUFFERS
 from .fused_lstm import (LSTM_ACTIVATIONS, _LoopResult, _all_at_once, _broadcast_zero,
                          _gate_affine, _masked_previous, _nonzero_steps, _per_step,
@@ -224,6 +225,9 @@ def _ln_loop(y, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
     masked = {}                                     # step -> the masked previous (h, c)
     mul, dot, sqrt, square = np.multiply, np.dot, np.sqrt, np.square
     gate_fn, act_fn = gate.finish, act.finish
+    kernels = accel.kernels_for(dtype)
+    if kernels:
+        codes = (dtype.type(eps), kernels.ACTIVATIONS[inner], kernels.ACTIVATIONS[activation])
     for t in range(n):
         h, c = hs[t], cs[t]
         if not unmasked[t]:
@@ -234,6 +238,10 @@ def _ln_loop(y, mask, h0, c0, us, ghs, g_c, b_c, eps, inner, activation):
                 c *= mask[0]
         r = rn[t]
         dot(h, u, out=rn_rows[t])                   # centred: u's columns are
+        if kernels:
+            kernels.ln_forward_step(t, rn, d_r, y, a, gh_scaled, c, cs, cn, d_c, q, e, hs,
+                                    g_scaled, b_scaled, *codes)
+            continue
         square(r, out=squares4)
         dot(buf4, w_eps, out=d_r_flat[t])           # var + eps
         d = d_r[t]
@@ -359,6 +367,7 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
     a_f = a[:, :, 2]
     dc_cols = dc_all[:, :, None]
     g_h_at, g_c_at = _nonzero_steps(g_h, n), _nonzero_steps(g_c_out, n)
+    kernels = accel.kernels_for(dtype)
     for stop in range(n, start, -k):
         first = max(start, stop - k)
         by, by_q, to_cn, to_rn = factors.chunk(first, stop)
@@ -370,6 +379,14 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
                 dh += g_h[t]
             if g_c_at[t]:
                 dc += g_c_out[t]
+            if kernels:
+                dc_prev = dc_all[t - 1] if t > start else dc0
+                kernels.ln_backward_step(t, j, dh, dc, to_cn, cn, to_rn, rn, g_rec, a, dc_prev)
+                dh_prev = dot(g_rec_rows[t], u_t, out=dh_all[t - 1] if t > start else dh0)
+                if not unmasked[t]:
+                    dh_prev *= mask[t]
+                    dc_prev *= mask[t]
+                continue
             # the cell's normalization: dc += p - mean(p) - cn * mean(p * cn), p = dh * to_cn
             cnt = cn[t]
             mul(mul(dh, to_cn[j], out=p), cnt, out=p_cn)

@@ -1,0 +1,207 @@
+"""numba kernels for the per-step elementwise work of the fused LSTM and LSTM_LN loops
+(the optional accelerator of accel.py; float32 only).
+
+At batch 8 a numpy call on a step's (samples, units) arrays costs a few microseconds,
+mostly numpy's own dispatch and iteration over strided gate views, and a step makes two
+dozen of them; numpy's float32 tanh also runs scalar here (about 4 ns an element). Each
+kernel below does one step's work after (forward) or before (backward) its product with
+the recurrent weights, which stays a numpy product: BLAS does it faster than a loop here.
+
+Each kernel reads and writes exactly the arrays numpy's loop does (the same tape), in
+the same order of operations except that sums over the units are reassociated.
+Activations are passed as codes: CLIP01 (hard_sigmoid after its folded affine part),
+HALF_TANH (sigmoid), TANH.
+"""
+import numpy as np
+from numba import njit
+
+# sums may be reassociated (vectorized); NaN and inf keep their IEEE behaviour. No
+# contraction into fused multiply-adds: the backward recomputes hard_sigmoid's
+# 0.2 * c + 0.5 with numpy and compares it with the clipped value bit for bit.
+_FLAGS = {'reassoc', 'arcp', 'nsz'}
+CLIP01, HALF_TANH, TANH = 0, 1, 2
+# error_model='numpy': a division by zero gives inf or NaN as in numpy, not an exception
+# (whose check would also keep the loops from being vectorized)
+_JIT = dict(fastmath=_FLAGS, error_model='numpy', cache=True)
+# the helpers inlined into the kernels (a call per element would not be vectorized)
+_INLINE = dict(_JIT, inline='always')
+_F = np.float32
+_ZERO, _ONE, _HALF = _F(0), _F(1), _F(0.5)
+
+# tanh as a [13/6] rational function of x on [-7.9053, 7.9053] (beyond, tanh is +-1 in
+# float32); the coefficients are those of Eigen's float tanh. Max error about 1e-7
+# (tests/test_accel.py), vectorizable where libm's tanhf is not.
+_CLAMP = _F(7.90531110763549805)
+_A1, _A3, _A5 = _F(4.89352455891786e-03), _F(6.37261928875436e-04), _F(1.48572235717979e-05)
+_A7, _A9 = _F(5.12229709037114e-08), _F(-8.60467152213735e-11)
+_A11, _A13 = _F(2.00018790482477e-13), _F(-2.76076847742355e-16)
+_B0, _B2 = _F(4.89352518554385e-03), _F(2.26843463243900e-03)
+_B4, _B6 = _F(1.18534705686654e-04), _F(1.19825839466702e-06)
+
+
+@njit(**_INLINE)
+def tanh(x):
+    """float32 tanh(x), NaN kept."""
+    if x > _CLAMP:
+        x = _CLAMP
+    elif x < -_CLAMP:
+        x = -_CLAMP
+    x2 = x * x
+    p = x2 * _A13 + _A11
+    p = x2 * p + _A9
+    p = x2 * p + _A7
+    p = x2 * p + _A5
+    p = x2 * p + _A3
+    p = x2 * p + _A1
+    q = x2 * _B6 + _B4
+    q = x2 * q + _B2
+    q = x2 * q + _B0
+    return x * p / q
+
+
+@njit(**_INLINE)
+def finish_row(kind, y, out):
+    """out = an activation of y, a row of its folded affine part of z (fused_lstm.py's
+    _Activation); one loop per kind, so that each is vectorized."""
+    if kind == CLIP01:
+        for j in range(len(y)):
+            v = y[j]        # Theano's clip: NaN stays NaN
+            out[j] = _ZERO if v < _ZERO else (_ONE if v > _ONE else v)
+    elif kind == HALF_TANH:
+        for j in range(len(y)):
+            out[j] = tanh(y[j]) * _HALF + _HALF
+    else:
+        for j in range(len(y)):
+            out[j] = tanh(y[j])
+
+
+# -- the 2015 LSTM / Keras 0.3 LSTM loop (fused_lstm.py), arrays gate-major [o, i, f, c] --
+@njit(**_JIT)
+def lstm_forward_step(t, z, rec, a, c, cs, tc, hs, gate, act, act_scale, act_offset):
+    """After rec = h . U (4, samples, units): z[:, t] += rec, a[:, t] = the gates,
+    cs[t + 1] = f * c + i * ct, tc[t] = act(c_t) (its affine part not folded),
+    hs[t + 1] = o * tc[t]."""
+    for b in range(c.shape[0]):
+        for k in range(4):
+            zr, rr = z[k, t, b], rec[k, b]
+            for j in range(len(zr)):
+                zr[j] += rr[j]
+            finish_row(gate if k < 3 else act, zr, a[k, t, b])
+        o, i, f, g = a[0, t, b], a[1, t, b], a[2, t, b], a[3, t, b]
+        cp, cr, e, h = c[b], cs[t + 1, b], tc[t, b], hs[t + 1, b]
+        for j in range(len(cr)):
+            v = f[j] * cp[j] + i[j] * g[j]
+            cr[j] = v
+            e[j] = v * act_scale + act_offset
+        finish_row(act, e, e)
+        for j in range(len(h)):
+            h[j] = o[j] * e[j]
+
+
+@njit(**_JIT)
+def lstm_backward_step(t, dh, dc, by, dc_by_dh, a, dz, dz_row):
+    """Before dh = dz_row . U^T: dz[:, t] from dh and dc (dc gains dh's path through
+    h = o * act(c)), dz_row the same values as (samples, 4, units); then dc *= f."""
+    for b in range(dh.shape[0]):
+        h, d, f, e = dh[b], dc[b], a[2, t, b], dc_by_dh[t, b]
+        out, row = dz[0, t, b], dz_row[b, 0]
+        fac = by[0, t, b]
+        for j in range(len(h)):
+            v = h[j] * fac[j]
+            out[j] = v
+            row[j] = v
+            d[j] += h[j] * e[j]
+        for k in range(1, 4):
+            out, row, fac = dz[k, t, b], dz_row[b, k], by[k, t, b]
+            for j in range(len(d)):
+                v = d[j] * fac[j]
+                out[j] = v
+                row[j] = v
+        for j in range(len(d)):
+            d[j] *= f[j]
+
+
+# -- the LSTM_LN loop (fused_lstm_ln.py), a step's arrays (samples, 4, units) [o|i|f|c] --
+@njit(**_INLINE)
+def _mean_square(x, inv):
+    s = _ZERO
+    for j in range(len(x)):
+        s += x[j] * x[j]
+    return s * inv
+
+
+@njit(**_JIT)
+def ln_forward_step(t, rn, d_r, y, a, gh, c, cs, cn, d_c, q, e, hs, g_c, b_c, eps,
+                    gate, act):
+    """After rn[t] = h . (centred U): the recurrent terms normalized (rn[t], divisors
+    d_r[t]), y[t] += rn[t] * gh, a[t] = the gates, cs[t + 1] = f * c + i * ct, its
+    normalization cn[t] (divisors d_c[t]), q[t] = cn[t] * g_c + b_c, e[t] = act(q[t])
+    and hs[t + 1] = o * e[t]."""
+    units = rn.shape[3]
+    inv = _ONE / _F(units)
+    for b in range(rn.shape[1]):
+        for k in range(4):
+            r, yr, g = rn[t, b, k], y[t, b, k], gh[k]
+            d = np.sqrt(_mean_square(r, inv) + eps)
+            d_r[t, b, k, 0] = d
+            for j in range(units):
+                v = r[j] / d
+                r[j] = v
+                yr[j] += v * g[j]
+            finish_row(gate if k < 3 else act, yr, a[t, b, k])
+        o, i, f, g = a[t, b, 0], a[t, b, 1], a[t, b, 2], a[t, b, 3]
+        cp, cr, x = c[b], cs[t + 1, b], cn[t, b]
+        s = _ZERO
+        for j in range(units):
+            v = f[j] * cp[j] + i[j] * g[j]
+            cr[j] = v
+            s += v
+        m = s * inv
+        for j in range(units):
+            x[j] = cr[j] - m
+        d = np.sqrt(_mean_square(x, inv) + eps)
+        d_c[t, b, 0] = d
+        qr, er, h = q[t, b], e[t, b], hs[t + 1, b]
+        for j in range(units):
+            v = x[j] / d
+            x[j] = v
+            qr[j] = v * g_c[j] + b_c[j]
+        finish_row(act, qr, er)
+        for j in range(units):
+            h[j] = o[j] * er[j]
+
+
+@njit(**_JIT)
+def ln_backward_step(t, i, dh, dc, to_cn, cn, to_rn, rn, g_rec, a, dc_prev):
+    """Before dh_prev = g_rec[t] . (centred U)^T: dc gains dh's path through the cell's
+    normalization, g_rec[t] = the gradient of the centred recurrent terms, and
+    dc_prev = dc * f. `i` is step t's row in the chunk arrays to_cn and to_rn."""
+    units = dh.shape[1]
+    inv = _ONE / _F(units)
+    for b in range(dh.shape[0]):
+        h, d, w, x = dh[b], dc[b], to_cn[i, b], cn[t, b]
+        sp = _ZERO
+        spc = _ZERO
+        for j in range(units):
+            p = h[j] * w[j]
+            sp += p
+            spc += p * x[j]
+        mp, mpc = sp * inv, spc * inv
+        for j in range(units):
+            d[j] += h[j] * w[j] - mp - x[j] * mpc
+        for k in range(4):
+            src, fac, r, g = (h if k == 0 else d), to_rn[i, b, k], rn[t, b, k], g_rec[t, b, k]
+            s = _ZERO
+            for j in range(units):
+                v = src[j] * fac[j]
+                g[j] = v
+                s += v * r[j]
+            m = s * inv
+            for j in range(units):
+                g[j] -= r[j] * m
+        f, out = a[t, b, 2], dc_prev[b]
+        for j in range(units):
+            out[j] = d[j] * f[j]
+
+
+ACTIVATIONS = {'hard_sigmoid': CLIP01, 'sigmoid': HALF_TANH, 'tanh': TANH}
