@@ -26,7 +26,7 @@ _JIT = dict(fastmath=_FLAGS, error_model='numpy', cache=True)
 # the helpers inlined into the kernels (a call per element would not be vectorized)
 _INLINE = dict(_JIT, inline='always')
 _F = np.float32
-_ZERO, _ONE, _HALF = _F(0), _F(1), _F(0.5)
+_ZERO, _ONE, _HALF, _SLOPE = _F(0), _F(1), _F(0.5), _F(0.2)
 
 # tanh as a [13/6] rational function of x on [-7.9053, 7.9053] (beyond, tanh is +-1 in
 # float32); the coefficients are those of Eigen's float tanh. Max error about 1e-7
@@ -75,6 +75,23 @@ def finish_row(kind, y, out):
             out[j] = tanh(y[j])
 
 
+@njit(**_INLINE)
+def slope_row(kind, y, a, out):
+    """out = d act / d z from the activation's input row y (its folded affine part of z)
+    and output row a, as fused_lstm.py's _Activation.slope: hard_sigmoid's 0.2 where the
+    clip kept y (Theano's clip gradient, bounds included), sigmoid's (1 - a) * a, tanh's
+    1 - a * a."""
+    if kind == CLIP01:
+        for j in range(len(y)):
+            out[j] = _SLOPE if a[j] == y[j] else _ZERO
+    elif kind == HALF_TANH:
+        for j in range(len(y)):
+            out[j] = (_ONE - a[j]) * a[j]
+    else:
+        for j in range(len(y)):
+            out[j] = _ONE - a[j] * a[j]
+
+
 # -- the 2015 LSTM / Keras 0.3 LSTM loop (fused_lstm.py), arrays gate-major [o, i, f, c] --
 @njit(**_JIT)
 def lstm_forward_step(t, z, rec, a, c, cs, tc, hs, gate, act, act_scale, act_offset):
@@ -119,6 +136,32 @@ def lstm_backward_step(t, dh, dc, by, dc_by_dh, a, dz, dz_row):
                 row[j] = v
         for j in range(len(d)):
             d[j] *= f[j]
+
+
+@njit(**_JIT)
+def lstm_factors(y, a, tc, cm, c_new, gate, act, act_scale, act_offset):
+    """fused_lstm.py's _step_factors in place: y becomes by (each gate's slope times the
+    other factor of its product), tc becomes dc_by_dh (the slope of act at c_t times o);
+    the same products in the same order."""
+    for t in range(y.shape[1]):
+        for b in range(y.shape[2]):
+            for k in range(4):
+                slope_row(gate if k < 3 else act, y[k, t, b], a[k, t, b], y[k, t, b])
+            o, i, f, g = y[0, t, b], y[1, t, b], y[2, t, b], y[3, t, b]
+            ao, ai, ac, e, cp, cn = a[0, t, b], a[1, t, b], a[3, t, b], tc[t, b], cm[t, b], \
+                c_new[t, b]
+            for j in range(len(o)):
+                o[j] *= e[j]
+                i[j] *= ac[j]
+                f[j] *= cp[j]
+                g[j] *= ai[j]
+            if act == CLIP01:
+                for j in range(len(e)):
+                    e[j] = _SLOPE if e[j] == cn[j] * act_scale + act_offset else _ZERO
+            else:
+                slope_row(act, cn, e, e)
+            for j in range(len(e)):
+                e[j] *= ao[j]
 
 
 # -- the LSTM_LN loop (fused_lstm_ln.py), a step's arrays (samples, 4, units) [o|i|f|c] --
@@ -202,6 +245,34 @@ def ln_backward_step(t, i, dh, dc, to_cn, cn, to_rn, rn, g_rec, a, dc_prev):
         f, out = a[t, b, 2], dc_prev[b]
         for j in range(units):
             out[j] = d[j] * f[j]
+
+
+@njit(**_JIT)
+def ln_factors(s, t, y, a, e, cm, q, d_c, d_r, gh, g_c, by, by_q, to_cn, to_rn, gate, act):
+    """fused_lstm_ln.py's _Factors.chunk for the steps s .. t - 1 (rows 0 .. t - s - 1 of
+    by, by_q, to_cn, to_rn): the same products in the same order."""
+    for i in range(t - s):
+        u = s + i
+        for b in range(y.shape[1]):
+            for k in range(4):
+                slope_row(gate if k < 3 else act, y[u, b, k], a[u, b, k], by[i, b, k])
+            o, ig, fg, g = by[i, b, 0], by[i, b, 1], by[i, b, 2], by[i, b, 3]
+            ao, ai, ac, er, cr = a[u, b, 0], a[u, b, 1], a[u, b, 3], e[u, b], cm[u, b]
+            for j in range(len(o)):
+                o[j] *= er[j]
+                ig[j] *= ac[j]
+                fg[j] *= cr[j]
+                g[j] *= ai[j]
+            bq, tc = by_q[i, b], to_cn[i, b]
+            slope_row(act, q[u, b], er, bq)
+            d = d_c[u, b, 0]
+            for j in range(len(bq)):
+                bq[j] *= ao[j]
+                tc[j] = bq[j] * g_c[j] / d
+            for k in range(4):
+                d, src, gk, out = d_r[u, b, k, 0], by[i, b, k], gh[k], to_rn[i, b, k]
+                for j in range(len(out)):
+                    out[j] = src[j] * gk[j] / d
 
 
 ACTIVATIONS = {'hard_sigmoid': CLIP01, 'sigmoid': HALF_TANH, 'tanh': TANH}

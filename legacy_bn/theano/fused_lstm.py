@@ -180,9 +180,7 @@ def _lstm_loop(z, mask, h0, c0, us, inner, activation, carry=False, out0=None):
     split = 4 if gate is act else 3
     own_outs, full = out0 is not None, act.full
     kernels = accel.kernels_for(dtype)
-    if kernels:
-        codes = (kernels.ACTIVATIONS[inner], kernels.ACTIVATIONS[activation],
-                 dtype.type(act.scale), dtype.type(act.offset))
+    codes = kernels and _codes(kernels, inner, activation, dtype)
     for t in range(n):
         h, c = hs[t], cs[t]
         if not unmasked[t] and not carry:
@@ -221,8 +219,7 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     """Back-propagation through time: the gradients of z (4, steps, samples, units),
     h0, c0 and of the stacked U (4, units, units), gates in the order [o, i, f, c]; and
     with a separate output sequence (carry mode with a mask), the gradient of out0."""
-    gate = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')]
-    act = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')]
+    inner, activation = kwargs.get('inner', 'hard_sigmoid'), kwargs.get('activation', 'tanh')
     truncate = kwargs.get('truncate', -1)
     y, a, u, hs, cs, tc, unmasked, masked, carry, own_outs = ans.tape
     _, n, batch, units = y.shape
@@ -238,7 +235,7 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     else:
         hm, cm = _masked_previous(hs, masked, n, 0), _masked_previous(cs, masked, n, 1)
         c_new = cs[1:]
-    by, dc_by_dh = _step_factors(ans, gate, act, cm, c_new)
+    by, dc_by_dh = _step_factors(ans, inner, activation, cm, c_new)
     dz = np.empty_like(y)           # every step from `start` on is written below
     dz[:, :start] = 0
     # the per-step product with the U's as one GEMM: d(z) gathered as (samples, 4 units)
@@ -298,7 +295,7 @@ def _lstm_loop_backward(ans, mask, kwargs, g_outs):
     return dz, dh, dc, du, do
 
 
-def _step_factors(ans, gate, act, cm, c_new):
+def _step_factors(ans, inner, activation, cm, c_new):
     """What does not depend on the recurrence, for all steps at once: per gate the
     factor that takes d(h) (o) or d(c_t) (i, f, ct) to d(its pre-activation), and the
     one from d(h) to d(c) through h = o * act(c). They are written over the forward's
@@ -306,6 +303,13 @@ def _step_factors(ans, gate, act, cm, c_new):
     batches), and kept on the result for a second backward pass."""
     if getattr(ans, 'step_factors', None) is None:
         y, a, tc = ans.tape[0], ans.tape[1], ans.tape[5]
+        kernels = accel.kernels_for(y.dtype)
+        if kernels:
+            kernels.lstm_factors(y, a, tc, cm, c_new,
+                                 *_codes(kernels, inner, activation, y.dtype))
+            ans.step_factors = y, tc
+            return ans.step_factors
+        gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
         split = 4 if gate is act else 3
         by = y
         gate.slope(y[:split], a[:split], by[:split])
@@ -319,6 +323,14 @@ def _step_factors(ans, gate, act, cm, c_new):
         dc_by_dh *= a[0]
         ans.step_factors = by, dc_by_dh
     return ans.step_factors
+
+
+def _codes(kernels, inner, activation, dtype):
+    """The kernels' activation arguments: the two activations' codes, and the scale and
+    offset of `activation` (applied to the cell state, unfolded)."""
+    act = LSTM_ACTIVATIONS[activation]
+    return (kernels.ACTIVATIONS[inner], kernels.ACTIVATIONS[activation], dtype.type(act.scale),
+            dtype.type(act.offset))
 
 
 def _sum_or_none(gs):

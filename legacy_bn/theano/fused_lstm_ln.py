@@ -279,9 +279,12 @@ class _Factors:
     `by_q` d(h) to d(LN(c) * g_c + b_c); `to_cn` d(h) to d(LN(c)) / d_c; `to_rn` d(h) or
     d(c_t) to d(the normalized recurrent term) / d_r."""
 
-    def __init__(self, tape, gate, act, k):
+    def __init__(self, tape, inner, activation, k):
         y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c = tape
-        self.tape, self.gate, self.act = tape, gate, act
+        self.tape = tape
+        self.gate, self.act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
+        kernels = accel.kernels_for(y.dtype)
+        self.codes = kernels and (kernels.ACTIVATIONS[inner], kernels.ACTIVATIONS[activation])
         self.cm = _masked_previous(cs, masked, y.shape[0], 1)
         shape4, shape1 = (k,) + y.shape[1:], (k,) + cn.shape[1:]
         self.buffers = [BUFFERS.get(s, y.dtype) for s in (shape4, shape4, shape1, shape1)]
@@ -291,6 +294,10 @@ class _Factors:
         y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c = self.tape
         by, to_rn, by_q, to_cn = (b[:t - s] for b in self.buffers)
         gate, act = self.gate, self.act
+        if self.codes:
+            accel.kernels_for(y.dtype).ln_factors(s, t, y, a, e, self.cm, q, d_c, d_r, gh, g_c,
+                                                  by, by_q, to_cn, to_rn, *self.codes)
+            return by, by_q, to_cn, to_rn
         y, a, e = y[s:t], a[s:t], e[s:t]
         if gate is LSTM_ACTIVATIONS['hard_sigmoid']:       # see _ln_loop's clip_all
             # Theano's clip passes the gradient where the clip kept y: 0.2 there
@@ -324,8 +331,7 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
     after it, while its arrays are in cache. With `dz_chunk`, the gradient of z is not
     kept: dz_chunk(s, t, dz) is given that of the steps s .. t - 1 instead (the first
     is None)."""
-    gate = LSTM_ACTIVATIONS[kwargs.get('inner', 'hard_sigmoid')]
-    act = LSTM_ACTIVATIONS[kwargs.get('activation', 'tanh')]
+    inner, activation = kwargs.get('inner', 'hard_sigmoid'), kwargs.get('activation', 'tanh')
     truncate = kwargs.get('truncate', -1)
     tape = ans.tape
     y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c = tape
@@ -334,7 +340,7 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
     g_h, g_c_out = (None if _broadcast_zero(g) else np.asarray(g, dtype) for g in g_outs)
     start = 0 if truncate is None or truncate < 0 else max(0, n - truncate)
     k = _step_chunk(batch, units)
-    factors = _Factors(tape, gate, act, k)
+    factors = _Factors(tape, inner, activation, k)
     # dh, dc at every step (the gradients of h_t and c_t, all paths), and the gradient of
     # the centred recurrent terms (for U); the steps before `start` get none
     dh_all, dc_all = _like(cn), _like(cn)
