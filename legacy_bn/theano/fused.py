@@ -34,6 +34,7 @@ import collections
 import numpy as np
 from autograd.extend import defvjp, defvjp_argnums, primitive
 
+from . import accel
 from .buffers import BUFFERS
 from .conv_primitives import conv2d_bias
 from .fused_lstm import LSTM_FUSED
@@ -237,6 +238,11 @@ def _bn_relu_forward(x, m, d, gamma, beta):
         # * (gamma / d) + beta, four passes instead of five (the two roundings of
         # (x - m) / d * gamma in another order: equal within float tolerance); x - m is
         # kept, gamma's gradient divides its row sums by d
+        kernels = accel.kernels_for(x.dtype)
+        if kernels:                  # the same four steps in one pass
+            c, y, out = np.empty_like(x), np.empty_like(x), np.empty_like(x)
+            kernels.bn_relu_forward(x, m, np.true_divide(gamma, d), beta, c, y, out)
+            return out, c, y, True
         c = np.subtract(x, m)
         y = np.multiply(c, np.true_divide(gamma, d))
         np.add(y, beta, out=y)
@@ -254,7 +260,15 @@ def _normalize_affine_relu_vjp(argnums, ans, args, kwargs):
     else:
         xn, y, centred = _bn_relu_forward(x, m, d, gamma, beta)[1:]
 
+    kernels = accel.kernels_for(x.dtype) if centred and argnums == (0, 3, 4) else None
+
     def vjp(g):
+        if kernels and g.dtype == x.dtype and g.shape == x.shape:
+            # the fast path below in one pass
+            gx, g_gamma, g_beta = np.empty_like(g), np.empty_like(d), np.empty_like(d)
+            kernels.bn_relu_backward(g, y, xn, np.true_divide(gamma, d), gx, g_gamma, g_beta)
+            g_gamma /= d
+            return gx, g_gamma, g_beta
         gy = _relu_grad(g, y)
         if centred and argnums == (0, 3, 4) and gy.dtype == x.dtype and gy.shape == x.shape:
             # 2015's BatchNormalization on running statistics (the MLP's step): every
@@ -365,10 +379,15 @@ def batch_std(x, m, eps):
     rows * 2**-24 of it), instead of a float64-accumulating reduction over a shifted copy."""
     if x.ndim == 2 and x.dtype.kind == 'f' and np.ndim(m) <= 1 and \
             np.result_type(x, m) == x.dtype and x.shape[0] > 0:
-        t = np.subtract(x, m)
-        np.multiply(t, t, out=t)
-        var = np.dot(_ones(t.shape[0], t.dtype), t)
-        var /= t.shape[0]
+        kernels = accel.kernels_for(x.dtype) if np.shape(m) == x.shape[1:] else None
+        if kernels:                  # the three passes below in one
+            var = np.empty(x.shape[1], x.dtype)
+            kernels.column_squares(x, m, var)
+        else:
+            t = np.subtract(x, m)
+            np.multiply(t, t, out=t)
+            var = np.dot(_ones(t.shape[0], t.dtype), t)
+        var /= x.shape[0]
         return np.sqrt(np.add(var, eps) if np.result_type(var, eps) != var.dtype
                        else np.add(var, eps, out=var))
     return np.power(_batch_var(x, m, eps), 0.5)
