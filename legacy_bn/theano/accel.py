@@ -1,5 +1,6 @@
-"""The optional compiled accelerator (issue 18): the LSTM and LSTM_LN loops' per-step
-elementwise work as numba kernels (accel_numba.py), around the same numpy products.
+"""The optional compiled accelerator (issue 18): numba kernels (the package accel_numba)
+for the elementwise work of the LSTM and LSTM_LN loops' steps, around the same numpy
+products, and for 2015's BatchNormalization -> relu.
 
 Off by default: the pure-numpy loops are what the tests and the numerics tables describe.
 `LEGACY_BN_ACCEL=numba` in the environment, or `use('numba')`, turns it on (`pip install
