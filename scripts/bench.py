@@ -22,10 +22,11 @@ is timed alone and a message says so. `--accel numba` times legacy_bn with its o
 compiled accelerator (legacy_bn/theano/accel.py: the float32 LSTM and LSTM_LN loops'
 elementwise work as numba kernels, `pip install numba`); the workers get it as
 LEGACY_BN_ACCEL, as a user's script would, and the header says which one ran. The
-first-step check then also compares the accelerated step with the unrewritten graph. Each floatX runs in its own subprocess with
-THEANO_FLAGS=floatX=... (floatX is read once at import, as in Theano), so the graph is
-exactly what `THEANO_FLAGS=floatX=float32 python train.py` builds. BLAS (and PyTorch)
-run one thread by default: two-thread timings on a shared machine vary several-fold.
+first-step check then also compares the accelerated step with the unrewritten graph.
+Each floatX runs in its own subprocess with THEANO_FLAGS=floatX=... (floatX is read once
+at import, as in Theano), so the graph is exactly what `THEANO_FLAGS=floatX=float32
+python train.py` builds. BLAS (and PyTorch) run one thread by default: two-thread
+timings on a shared machine vary several-fold.
 
     python scripts/bench.py                 # every case, ~1 min
     python scripts/bench.py --quick         # smoke run, a few seconds; numbers mean nothing
