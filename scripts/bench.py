@@ -18,20 +18,27 @@ weights as the same model compiled with mode='FAST_COMPILE' (no fusing rewrites)
 so a wrong-but-fast rewrite cannot look good (exit status 1 if they disagree).
 
 PyTorch is optional (`pip install "legacy_bn[bench]"`); without it the legacy_bn side
-is timed alone and a message says so. Each floatX runs in its own subprocess with
-THEANO_FLAGS=floatX=... (floatX is read once at import, as in Theano), so the graph is
-exactly what `THEANO_FLAGS=floatX=float32 python train.py` builds. BLAS (and PyTorch)
-run one thread by default: two-thread timings on a shared machine vary several-fold.
+is timed alone and a message says so. `--accel numba` times legacy_bn with its optional
+compiled accelerator (legacy_bn/theano/accel.py: the float32 LSTM and LSTM_LN loops'
+elementwise work as numba kernels, `pip install numba`); the workers get it as
+LEGACY_BN_ACCEL, as a user's script would, and the header says which one ran. The
+first-step check then also compares the accelerated step with the unrewritten graph.
+Each floatX runs in its own subprocess with THEANO_FLAGS=floatX=... (floatX is read once
+at import, as in Theano), so the graph is exactly what `THEANO_FLAGS=floatX=float32
+python train.py` builds. BLAS (and PyTorch) run one thread by default: two-thread
+timings on a shared machine vary several-fold.
 
     python scripts/bench.py                 # every case, ~1 min
     python scripts/bench.py --quick         # smoke run, a few seconds; numbers mean nothing
     python scripts/bench.py --case mlp --floatx float32 --reps 9
+    python scripts/bench.py --case lstm --case lstm_ln --floatx float32 --accel numba
 
 Adding a case: subclass Case, set `name` and `title`, define `keras_model` (a compiled
 legacy_bn model; seeded by the caller) and `torch_step`, and decorate it with @register.
 """
 import argparse
 import atexit
+import importlib.util
 import json
 import os
 import shutil
@@ -57,6 +64,10 @@ RESULT_TAG = 'BENCH-RESULT '
 AGREE_TOL = {'float64': 1e-9, 'float32': 2e-3}
 ZERO_UPDATE = 1e-3
 NO_TORCH = 'PyTorch is not installed: timing legacy_bn alone (pip install "legacy_bn[bench]")'
+# legacy_bn.theano.accel's choices and variable, spelled here too: the parent must not
+# import legacy_bn (numpy) before pin_threads
+ACCELS = ('none', 'numba')
+ACCEL_VARIABLE = 'LEGACY_BN_ACCEL'
 
 
 # ---------------------------------------------------------------------------------------
@@ -323,6 +334,9 @@ def parse_args(argv=None):
     p.add_argument('--steps', type=int, default=20,
                    help='steps per repetition at batch 128 (default 20); batch 8 runs 16x as '
                         'many, so every repetition sees the same number of samples')
+    p.add_argument('--accel', choices=ACCELS, default='none',
+                   help='legacy_bn\'s accelerator in the workers (%s; default none, the pure-'
+                        'numpy loops; numba: pip install numba)' % ACCEL_VARIABLE)
     p.add_argument('--quick', action='store_true',
                    help='tiny smoke run (2 reps of 2 steps); the numbers mean nothing')
     p.add_argument('--worker', choices=FLOATXS, help=argparse.SUPPRESS)
@@ -332,6 +346,8 @@ def parse_args(argv=None):
         args.reps, args.steps = 2, 2
     if args.reps < 1 or args.steps < 1 or args.threads < 1:
         p.error('--reps, --steps and --threads must be positive')
+    if args.accel == 'numba' and importlib.util.find_spec('numba') is None:
+        p.error('--accel numba needs numba: pip install numba')
     args.case = args.case or [name for name, case in CASES.items() if case.default]
     return args
 
@@ -443,11 +459,23 @@ def call_overhead(np, floatX, quick):
     return per_call(f), per_call(lambda a: a + 1)
 
 
+def accelerator():
+    """The accelerator legacy_bn's loops use in this process (what LEGACY_BN_ACCEL chose),
+    with its version: 'none' or e.g. 'numba 0.68.1'."""
+    from legacy_bn.theano import accel
+    name = accel.current()
+    if name == 'none':
+        return name
+    return '%s %s' % (name, getattr(sys.modules.get(name), '__version__', '?'))
+
+
 def worker(args):
     import numpy as np
     import legacy_bn.theano as theano
     floatX = args.worker
     assert theano.config.floatX == floatX, (theano.config.floatX, floatX)
+    accel = accelerator()
+    assert accel.split()[0] == args.accel, (accel, args.accel)
     torch = import_torch(args.threads)
     rows = []
     for name in args.case:
@@ -468,7 +496,7 @@ def worker(args):
                              ratio=ratio, agree=agree,
                              ok=bool(dtypes_ok and agree <= AGREE_TOL[floatX])))
     fn_us, np_us = call_overhead(np, floatX, args.quick)
-    result = dict(rows=rows, overhead_us=fn_us, numpy_us=np_us, numpy=np.__version__,
+    result = dict(rows=rows, overhead_us=fn_us, numpy_us=np_us, numpy=np.__version__, accel=accel,
                   torch=torch.__version__ if torch else None, blas=_blas_name(np),
                   threads={v: os.environ.get(v) for v in THREAD_VARS})
     print(RESULT_TAG + json.dumps(result), flush=True)
@@ -508,19 +536,23 @@ def theano_flags_with(floatX):
 def run_worker(floatX, args):
     """The timings of one floatX, then model.compile's time for each case that reports it
     (each in a process of its own, so that its first compile is the process's first)."""
-    cmd = ['--threads', str(args.threads), '--reps', str(args.reps), '--steps', str(args.steps)]
+    cmd = ['--threads', str(args.threads), '--reps', str(args.reps), '--steps', str(args.steps),
+           '--accel', args.accel]
     cmd += [a for name in args.case for a in ('--case', name)]
     if args.quick:
         cmd.append('--quick')
     result = _run(floatX, cmd)
-    result['compile'] = [_run(floatX, ['--compile-worker', name, '--threads', str(args.threads)])
+    result['compile'] = [_run(floatX, ['--compile-worker', name, '--threads', str(args.threads),
+                                       '--accel', args.accel])
                          for name in args.case if CASES[name].compile_timed]
     return result
 
 
 def _run(floatX, options):
     cmd = [sys.executable, os.path.abspath(__file__), '--worker', floatX] + options
-    env = dict(os.environ, THEANO_FLAGS=theano_flags_with(floatX))
+    # --accel wins over a LEGACY_BN_ACCEL of the caller's (the default none included)
+    accel = options[options.index('--accel') + 1]
+    env = dict(os.environ, THEANO_FLAGS=theano_flags_with(floatX), **{ACCEL_VARIABLE: accel})
     proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
     # every worker imports Keras 0.3.3's backend, which announces itself; the rest passes
@@ -538,6 +570,7 @@ def report(results, args):
     print('legacy_bn bench: python %s, numpy %s (%s), torch %s'
           % (sys.version.split()[0], first['numpy'], first['blas'], first['torch'] or '-'))
     print('threads: %s' % ', '.join('%s=%s' % kv for kv in first['threads'].items()))
+    print('accelerator: %s' % first['accel'])
     if first['torch'] is None:
         print(NO_TORCH)
     print('%d reps x %d steps at batch 128 (x16 steps at batch 8), medians; legacy/torch > 1: '

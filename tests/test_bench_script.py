@@ -2,7 +2,8 @@
 
 Speed is never asserted: only that every (case, floatX, batch) row is there, that the
 rewritten and unrewritten steps agree on the first update, that PyTorch is optional, and
-that the options reach the workers.
+that the options reach the workers (--accel numba: the numba accelerator, if numba is
+installed).
 """
 import importlib.util
 import os
@@ -11,8 +12,10 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import legacy_bn.theano as theano
+from legacy_bn.theano import accel
 
 BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                      'scripts', 'bench.py')
@@ -31,8 +34,11 @@ def has_torch():
     return importlib.util.find_spec('torch') is not None
 
 
-def run_bench(*args, theano_flags='', pythonpath=None):
+def run_bench(*args, theano_flags='', pythonpath=None, accel_variable=None):
     env = dict(os.environ, THEANO_FLAGS=theano_flags)
+    env.pop('LEGACY_BN_ACCEL', None)
+    if accel_variable is not None:
+        env['LEGACY_BN_ACCEL'] = accel_variable
     if pythonpath:
         env['PYTHONPATH'] = os.pathsep.join([pythonpath, env.get('PYTHONPATH', '')])
     proc = subprocess.run([sys.executable, BENCH, '--quick'] + list(args), env=env,
@@ -63,6 +69,7 @@ def test_quick_run_prints_a_row_per_case_and_batch_and_the_steps_agree():
             assert int(torch) > 0 and float(ratio) > 0
     assert 'numpy %s' % np.__version__ in out
     assert 'OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=1, MKL_NUM_THREADS=1' in out
+    assert '\naccelerator: none\n' in out
     assert re.search(r'tiny graph .* float32 vector: \d+\.\d us/call', out)
     timed = COMPILE.findall(out)
     assert [c for c, *_ in timed] == ['mlp', 'lstm', 'k03_mlp', 'k03_lstm']
@@ -83,11 +90,26 @@ def test_case_and_floatx_options_reach_the_workers():
     # The worker asserts that legacy_bn.theano read the floatX it was started for.
     # (--threads > 1 is not exercised: on a busy 2-core machine it is many times slower.)
     # The Keras 0.3.3 case's backend reads floatx from the keras.json the worker writes.
+    # --accel (default none) wins over the caller's LEGACY_BN_ACCEL, which would make
+    # the workers fail if it reached them
     out, rows = run_bench('--floatx', 'float64', '--case', 'k03_mlp',
-                          theano_flags='floatX=float32,device=cpu')
+                          theano_flags='floatX=float32,device=cpu', accel_variable='fast')
     assert [(c, fx, int(b)) for c, fx, b, *_ in rows] == [('k03_mlp', 'float64', 128),
                                                           ('k03_mlp', 'float64', 8)]
     assert COMPILE.findall(out)[0][:2] == ('k03_mlp', 'float64')
+    assert '\naccelerator: none\n' in out
+
+
+def test_accel_numba_without_numba_says_how_to_install_it(monkeypatch, capsys):
+    bench = load_bench()
+    assert bench.ACCELS == accel.CHOICES and bench.ACCEL_VARIABLE == accel.ENVIRONMENT_VARIABLE
+    assert bench.parse_args([]).accel == 'none'
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, 'find_spec',
+                        lambda name, *args: None if name == 'numba' else real(name, *args))
+    with pytest.raises(SystemExit):
+        bench.parse_args(['--accel', 'numba'])
+    assert '--accel numba needs numba: pip install numba' in capsys.readouterr().err
 
 
 def test_first_step_check_rejects_a_step_that_is_off_by_one_percent():
