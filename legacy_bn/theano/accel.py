@@ -1,4 +1,4 @@
-"""The optional compiled accelerator (issue 18): numba kernels (the package accel_numba)
+"""The optional compiled accelerator (issue 18): numba kernels (accel_numba.py)
 for the elementwise work of the LSTM and LSTM_LN loops' steps, around the same numpy
 products, and for 2015's BatchNormalization -> relu.
 
