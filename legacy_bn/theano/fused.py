@@ -139,6 +139,11 @@ def _relu_grad(g, y):
     """The gradient of Keras 0.1's relu (y + |y|) / 2 at y: g where y > 0, g / 2 at 0 and
     0 below, as the chain's rule g/2 * sign(y) + g/2 gives it (only a NaN y, whose loss a
     training step refuses anyway, gets 0 where the chain gives NaN)."""
+    kernels = accel.kernels_for(g.dtype)
+    if kernels and g.ndim == 2 and g.shape == y.shape and g.dtype == y.dtype:
+        gy = np.empty_like(g)            # the passes below in one
+        kernels.relu_backward(g, y, gy)
+        return gy
     gy = np.multiply(g, y > 0)
     zeros = y == 0               # (a comparison and a boolean any: faster than y.all())
     if zeros.any():

@@ -21,6 +21,7 @@ unfused graph within float tolerance.
 import numpy as np
 from autograd.extend import defvjp, defvjp_argnums, primitive
 
+from . import accel
 from .fused import _COLUMN_MEAN_ROWS, _ones, _row_sum, _softmax
 from .primitives import F32, reduce_mean
 
@@ -33,6 +34,11 @@ def _divisor(s, eps, dtype):
 
 @primitive
 def batch_norm_train(x, m, s, gamma, beta, eps):
+    kernels = accel.kernels_for(x.dtype)
+    if kernels and _fast_batch_shapes(x, (m, s, gamma, beta)):
+        out = np.empty_like(x)           # the four steps below in one pass
+        kernels.bn_train_forward(x, m, _divisor(s, eps, x.dtype), gamma, beta, out)
+        return out
     out = np.subtract(x, m)
     out /= _divisor(s, eps, out.dtype)
     out *= gamma
@@ -91,20 +97,26 @@ def _batch_norm_train_vjp(argnums, ans, args, kwargs):
             return tuple(_BATCH_NORM_TRAIN_VJPS[k](ans, *args)(g) for k in argnums)
         n = x.shape[0]
         ones = _ones(n, x.dtype)
-        c = np.subtract(x, m)
-        d = _divisor(s, eps, c.dtype)
-        gc = np.einsum('ij,ij->j', g, c)                 # sum(g * c) = sum(g * xn) * d
-        by_arg = {}
-        if 4 in argnums:
-            by_arg[4] = np.dot(ones, g)
-        if 3 in argnums:
-            by_arg[3] = gc / d
+        d = _divisor(s, eps, x.dtype)
+        kernels = accel.kernels_for(x.dtype)
+        if kernels:                      # the sums in one pass, dx in two
+            gc, g_sum = np.empty_like(d), np.empty_like(d)
+            kernels.bn_train_sums(g, x, m, gc, g_sum)
+        else:
+            c = np.subtract(x, m)
+            gc = np.einsum('ij,ij->j', g, c)             # sum(g * c) = sum(g * xn) * d
+            g_sum = np.dot(ones, g) if 4 in argnums else None
+        by_arg = {4: g_sum, 3: gc / d}
         if 0 in argnums:
             # dc = g * gamma / d - c * sum(g * gamma * xn) / (n * d * s), dx = dc - mean(dc)
-            dc = np.multiply(g, np.true_divide(gamma, d))
-            coef = (gamma * gc / (d * d * s * n)).astype(c.dtype, copy=False)
-            dc -= np.multiply(c, coef, out=c)
-            dc -= np.dot(ones, dc) / n
+            coef = (gamma * gc / (d * d * s * n)).astype(x.dtype, copy=False)
+            if kernels:
+                dc = np.empty_like(g)
+                kernels.bn_train_dx(g, x, m, np.true_divide(gamma, d), coef, dc)
+            else:
+                dc = np.multiply(g, np.true_divide(gamma, d))
+                dc -= np.multiply(c, coef, out=c)
+                dc -= np.dot(ones, dc) / n
             by_arg[0] = dc
         return tuple(by_arg[k] for k in argnums)
     return vjp
