@@ -100,6 +100,19 @@ def test_case_and_floatx_options_reach_the_workers():
     assert '\naccelerator: none\n' in out
 
 
+def test_accel_numba_runs_the_lstm_loops_compiled_and_they_agree():
+    """The LSTM and LSTM_LN cases with the numba accelerator: the worker checked that
+    legacy_bn's loops use it (the header names it), and the accelerated first step agrees
+    with the unrewritten graph's."""
+    numba = pytest.importorskip('numba')
+    out, rows = run_bench('--floatx', 'float32', '--case', 'lstm', '--case', 'lstm_ln',
+                          '--accel', 'numba')
+    assert '\naccelerator: numba %s\n' % numba.__version__ in out
+    assert [(c, fx, int(b)) for c, fx, b, *_ in rows] == [
+        (c, 'float32', b) for c in ('lstm', 'lstm_ln') for b in (128, 8)]
+    assert all(agrees == 'yes' and int(legacy) > 0 for *_, legacy, _, _, agrees in rows)
+
+
 def test_accel_numba_without_numba_says_how_to_install_it(monkeypatch, capsys):
     bench = load_bench()
     assert bench.ACCELS == accel.CHOICES and bench.ACCEL_VARIABLE == accel.ENVIRONMENT_VARIABLE
