@@ -1,10 +1,11 @@
 """The optional numba accelerator (legacy_bn/theano/accel.py, accel_numba.py; issue 18):
 with it, every fused LSTM / LSTM_LN loop gives numpy's outputs and gradients of every
-argument within float32 rounding (and its kernels really ran), float64 is left to numpy
-bit for bit, small 2015 and Keras 0.3 models train to the same losses and weights, its
-float32 tanh is within a few float32 spacings of the exact one, and a bad choice or a
-missing numba is a clear error. Every other test module runs the pure-numpy loops (the
-default)."""
+argument within float32 rounding (and its kernels really ran), as do the batch
+normalizations' kernels (2015's BatchNormalization -> relu and batch_std, Keras 0.3.3's
+batch_norm_train, relu's gradient); float64 is left to numpy bit for bit; small 2015 and
+Keras 0.3 models train to the same losses and weights; its float32 tanh is within a few
+float32 spacings of the exact one; a bad choice or a missing numba is a clear error.
+Every other test module runs the pure-numpy loops (the default)."""
 import math
 import sys
 
@@ -264,7 +265,7 @@ def test_float64_is_numpys_bit_for_bit(name, rng, accelerated, kernel_calls):
         np.testing.assert_array_equal(g, e)
 
 
-# -- BatchNormalization -> relu (fused.py) ------------------------------------------------
+# -- the batch normalizations' kernels (fused.py, fused_keras03.py) ---------------------
 def _bn_relu_values(rng, batch, n):
     """x (batch, n), m, d, gamma, beta (n,) in float32, with pre-activations exactly 0
     (Keras's relu passes half the gradient there) and a NaN."""
@@ -340,6 +341,54 @@ def test_batch_std_as_numpy(batch, n, rng, accelerated, kernel_calls):
     np.testing.assert_allclose(got, expect, rtol=RTOL32)
 
 
+def test_keras_relu_gradient_as_numpy(rng, accelerated, kernel_calls):
+    """Keras 0.1's relu (y + |y|) / 2: g where y > 0, g / 2 at 0, 0 below and at NaN."""
+    from legacy_bn.theano.fused import keras_relu
+    y = rng.normal(0, 1, (9, 19)).astype(F32)
+    y[0, :5] = 0
+    y[1, 0] = np.nan
+    weights = rng.uniform(-1, 1, y.shape).astype(F32)
+    results = []
+    for name in ('none', 'numba'):
+        accelerated(name)
+        results.append(autograd.grad(lambda y: anp.sum(keras_relu(y) * weights))(y))
+    assert kernel_calls.get('relu_backward', 0) > 0, kernel_calls
+    assert results[1].dtype == F32
+    np.testing.assert_array_equal(results[1], results[0])
+    np.testing.assert_array_equal(results[1][0, :5], weights[0, :5] / 2)
+    assert results[1][1, 0] == 0
+
+
+@pytest.mark.parametrize('batch,n', [(9, 19), (1, 3), (300, 5)])
+def test_keras03_batch_norm_train_as_numpy(batch, n, rng, accelerated, kernel_calls):
+    """Keras 0.3.3's BatchNormalization on batch statistics (fused_keras03.py): the
+    output, and the gradients of x (the paths through m and s included), gamma and beta."""
+    from legacy_bn.theano.fused_keras03 import batch_norm_train
+    x = rng.normal(1, 2, (batch, n)).astype(F32)
+    m = x.mean(axis=0)
+    s = np.sqrt(x.var(axis=0) + 1e-6).astype(F32)
+    gamma = rng.uniform(0.5, 1.5, n).astype(F32)
+    beta = rng.uniform(-0.5, 0.5, n).astype(F32)
+    weights = rng.uniform(-1, 1, x.shape).astype(F32)
+
+    def cost(x_gamma_beta):
+        x, gamma, beta = x_gamma_beta
+        return anp.sum(batch_norm_train(x, m, s, gamma, beta, 1e-6) * weights)
+    results = []
+    for name in ('none', 'numba'):
+        accelerated(name)
+        out = batch_norm_train(x, m, s, gamma, beta, 1e-6)
+        results.append([out] + list(autograd.grad(cost)((x, gamma, beta))))
+    for kernel in ('bn_train_forward', 'bn_train_sums', 'bn_train_dx'):
+        assert kernel_calls.get(kernel, 0) > 0, kernel_calls
+    expect, got = results
+    assert got[0].dtype == F32
+    np.testing.assert_array_equal(got[0], expect[0])    # the same steps in the same order
+    for label, e, g in zip(('gradient of x', 'of gamma', 'of beta'), expect[1:], got[1:]):
+        assert g.dtype == F32
+        _assert_close32(g, e, label)
+
+
 # -- small models, trained ---------------------------------------------------------------
 def _layers_2015(name, steps, dim):
     from legacy_bn.layers import recurrent
@@ -371,8 +420,20 @@ def _layers_k03(name, steps, dim):
     return Sequential, layers, SGD
 
 
+def _layers_k03_mlp_bn(name, steps, dim):
+    """Keras 0.3.3's MLP with BatchNormalization (batch statistics in training:
+    batch_norm_train) and relu."""
+    from legacy_bn.keras03.layers.core import Activation, Dense
+    from legacy_bn.keras03.layers.normalization import BatchNormalization
+    from legacy_bn.keras03.models import Sequential
+    from legacy_bn.keras03.optimizers import SGD
+    layers = [Dense(8, input_dim=steps * dim), BatchNormalization(), Activation('relu'),
+              Dense(3), Activation('softmax')]
+    return Sequential, layers, SGD
+
+
 MODELS = {'LSTM': _layers_2015, 'LSTM_LN': _layers_2015, 'keras03 LSTM': _layers_k03,
-          'MLP BN': _layers_mlp_bn}
+          'MLP BN': _layers_mlp_bn, 'keras03 MLP BN': _layers_k03_mlp_bn}
 
 
 def _trained(name, X, y, steps=4):
@@ -381,7 +442,7 @@ def _trained(name, X, y, steps=4):
     seed 3."""
     np.random.seed(3)
     sequential, layers, sgd = MODELS[name](name, X.shape[1], X.shape[2])
-    if name == 'MLP BN':
+    if 'MLP' in name:
         X = X.reshape(len(X), -1)
     model = sequential()
     for layer in layers:
