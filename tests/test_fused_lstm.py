@@ -3,12 +3,14 @@
 sequences are the projections dot(X, W) + b of one X (as the LSTM layer builds them). Same outputs and gradients as the generic
 scan (mode='FAST_COMPILE'), gradients against finite differences, and a step that
 differs in any node keeps the generic scan."""
+import autograd
 import numpy as np
 import pytest
 
 import legacy_bn.theano as theano
 import legacy_bn.theano.tensor as T
 from legacy_bn.layers.recurrent import GRU, LSTM
+from legacy_bn.theano.fused_lstm import lstm_scan_projected
 from test_tensor_grad import check_grad
 
 STEPS, BATCH, UNITS = 5, 3, 4
@@ -235,3 +237,26 @@ def test_one_forward_pass_differentiated_twice(rng):
     for a, b in zip(twice, fresh):
         np.testing.assert_array_equal(a, b)
     assert np.abs(twice[0] - twice[1]).max() > 1e-3
+
+
+def _empty_sized(values, steps, samples):
+    """The projected op's values with `steps` steps and `samples` samples (X first, the
+    states at 9 and 10 (no mask here); the rest as they are)."""
+    X = values[0][:steps, :samples]
+    return [X] + values[1:9] + [values[9][:samples], values[10][:samples]] + values[11:]
+
+
+@pytest.mark.parametrize('steps,samples', [(0, BATCH), (STEPS, 0)])
+def test_projected_with_no_steps_or_no_samples(steps, samples, rng):
+    values = _empty_sized(_projected_values(rng), steps, samples)
+    args = values[:9] + [np.ones((steps, samples, 1))] + values[9:]
+
+    def total(*a):
+        h, c = lstm_scan_projected(*a)
+        return np.sum(h) + np.sum(c)
+    grads = autograd.grad(total, list(range(len(args))))(*args)
+    h, c = lstm_scan_projected(*args)
+    assert h.shape == c.shape == (steps, samples, UNITS)
+    for g, a in zip(grads, args):   # nothing out, so nothing depends on any input
+        assert np.shape(g) == np.shape(a)
+        np.testing.assert_array_equal(g, 0)

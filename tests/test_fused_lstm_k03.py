@@ -6,6 +6,7 @@ K.rnn concatenates) go into the op too: lstm_scan_k03_projected. Same outputs an
 gradients as the generic scan (mode='FAST_COMPILE') in float32 and float64, gradients
 against finite differences, and a step with recurrent dropout (constants passed to the
 step) keeps the generic scan."""
+import autograd
 import numpy as np
 import pytest
 
@@ -15,6 +16,7 @@ import legacy_bn.theano.tensor as T
 from legacy_bn.keras03.layers.containers import Sequential
 from legacy_bn.keras03.layers.core import Masking
 from legacy_bn.keras03.layers.recurrent import LSTM, time_distributed_dense
+from legacy_bn.theano.fused_lstm import lstm_scan_k03_projected
 from legacy_bn.theano.tensor import nnet
 from test_tensor_grad import check_grad
 
@@ -278,3 +280,18 @@ def test_projected_without_the_gradient_of_x(floatx):
     values = _projection_values('float64')
     for k, (a, b) in enumerate(zip(fused(*values), plain(*values))):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg='gradient %d' % k)
+
+
+def test_projected_with_no_steps():
+    values = _projection_values('float64')
+    values[0] = values[0][:, :0]                    # (samples, 0 steps, inputs)
+    kwargs = dict(inputs=DIM, steps=0, units=UNITS)
+
+    def total(*a):
+        return sum(np.sum(out) for out in lstm_scan_k03_projected(*a, **kwargs))
+    outs = lstm_scan_k03_projected(*values, **kwargs)
+    assert [np.shape(o) for o in outs] == [(0, BATCH, UNITS)] * 3
+    grads = autograd.grad(total, list(range(len(values))))(*values)
+    for g, v in zip(grads, values):
+        assert np.shape(g) == np.shape(v)
+        np.testing.assert_array_equal(g, 0)

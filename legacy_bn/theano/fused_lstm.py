@@ -464,7 +464,7 @@ def _projection_grads(rows, w, dz, want_dx):
     gradient of the pre-activations z = X w + b: one product each. `rows` are X's rows
     with ones that _projections returned. dX is None unless want_dx (X is most often the
     data: its gradient would cost as much as w's)."""
-    flat = dz.reshape(4, len(rows), -1)
+    flat = dz.reshape(4, len(rows), dz.shape[-1])       # (also with no rows)
     dX = None
     if want_dx:
         dX = np.dot(flat[0], w[0].T)
@@ -555,19 +555,18 @@ def lstm_scan_k03_projected(X, w_i, w_f, w_c, w_o, b_i, b_f, b_c, b_o, h0, c0, u
     dtype = np.result_type(X, h0, u_i)
     w, b = _k03_gate_weights((w_i, w_f, w_c, w_o), (b_i, b_f, b_c, b_o), h0, inputs,
                              units, dtype)
-    z, rows = _projections(_k03_rows(X, w.shape[1], steps, backwards), w, b, units, inner,
-                           activation, dtype)
+    z, rows = _projections(_k03_rows(X, w.shape[1], steps, np.shape(h0)[0], backwards), w, b,
+                           units, inner, activation, dtype)
     result = _lstm_loop(z, None, h0, c0, (u_i, u_f, u_o, u_c), inner, activation,
                         carry=True)
     result.rows = rows
     return result
 
 
-def _k03_rows(X, n_in, steps, backwards):
+def _k03_rows(X, n_in, steps, samples, backwards):
     """reshape(X, (-1, n_in)) as K.rnn's scan reads it: (steps, samples, n_in), the
-    rows in the order the steps run."""
-    rows = np.reshape(X, (-1, n_in))
-    rows = np.reshape(rows, (-1, steps, n_in)).transpose(1, 0, 2)
+    rows in the order the steps run (the sizes given: -1 is ambiguous with no steps)."""
+    rows = np.reshape(X, (samples, steps, n_in)).transpose(1, 0, 2)
     return rows[::-1] if backwards else rows
 
 
