@@ -283,8 +283,9 @@ class _Factors:
         y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c = tape
         self.tape = tape
         self.gate, self.act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
-        kernels = accel.kernels_for(y.dtype)
-        self.codes = kernels and (kernels.ACTIVATIONS[inner], kernels.ACTIVATIONS[activation])
+        self.kernels = accel.kernels_for(y.dtype)
+        if self.kernels:
+            self.codes = (self.kernels.ACTIVATIONS[inner], self.kernels.ACTIVATIONS[activation])
         self.cm = _masked_previous(cs, masked, y.shape[0], 1)
         shape4, shape1 = (k,) + y.shape[1:], (k,) + cn.shape[1:]
         self.buffers = [BUFFERS.get(s, y.dtype) for s in (shape4, shape4, shape1, shape1)]
@@ -294,9 +295,9 @@ class _Factors:
         y, a, rn, d_r, cn, d_c, q, e, hs, cs, masked, unmasked, us, gh, g_c = self.tape
         by, to_rn, by_q, to_cn = (b[:t - s] for b in self.buffers)
         gate, act = self.gate, self.act
-        if self.codes:
-            accel.kernels_for(y.dtype).ln_factors(s, t, y, a, e, self.cm, q, d_c, d_r, gh, g_c,
-                                                  by, by_q, to_cn, to_rn, *self.codes)
+        if self.kernels:
+            self.kernels.ln_factors(s, t, y, a, e, self.cm, q, d_c, d_r, gh, g_c, by, by_q,
+                                    to_cn, to_rn, *self.codes)
             return by, by_q, to_cn, to_rn
         y, a, e = y[s:t], a[s:t], e[s:t]
         if gate is LSTM_ACTIVATIONS['hard_sigmoid']:       # see _ln_loop's clip_all
