@@ -292,6 +292,12 @@ def ln_factors(s, t, y, a, e, cm, q, d_c, d_r, gh, g_c, by, by_q, to_cn, to_rn, 
 # float32 too). No fast-math (EXACT): relu keeps numpy's signed zeros and NaNs.
 
 
+@njit(**dict(EXACT, inline='always'))
+def relu_grad(g, y):
+    """Keras's relu gradient at y: g * (y > 0) (so NaN * 0 stays NaN), g / 2 at y == 0."""
+    return g / TWO if y == ZERO else g * (ONE if y > ZERO else ZERO)
+
+
 @njit(**EXACT)
 def bn_relu_forward(x, m, scale, beta, c, y, out):
     """c = x - m, y = c * scale + beta, out = np.maximum(y, 0) (y where y >= 0 or NaN)."""
@@ -315,10 +321,7 @@ def bn_relu_backward(g, y, c, scale, gx, g_gamma, g_beta):
     for i in range(g.shape[0]):
         gr, yr, cr, out = g[i], y[i], c[i], gx[i]
         for j in range(len(gr)):
-            v = yr[j]
-            gy = gr[j] * (ONE if v > ZERO else ZERO)
-            if v == ZERO:
-                gy = gr[j] / TWO
+            gy = relu_grad(gr[j], yr[j])
             g_gamma[j] += gy * cr[j]
             g_beta[j] += gy
             out[j] = gy * scale[j]
@@ -342,9 +345,7 @@ def relu_backward(g, y, out):
     for i in range(g.shape[0]):
         gr, yr, o = g[i], y[i], out[i]
         for j in range(len(gr)):
-            v = yr[j]
-            gy = gr[j] * (ONE if v > ZERO else ZERO)
-            o[j] = gr[j] / TWO if v == ZERO else gy
+            o[j] = relu_grad(gr[j], yr[j])
 
 
 # -- Keras 0.3.3's BatchNormalization on batch statistics (fused_keras03.py) -------------

@@ -307,21 +307,19 @@ def _step_factors(ans, inner, activation, cm, c_new):
         if kernels:
             kernels.lstm_factors(y, a, tc, cm, c_new,
                                  *_codes(kernels, inner, activation, y.dtype))
-            ans.step_factors = y, tc
-            return ans.step_factors
-        gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
-        split = 4 if gate is act else 3
-        by = y
-        gate.slope(y[:split], a[:split], by[:split])
-        if split == 3:
-            act.slope(y[3], a[3], by[3])
-        by[0] *= tc
-        by[1] *= a[3]
-        by[2] *= cm
-        by[3] *= a[1]
-        dc_by_dh = act.slope(act.pre(c_new), tc, tc)
-        dc_by_dh *= a[0]
-        ans.step_factors = by, dc_by_dh
+        else:
+            gate, act = LSTM_ACTIVATIONS[inner], LSTM_ACTIVATIONS[activation]
+            split = 4 if gate is act else 3
+            gate.slope(y[:split], a[:split], y[:split])
+            if split == 3:
+                act.slope(y[3], a[3], y[3])
+            y[0] *= tc
+            y[1] *= a[3]
+            y[2] *= cm
+            y[3] *= a[1]
+            act.slope(act.pre(c_new), tc, tc)
+            tc *= a[0]
+        ans.step_factors = y, tc            # by, dc_by_dh
     return ans.step_factors
 
 
