@@ -389,6 +389,85 @@ def test_keras03_batch_norm_train_as_numpy(batch, n, rng, accelerated, kernel_ca
         _assert_close32(g, e, label)
 
 
+# -- the softmax cross-entropy of a batch --------------------------------------------------
+def _softmax_ce_values(rng, batch, classes):
+    """Logits with a saturated row (its probabilities clipped at 1 - 1e-7 and 1e-7), one-hot
+    targets, weights in (0.1, 1.1)."""
+    z = rng.normal(0, 3, (batch, classes)).astype(F32)
+    z[0, 0] = 40
+    y = np.eye(classes, dtype=F32)[rng.randint(0, classes, batch)]
+    w = rng.uniform(0.1, 1.1, batch).astype(F32)
+    return z, y, w
+
+
+def _loss_and_gradient(loss, z, accelerated):
+    """[(loss, d (-0.01 * loss) / dz)] with numpy's path, then with numba's (-0.01: SGD's
+    -lr, folded into the cost's gradient as training does)."""
+    results = []
+    for name in ('none', 'numba'):
+        accelerated(name)
+        results.append((loss(z), autograd.grad(lambda z: -0.01 * loss(z))(z)))
+    return results
+
+
+def _assert_same_loss_and_gradient(expect, got):
+    (loss, dz), (loss_n, dz_n) = expect, got
+    assert type(loss_n) is type(loss) and np.shape(loss_n) == np.shape(loss)
+    assert np.asarray(loss_n).dtype == np.asarray(loss).dtype == F32
+    np.testing.assert_allclose(loss_n, loss, rtol=1e-6)
+    assert dz_n.dtype == dz.dtype == F32
+    _assert_close32(dz_n, dz, 'gradient of z')
+
+
+@pytest.mark.parametrize('batch,classes', [(9, 4), (1, 3), (128, 10)])
+def test_softmax_crossentropy_as_numpy(batch, classes, rng, accelerated, kernel_calls):
+    """2015's softmax -> weighted categorical cross-entropy (fused.softmax_crossentropy)."""
+    from legacy_bn.theano.fused import softmax_crossentropy
+    z, y, w = _softmax_ce_values(rng, batch, classes)
+    expect, got = _loss_and_gradient(
+        lambda z: softmax_crossentropy(z, y, w[:, None], 1e-7, 1 - 1e-7), z, accelerated)
+    assert kernel_calls.get('softmax_ce_forward', 0) > 0, kernel_calls
+    assert kernel_calls.get('softmax_ce_backward', 0) > 0, kernel_calls
+    _assert_same_loss_and_gradient(expect, got)
+    # the clipped row: its cross-entropy and gradient stay finite
+    assert np.isfinite(got[0]) and np.isfinite(got[1]).all()
+
+
+def test_softmax_crossentropy_with_a_zero_weight_is_numpys(rng, accelerated, kernel_calls):
+    """A zero weight leaves its sample out (numpy's path, bit for bit); a NaN logit makes
+    the loss NaN on both paths."""
+    from legacy_bn.theano.fused import softmax_crossentropy
+    z, y, w = _softmax_ce_values(rng, 9, 4)
+    w[3] = 0
+    z[3] = np.nan                    # left out with its sample
+    expect, got = _loss_and_gradient(
+        lambda z: softmax_crossentropy(z, y, w[:, None], 1e-7, 1 - 1e-7), z, accelerated)
+    assert 'softmax_ce_forward' not in kernel_calls, kernel_calls
+    assert np.isfinite(got[0]) and got[0] == expect[0]
+    np.testing.assert_array_equal(got[1], expect[1])
+    w[3] = 1
+    for name in ('none', 'numba'):
+        accelerated(name)
+        assert np.isnan(softmax_crossentropy(z, y, w[:, None], 1e-7, 1 - 1e-7))
+    assert kernel_calls.get('softmax_ce_forward', 0) == 1, kernel_calls
+
+
+@pytest.mark.parametrize('batch,classes', [(9, 4), (1, 3), (128, 10)])
+def test_keras03_softmax_crossentropy_as_numpy(batch, classes, rng, accelerated, kernel_calls):
+    """0.3.3's weighted cross-entropy of a softmax (fused_keras03.py), a zero weight among
+    the others (0.3.3 divides by the fraction of nonzero ones)."""
+    from legacy_bn.theano.fused_keras03 import softmax_crossentropy_weighted
+    z, y, w = _softmax_ce_values(rng, batch, classes)
+    w[-1] = 0 if batch > 1 else w[-1]
+    expect, got = _loss_and_gradient(
+        lambda z: softmax_crossentropy_weighted(z, y, w, 1e-7, 1 - 1e-7, F32), z, accelerated)
+    assert kernel_calls.get('softmax_ce_weighted_forward', 0) > 0, kernel_calls
+    assert kernel_calls.get('softmax_ce_weighted_backward', 0) > 0, kernel_calls
+    _assert_same_loss_and_gradient(expect, got)
+    if batch > 1:
+        assert not got[1][-1].any()      # the zero-weight sample has no gradient
+
+
 # -- small models, trained ---------------------------------------------------------------
 def _layers_2015(name, steps, dim):
     from legacy_bn.layers import recurrent

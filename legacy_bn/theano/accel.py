@@ -1,6 +1,7 @@
 """The optional compiled accelerator (issue 18): numba kernels (accel_numba.py)
 for the elementwise work of the LSTM and LSTM_LN loops' steps, around the same numpy
-products, and for BatchNormalization (2015's and 0.3.3's) and relu's gradient.
+products, and for BatchNormalization (2015's and 0.3.3's), relu's gradient and the softmax
+cross-entropy of a batch.
 
 Off by default: the pure-numpy loops are what the tests and the numerics tables describe.
 `LEGACY_BN_ACCEL=numba` in the environment, or `use('numba')`, turns it on (`pip install

@@ -8,7 +8,8 @@ step's product with the recurrent weights, which stays a numpy product (BLAS doe
 faster than a compiled loop), and reads and writes exactly the arrays numpy's loop does
 (the same tape), in the same order of operations except that sums over units are
 reassociated. The batch-normalization and relu kernels do in one pass over the batch
-what numpy does in three to six.
+what numpy does in three to six, the softmax cross-entropy's in one call what numpy does
+in a dozen.
 
 One module on purpose: numba's on-disk cache of a kernel is invalidated by a change of
 the kernel's own source file only, and the kernels inline the helpers at the top.
@@ -387,6 +388,126 @@ def bn_train_dx(g, x, m, scale, coef, dx):
         o = dx[i]
         for j in range(len(o)):
             o[j] -= total[j]
+
+
+# -- the softmax cross-entropy of a batch (fused.py, fused_keras03.py) ----------------------
+# (samples, classes) arrays are small: numpy's dozen calls on them cost more than their
+# arithmetic. Sums over classes run in order (float32 or, where numpy accumulates in
+# float64, float64); no fast-math (EXACT), so NaN and inf go where numpy's go.
+@njit(**dict(EXACT, inline='always'))
+def _softmax_row(z, p):
+    """p = exp(z - max(z)) / sum(...), NaN propagated as by np.maximum.reduce."""
+    m = z[0]
+    for j in range(1, len(z)):
+        v = z[j]
+        if v > m or v != v:
+            m = v
+    s = ZERO
+    for j in range(len(z)):
+        e = np.exp(z[j] - m)
+        p[j] = e
+        s += e
+    for j in range(len(z)):
+        p[j] = p[j] / s
+
+
+@njit(**dict(EXACT, inline='always'))
+def _clip(v, lo, hi):
+    """np.minimum(np.maximum(v, lo), hi) (NaN stays NaN)."""
+    return lo if v < lo else (hi if v > hi else v)
+
+
+@njit(**EXACT)
+def softmax_ce_forward(z, y, w, lo, hi, p, total):
+    """2015's softmax_crossentropy with every weight nonzero: p = softmax(z),
+    total = sum(clip(p)) per row, and returns weighted_mean(w, -sum(y * log(clip(p) /
+    total))) (sums in float64, as numpy's)."""
+    num = 0.0
+    den = 0.0
+    for i in range(z.shape[0]):
+        pr, yr = p[i], y[i]
+        _softmax_row(z[i], pr)
+        t = 0.0
+        for j in range(len(pr)):
+            t += _clip(pr[j], lo, hi)
+        tt = F32(t)
+        total[i, 0] = tt
+        ce = 0.0
+        for j in range(len(pr)):
+            ce += yr[j] * np.log(_clip(pr[j], lo, hi) / tt)
+        num += w[i] * -F32(ce)
+        den += w[i]
+    return F32(num) / F32(den)
+
+
+@njit(**EXACT)
+def softmax_ce_backward(g, w, p, y, total, lo, hi, out):
+    """d loss / d z of softmax_ce_forward for the loss's gradient g: per row, with
+    mask = lo <= p <= hi and u = mask * (p * sum(y) / total - y), (u - p * sum(u)) *
+    g * w / sum(w)."""
+    den = 0.0
+    for i in range(len(w)):
+        den += w[i]
+    gd = g / F32(den)
+    for i in range(p.shape[0]):
+        pr, yr, o = p[i], y[i], out[i]
+        sy = ZERO
+        for j in range(len(pr)):
+            sy += yr[j]
+        r = sy / total[i, 0]
+        su = ZERO
+        for j in range(len(pr)):
+            v = pr[j]
+            u = (v * r - yr[j]) * (ONE if lo <= v <= hi else ZERO)
+            o[j] = u
+            su += u
+        row = gd * w[i]
+        for j in range(len(pr)):
+            o[j] = (o[j] - pr[j] * su) * row
+
+
+@njit(**EXACT)
+def softmax_ce_weighted_forward(z, y, w, lo, hi, kept):
+    """0.3.3's softmax_crossentropy_weighted: the mean over rows of -sum(y * log(clip(t)))
+    * w / kept, with t = p / sum(p) and p = softmax(z) (kept: the fraction of nonzero
+    weights). The mean in float64, as numpy's."""
+    p = np.empty(z.shape[1], z.dtype)
+    total = 0.0
+    for i in range(z.shape[0]):
+        yr = y[i]
+        _softmax_row(z[i], p)
+        s = 0.0
+        for j in range(len(p)):
+            s += p[j]
+        S = F32(s)
+        ce = 0.0
+        for j in range(len(p)):
+            ce += yr[j] * np.log(_clip(p[j] / S, lo, hi))
+        total += -F32(ce) * w[i] / kept
+    return F32(total / z.shape[0])
+
+
+@njit(**EXACT)
+def softmax_ce_weighted_backward(z, y, row, lo, hi, out):
+    """d loss / d z of softmax_ce_weighted_forward, given each row's factor `row`: with
+    t = p / S and mask = lo <= t <= hi, (p * sum(mask * y) / S - mask * y) * row."""
+    for i in range(z.shape[0]):
+        pr, yr, o = out[i], y[i], out[i]
+        _softmax_row(z[i], pr)
+        s = 0.0
+        for j in range(len(pr)):
+            s += pr[j]
+        S = F32(s)
+        ym = ZERO
+        for j in range(len(pr)):
+            t = pr[j] / S
+            ym += yr[j] * (ONE if lo <= t <= hi else ZERO)
+        r = ym / S
+        for j in range(len(pr)):
+            v = pr[j]
+            t = v / S
+            my = yr[j] * (ONE if lo <= t <= hi else ZERO)
+            o[j] = (v * r - my) * row[i]
 
 
 ACTIVATIONS = {'hard_sigmoid': CLIP01, 'sigmoid': HALF_TANH, 'tanh': TANH}

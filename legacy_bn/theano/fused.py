@@ -660,6 +660,11 @@ def softmax_crossentropy(z, y, w, lo, hi):
 def _softmax_ce_forward(z, y, w, lo, hi):
     """The loss, the steps of weighted_crossentropy(softmax(z), ...) written out, and what
     its gradient needs again: (p, rows, w_kept, p[rows], y[rows], sum(clip(p[rows])))."""
+    kernels = accel.kernels_for(z.dtype)
+    if kernels and _kernel_batch(z, y, w, (len(z), 1)) and w.all():   # one pass, every row kept
+        p, total, w_kept = np.empty_like(z), np.empty((len(z), 1), z.dtype), w[:, 0]
+        loss = kernels.softmax_ce_forward(z, y, w_kept, np.float32(lo), np.float32(hi), p, total)
+        return np.float32(loss), (p, None, w_kept, p, y, total)
     p = _softmax(z)
     rows, w_kept = _kept_rows(w)
     pk, yk = (p, y) if rows is None else (p[rows], y[rows])
@@ -680,6 +685,13 @@ def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
     def vjp(g):
         p, rows, w_kept, pk, yk, total = parts if parts is not None else \
             _softmax_ce_forward(z, y, w, lo, hi)[1]
+        kernels = accel.kernels_for(pk.dtype)
+        if kernels and rows is None and getattr(g, 'dtype', None) == F32 and not np.ndim(g) \
+                and _kernel_batch(pk, yk, w_kept, pk.shape[:1]):
+            out = np.empty_like(pk)
+            kernels.softmax_ce_backward(np.float32(g), w_kept, pk, yk, total, np.float32(lo),
+                                        np.float32(hi), out)
+            return unbroadcast(out, z)
         den = _full_sum(w_kept)
         g_row = (g / den) * w_kept                              # weighted_mean's rule
         u = pk * (np.add.reduce(yk, axis=-1, keepdims=True) / total) - yk
@@ -692,6 +704,13 @@ def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
         np.add.at(out, rows, u)
         return unbroadcast(out, z)
     return vjp
+
+
+def _kernel_batch(z, y, w, w_shape):
+    """Whether the softmax cross-entropy kernels take these arrays: (samples, classes)
+    float32 z and y, at least one sample, float32 weights of w_shape."""
+    return z.ndim == 2 and len(z) > 0 and y.shape == z.shape and y.dtype == F32 and \
+        w.dtype == F32 and w.shape == w_shape
 
 
 def _softmax_ce_vjp_y(ans, z, y, w, lo, hi):

@@ -22,7 +22,7 @@ import numpy as np
 from autograd.extend import defvjp, defvjp_argnums, primitive
 
 from . import accel
-from .fused import _COLUMN_MEAN_ROWS, _ones, _row_sum, _softmax
+from .fused import _COLUMN_MEAN_ROWS, _kernel_batch, _ones, _row_sum, _softmax
 from .primitives import F32, reduce_mean
 
 
@@ -152,13 +152,18 @@ def _kept_fraction(w, dtype):
 
 @primitive
 def softmax_crossentropy_weighted(z, y, w, lo, hi, kept_dtype=None):
+    kernels = accel.kernels_for(z.dtype)
+    kept = _kept_fraction(w, kept_dtype)
+    if kernels and kept.dtype == F32 and _kernel_batch(z, y, w, z.shape[:1]):
+        return np.asarray(kernels.softmax_ce_weighted_forward(
+            z, y, w, np.float32(lo), np.float32(hi), kept), F32)
     p, S, t = _renormalized(z)
     q = np.minimum(np.maximum(t, lo), hi)
     acc = np.float64 if q.dtype == F32 else None
     ce = np.negative(np.add.reduce(y * np.log(q), axis=-1, dtype=acc)).astype(q.dtype,
                                                                              copy=False)
     weighted = ce * w
-    weighted /= _kept_fraction(w, kept_dtype)
+    weighted /= kept
     return reduce_mean.fun(weighted, axis=None)
 
 
@@ -167,13 +172,18 @@ def _softmax_ce_weighted_vjp_z(ans, z, y, w, lo, hi, kept_dtype=None):
     d ce / d z = p * Ym / S - mask * y (the chain softmax -> rescale -> clip -> log
     multiplied out: the y / p terms cancel), times the row's weight in the mean."""
     def vjp(g):
+        row = g / w.shape[0] * w              # mean's rule, mul's, then true_div's
+        row /= _kept_fraction(w, kept_dtype)
+        row = row.astype(z.dtype, copy=False)
+        kernels = accel.kernels_for(z.dtype)
+        if kernels and _kernel_batch(z, y, w, z.shape[:1]):
+            out = np.empty_like(z)
+            kernels.softmax_ce_weighted_backward(z, y, row, np.float32(lo), np.float32(hi), out)
+            return out
         p, S, t = _renormalized(z)
         mask = (t >= lo) & (t <= hi)
         my = y * mask
         Ym = np.add.reduce(my, axis=-1, keepdims=True)
-        row = g / w.shape[0] * w              # mean's rule, mul's, then true_div's
-        row /= _kept_fraction(w, kept_dtype)
-        row = row.astype(p.dtype, copy=False)
         out = p * (Ym / S)
         out -= my
         out *= np.reshape(row, row.shape + (1,))
