@@ -318,6 +318,26 @@ def test_bn_relu_as_numpy(batch, n, rng, accelerated, kernel_calls):
                                rtol=1e-6)
 
 
+def test_bn_relu_gradients_of_the_statistics_as_numpy(rng, accelerated, kernel_calls):
+    """Gradients of m and d too (not what training asks): the kernel's forward keeps
+    neither x - m nor y, and numpy's backward recomputes them."""
+    from legacy_bn.theano.fused import normalize_affine_relu
+    x, m, d, gamma, beta = _bn_relu_values(rng, 9, 19)
+    weights = rng.uniform(-1, 1, x.shape).astype(F32)
+
+    def cost(args):
+        return anp.sum(normalize_affine_relu(*args) * weights)
+    results = []
+    for name in ('none', 'numba'):
+        accelerated(name)
+        results.append(autograd.grad(cost)((x, m, d, gamma, beta)))
+    assert kernel_calls.get('bn_relu_forward', 0) == 1, kernel_calls
+    assert 'bn_relu_backward' not in kernel_calls, kernel_calls
+    for label, e, g in zip(('x', 'm', 'd', 'gamma', 'beta'), *results):
+        assert g.dtype == F32
+        np.testing.assert_array_equal(g, e, err_msg='gradient of ' + label)
+
+
 def test_bn_relu_float64_is_numpys_bit_for_bit(rng, accelerated, kernel_calls):
     values = [v.astype(np.float64) for v in _bn_relu_values(rng, 9, 19)]
     expect, got = _bn_relu_both(*values, rng.uniform(-1, 1, (9, 19)), accelerated)

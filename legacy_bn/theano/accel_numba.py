@@ -300,30 +300,30 @@ def relu_grad(g, y):
 
 
 @njit(**EXACT)
-def bn_relu_forward(x, m, scale, beta, c, y, out):
-    """c = x - m, y = c * scale + beta, out = np.maximum(y, 0) (y where y >= 0 or NaN)."""
+def bn_relu_forward(x, m, scale, beta, out):
+    """out = np.maximum(y, 0) (y where y >= 0 or NaN) for y = (x - m) * scale + beta;
+    neither x - m nor y is kept: the backward recomputes both, the same roundings."""
     for i in range(x.shape[0]):
-        xr, cr, yr, orow = x[i], c[i], y[i], out[i]
+        xr, orow = x[i], out[i]
         for j in range(len(xr)):
-            v = xr[j] - m[j]
-            cr[j] = v
-            v = v * scale[j] + beta[j]
-            yr[j] = v
+            v = (xr[j] - m[j]) * scale[j] + beta[j]
             orow[j] = v if v >= ZERO or v != v else ZERO
 
 
 @njit(**EXACT)
-def bn_relu_backward(g, y, c, scale, gx, g_gamma, g_beta):
-    """From the output gradient g: gy = g * (y > 0) (g / 2 where y == 0, Keras's relu),
-    g_gamma = sum(gy * c) over the batch (the caller divides by d), g_beta = sum(gy),
-    gx = gy * scale."""
+def bn_relu_backward(g, x, m, scale, beta, gx, g_gamma, g_beta):
+    """From the output gradient g, with c = x - m and y = c * scale + beta as the forward
+    computed them: gy = g * (y > 0) (g / 2 where y == 0, Keras's relu), g_gamma =
+    sum(gy * c) over the batch (the caller divides by d), g_beta = sum(gy), gx = gy *
+    scale."""
     g_gamma[:] = ZERO
     g_beta[:] = ZERO
     for i in range(g.shape[0]):
-        gr, yr, cr, out = g[i], y[i], c[i], gx[i]
+        gr, xr, out = g[i], x[i], gx[i]
         for j in range(len(gr)):
-            gy = relu_grad(gr[j], yr[j])
-            g_gamma[j] += gy * cr[j]
+            c = xr[j] - m[j]
+            gy = relu_grad(gr[j], c * scale[j] + beta[j])
+            g_gamma[j] += gy * c
             g_beta[j] += gy
             out[j] = gy * scale[j]
 

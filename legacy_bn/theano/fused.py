@@ -235,7 +235,8 @@ def normalize_affine_relu(x, m, d, gamma, beta):
 
 
 def _bn_relu_forward(x, m, d, gamma, beta):
-    """(relu output, xn or x - m, pre-activation y, whether the second is x - m)."""
+    """(relu output, xn or x - m, pre-activation y, whether the second is x - m); the
+    middle two None from the accelerator's kernel, which keeps neither."""
     n = x.shape[-1] if x.ndim == 2 else None
     if n is not None and x.dtype.kind == 'f' and all(
             getattr(a, 'dtype', None) == x.dtype and a.shape == (n,) for a in (m, d, gamma, beta)):
@@ -244,17 +245,23 @@ def _bn_relu_forward(x, m, d, gamma, beta):
         # (x - m) / d * gamma in another order: equal within float tolerance); x - m is
         # kept, gamma's gradient divides its row sums by d
         kernels = accel.kernels_for(x.dtype)
-        if kernels:                  # the same four steps in one pass
-            c, y, out = np.empty_like(x), np.empty_like(x), np.empty_like(x)
-            kernels.bn_relu_forward(x, m, np.true_divide(gamma, d), beta, c, y, out)
-            return out, c, y, True
-        c = np.subtract(x, m)
-        y = np.multiply(c, np.true_divide(gamma, d))
-        np.add(y, beta, out=y)
+        if kernels:                  # the same four steps in one pass, nothing kept
+            out = np.empty_like(x)
+            kernels.bn_relu_forward(x, m, np.true_divide(gamma, d), beta, out)
+            return out, None, None, True
+        c, y = _centred_parts(x, m, d, gamma, beta)
         return _relu(y), c, y, True
     xn = _normalized(x, m, d)
     y = scale_shift.fun(xn, gamma, beta)
     return _relu(y), xn, y, False
+
+
+def _centred_parts(x, m, d, gamma, beta):
+    """x - m and the pre-activation (x - m) * (gamma / d) + beta."""
+    c = np.subtract(x, m)
+    y = np.multiply(c, np.true_divide(gamma, d))
+    np.add(y, beta, out=y)
+    return c, y
 
 
 def _normalize_affine_relu_vjp(argnums, ans, args, kwargs):
@@ -264,16 +271,21 @@ def _normalize_affine_relu_vjp(argnums, ans, args, kwargs):
         xn, y, centred = kept[1:]
     else:
         xn, y, centred = _bn_relu_forward(x, m, d, gamma, beta)[1:]
+    kept_parts = xn, y
 
     kernels = accel.kernels_for(x.dtype) if centred and argnums == (0, 3, 4) else None
 
     def vjp(g):
         if kernels and g.dtype == x.dtype and g.shape == x.shape:
-            # the fast path below in one pass
+            # the fast path below in one pass, x - m and y recomputed
             gx, g_gamma, g_beta = np.empty_like(g), np.empty_like(d), np.empty_like(d)
-            kernels.bn_relu_backward(g, y, xn, np.true_divide(gamma, d), gx, g_gamma, g_beta)
+            kernels.bn_relu_backward(g, x, m, np.true_divide(gamma, d), beta, gx, g_gamma,
+                                     g_beta)
             g_gamma /= d
             return gx, g_gamma, g_beta
+        xn, y = kept_parts
+        if xn is None:               # the kernel's forward kept neither
+            xn, y = _centred_parts(x, m, d, gamma, beta)
         gy = _relu_grad(g, y)
         if centred and argnums == (0, 3, 4) and gy.dtype == x.dtype and gy.shape == x.shape:
             # 2015's BatchNormalization on running statistics (the MLP's step): every
