@@ -472,6 +472,34 @@ def test_softmax_crossentropy_with_a_zero_weight_is_numpys(rng, accelerated, ker
     assert kernel_calls.get('softmax_ce_forward', 0) == 1, kernel_calls
 
 
+@pytest.mark.parametrize('bounds', [(0.6, 0.3), (np.nan, 0.9), (1e-7, np.nan),
+                                    (np.float64(1e-7), np.float64(1 - 1e-7))])
+def test_softmax_crossentropies_odd_bounds_as_numpy(bounds, rng, accelerated):
+    """Bounds no model passes (Keras's are the Python floats eps, 1 - eps): lo > hi, a NaN
+    bound (np.minimum(np.maximum(p, lo), hi)'s NaN and order), numpy float64 bounds (which
+    make numpy's arithmetic float64: the kernels leave those to numpy)."""
+    from legacy_bn.theano.fused import softmax_crossentropy
+    from legacy_bn.theano.fused_keras03 import softmax_crossentropy_weighted
+    z, y, w = _softmax_ce_values(rng, 9, 4)
+    for loss in (lambda z: softmax_crossentropy(z, y, w[:, None], *bounds),
+                 lambda z: softmax_crossentropy_weighted(z, y, w, *bounds, F32)):
+        (expect, _), (got, _) = _loss_and_gradient(loss, z, accelerated)
+        assert type(got) is type(expect) and np.asarray(got).dtype == np.asarray(expect).dtype
+        np.testing.assert_allclose(got, expect, rtol=1e-6)
+
+
+def test_softmax_crossentropies_of_no_classes_fail_as_numpy(accelerated):
+    from legacy_bn.theano.fused import softmax_crossentropy
+    from legacy_bn.theano.fused_keras03 import softmax_crossentropy_weighted
+    z = np.zeros((3, 0), F32)
+    for name in ('none', 'numba'):
+        accelerated(name)
+        with pytest.raises(ValueError, match='zero-size'):
+            softmax_crossentropy(z, z, np.ones((3, 1), F32), 1e-7, 1 - 1e-7)
+        with pytest.raises(ValueError, match='zero-size'):
+            softmax_crossentropy_weighted(z, z, np.ones(3, F32), 1e-7, 1 - 1e-7, F32)
+
+
 @pytest.mark.parametrize('batch,classes', [(9, 4), (1, 3), (128, 10)])
 def test_keras03_softmax_crossentropy_as_numpy(batch, classes, rng, accelerated, kernel_calls):
     """0.3.3's weighted cross-entropy of a softmax (fused_keras03.py), a zero weight among

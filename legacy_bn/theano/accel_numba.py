@@ -413,8 +413,9 @@ def _softmax_row(z, p):
 
 @njit(**dict(EXACT, inline='always'))
 def _clip(v, lo, hi):
-    """np.minimum(np.maximum(v, lo), hi) (NaN stays NaN)."""
-    return lo if v < lo else (hi if v > hi else v)
+    """np.minimum(np.maximum(v, lo), hi): a NaN among the three gives NaN; lo > hi gives hi."""
+    t = v if v >= lo or v != v else lo
+    return t if t <= hi or t != t else hi
 
 
 @njit(**EXACT)

@@ -673,7 +673,8 @@ def _softmax_ce_forward(z, y, w, lo, hi):
     """The loss, the steps of weighted_crossentropy(softmax(z), ...) written out, and what
     its gradient needs again: (p, rows, w_kept, p[rows], y[rows], sum(clip(p[rows])))."""
     kernels = accel.kernels_for(z.dtype)
-    if kernels and _kernel_batch(z, y, w, (len(z), 1)) and w.all():   # one pass, every row kept
+    # every row kept: the loss in one pass
+    if kernels and _kernel_batch(z, y, w, (len(z), 1), lo, hi) and w.all():
         p, total, w_kept = np.empty_like(z), np.empty((len(z), 1), z.dtype), w[:, 0]
         loss = kernels.softmax_ce_forward(z, y, w_kept, np.float32(lo), np.float32(hi), p, total)
         return np.float32(loss), (p, None, w_kept, p, y, total)
@@ -699,7 +700,7 @@ def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
             _softmax_ce_forward(z, y, w, lo, hi)[1]
         kernels = accel.kernels_for(pk.dtype)
         if kernels and rows is None and getattr(g, 'dtype', None) == F32 and not np.ndim(g) \
-                and _kernel_batch(pk, yk, w_kept, pk.shape[:1]):
+                and _kernel_batch(pk, yk, w_kept, pk.shape[:1], lo, hi):
             out = np.empty_like(pk)
             kernels.softmax_ce_backward(np.float32(g), w_kept, pk, yk, total, np.float32(lo),
                                         np.float32(hi), out)
@@ -718,11 +719,14 @@ def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
     return vjp
 
 
-def _kernel_batch(z, y, w, w_shape):
-    """Whether the softmax cross-entropy kernels take these arrays: (samples, classes)
-    float32 z and y, at least one sample, float32 weights of w_shape."""
-    return z.ndim == 2 and len(z) > 0 and y.shape == z.shape and y.dtype == F32 and \
-        w.dtype == F32 and w.shape == w_shape
+def _kernel_batch(z, y, w, w_shape, lo, hi):
+    """Whether the softmax cross-entropy kernels take these arguments: (samples, classes)
+    float32 z and y, at least one of each, float32 weights of w_shape, and bounds that
+    numpy's arithmetic takes as float32 (Python numbers; a numpy float64 would make it
+    float64)."""
+    return z.ndim == 2 and z.size > 0 and y.shape == z.shape and y.dtype == F32 and \
+        w.dtype == F32 and w.shape == w_shape and \
+        all(type(bound) in (float, int, np.float32) for bound in (lo, hi))
 
 
 def _softmax_ce_vjp_y(ans, z, y, w, lo, hi):

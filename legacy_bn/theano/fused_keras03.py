@@ -154,7 +154,7 @@ def _kept_fraction(w, dtype):
 def softmax_crossentropy_weighted(z, y, w, lo, hi, kept_dtype=None):
     kernels = accel.kernels_for(z.dtype)
     kept = _kept_fraction(w, kept_dtype)
-    if kernels and kept.dtype == F32 and _kernel_batch(z, y, w, z.shape[:1]):
+    if kernels and kept.dtype == F32 and _kernel_batch(z, y, w, z.shape[:1], lo, hi):
         return np.asarray(kernels.softmax_ce_weighted_forward(
             z, y, w, np.float32(lo), np.float32(hi), kept), F32)
     p, S, t = _renormalized(z)
@@ -176,7 +176,7 @@ def _softmax_ce_weighted_vjp_z(ans, z, y, w, lo, hi, kept_dtype=None):
         row /= _kept_fraction(w, kept_dtype)
         row = row.astype(z.dtype, copy=False)
         kernels = accel.kernels_for(z.dtype)
-        if kernels and _kernel_batch(z, y, w, z.shape[:1]):
+        if kernels and _kernel_batch(z, y, w, z.shape[:1], lo, hi):
             out = np.empty_like(z)
             kernels.softmax_ce_weighted_backward(z, y, row, np.float32(lo), np.float32(hi), out)
             return out
