@@ -1,7 +1,7 @@
 """The optional numba accelerator (legacy_bn/theano/accel.py, accel_numba.py; issue 18):
 with it, every fused LSTM / LSTM_LN loop gives numpy's outputs and gradients of every
 argument within float32 rounding (and its kernels really ran), as do the batch
-normalizations' kernels (2015's BatchNormalization -> relu and batch_std, Keras 0.3.3's
+normalizations' kernels (2015's BatchNormalization -> relu, batch_std and blend, Keras 0.3.3's
 batch_norm_train, relu's gradient); float64 is left to numpy bit for bit; small 2015 and
 Keras 0.3 models train to the same losses and weights; its float32 tanh is within a few
 float32 spacings of the exact one; a bad choice or a missing numba is a clear error.
@@ -158,9 +158,9 @@ def _run_both(name, backwards, inner, activation, truncate, rng, accelerated, ke
     args, kwargs = ARGS[name](rng, backwards)
     kwargs.update(inner=inner, activation=activation, truncate=truncate)
     op = FUSED[name]
+    accelerated('none')          # (also when $LEGACY_BN_ACCEL chose numba for the process)
     shapes = [np.shape(out) for out in op(*args, **kwargs)]
     weights = [rng.uniform(-1, 1, shape).astype(F32) for shape in shapes]
-    accelerated('none')
     expect = _outputs_and_gradients(op, args, kwargs, weights)
     assert not kernel_calls
     accelerated('numba')
@@ -356,9 +356,29 @@ def test_batch_std_as_numpy(batch, n, rng, accelerated, kernel_calls):
     expect = batch_std(x, m, 1e-6)
     accelerated('numba')
     got = batch_std(x, m, 1e-6)
-    assert kernel_calls.get('column_squares', 0) > 0, kernel_calls
+    assert kernel_calls.get('batch_std', 0) > 0, kernel_calls
     assert got.dtype == expect.dtype == F32 and got.shape == (n,)
     np.testing.assert_allclose(got, expect, rtol=RTOL32)
+
+
+@pytest.mark.parametrize('a,c', [(0.9, 0.09999999999999998), (F32(0.5), 2),
+                                 (np.float64(0.9), 0.1)])
+def test_running_average_blend_as_numpy(a, c, rng, accelerated, kernel_calls):
+    """blend(a, x, c, y) = a * x + c * y, the running statistics' step: bit for bit, NaN
+    and inf kept; a numpy float64 factor (which makes numpy's arithmetic float64) stays
+    with numpy."""
+    from legacy_bn.theano.fused import blend
+    x, y = rng.normal(0, 1, (2, 19)).astype(F32)
+    x[0], y[1], y[2] = np.nan, np.inf, -3e38
+    results = []
+    for name in ('none', 'numba'):
+        accelerated(name)
+        with np.errstate(over='ignore'):         # 2 * -3e38 is -inf on both paths
+            results.append(blend(a, x, c, y))
+    expect, got = results
+    assert got.dtype == expect.dtype and got.shape == expect.shape
+    np.testing.assert_array_equal(got, expect)
+    assert kernel_calls.get('blend', 0) == (0 if type(a) is np.float64 else 1), kernel_calls
 
 
 def test_keras_relu_gradient_as_numpy(rng, accelerated, kernel_calls):

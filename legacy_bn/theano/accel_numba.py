@@ -329,14 +329,24 @@ def bn_relu_backward(g, x, m, scale, beta, gx, g_gamma, g_beta):
 
 
 @njit(**EXACT)
-def column_squares(x, m, out):
-    """out = sum((x - m) ** 2) over the batch (batch_std's sum of squares)."""
+def batch_std(x, m, eps, out):
+    """out = sqrt(sum((x - m) ** 2) / rows + eps), the sums over the batch row after row."""
     out[:] = ZERO
     for i in range(x.shape[0]):
         xr = x[i]
         for j in range(len(xr)):
             v = xr[j] - m[j]
             out[j] += v * v
+    rows = F32(x.shape[0])
+    for j in range(len(out)):
+        out[j] = np.sqrt(out[j] / rows + eps)
+
+
+@njit(**EXACT)
+def blend(a, x, c, y, out):
+    """out = a * x + c * y (the running averages' step), a and c float32 scalars."""
+    for j in range(len(x)):
+        out[j] = a * x[j] + c * y[j]
 
 
 

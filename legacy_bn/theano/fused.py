@@ -396,14 +396,15 @@ def batch_std(x, m, eps):
     rows * 2**-24 of it), instead of a float64-accumulating reduction over a shifted copy."""
     if x.ndim == 2 and x.dtype.kind == 'f' and np.ndim(m) <= 1 and \
             np.result_type(x, m) == x.dtype and x.shape[0] > 0:
-        kernels = accel.kernels_for(x.dtype) if np.shape(m) == x.shape[1:] else None
-        if kernels:                  # the three passes below in one
-            var = np.empty(x.shape[1], x.dtype)
-            kernels.column_squares(x, m, var)
-        else:
-            t = np.subtract(x, m)
-            np.multiply(t, t, out=t)
-            var = np.dot(_ones(t.shape[0], t.dtype), t)
+        kernels = accel.kernels_for(x.dtype) if np.shape(m) == x.shape[1:] and \
+            _float32_scalar(eps) else None
+        if kernels:                  # the steps below in one pass and one loop
+            std = np.empty(x.shape[1], x.dtype)
+            kernels.batch_std(x, m, np.float32(eps), std)
+            return std
+        t = np.subtract(x, m)
+        np.multiply(t, t, out=t)
+        var = np.dot(_ones(t.shape[0], t.dtype), t)
         var /= x.shape[0]
         return np.sqrt(np.add(var, eps) if np.result_type(var, eps) != var.dtype
                        else np.add(var, eps, out=var))
@@ -456,8 +457,21 @@ def column_mean(x):
 defvjp(column_mean, lambda ans, x: lambda g: np.broadcast_to(g / x.shape[0], x.shape).astype(x.dtype))
 
 
+def _float32_scalar(value):
+    """Whether numpy's float32 arithmetic takes `value` as a float32 (a Python number or a
+    float32 scalar; a numpy float64 would make it float64)."""
+    return type(value) in (float, int, np.float32)
+
+
 @primitive
 def blend(a, x, c, y):
+    kernels = accel.kernels_for(x.dtype) if type(x) is np.ndarray and x.ndim == 1 and \
+        type(y) is np.ndarray and y.shape == x.shape and y.dtype == x.dtype and \
+        _float32_scalar(a) and _float32_scalar(c) else None
+    if kernels:                      # the three steps below in one loop
+        out = np.empty_like(x)
+        kernels.blend(np.float32(a), x, np.float32(c), y, out)
+        return out
     out = np.multiply(a, x)
     cy = np.multiply(c, y)
     # (same shapes and dtypes, the running averages' case, decided without numpy's helpers)
@@ -721,12 +735,10 @@ def _softmax_ce_vjp_z(ans, z, y, w, lo, hi):
 
 def _kernel_batch(z, y, w, w_shape, lo, hi):
     """Whether the softmax cross-entropy kernels take these arguments: (samples, classes)
-    float32 z and y, at least one of each, float32 weights of w_shape, and bounds that
-    numpy's arithmetic takes as float32 (Python numbers; a numpy float64 would make it
-    float64)."""
+    float32 z and y, at least one of each, float32 weights of w_shape, and float32 bounds
+    (_float32_scalar)."""
     return z.ndim == 2 and z.size > 0 and y.shape == z.shape and y.dtype == F32 and \
-        w.dtype == F32 and w.shape == w_shape and \
-        all(type(bound) in (float, int, np.float32) for bound in (lo, hi))
+        w.dtype == F32 and w.shape == w_shape and _float32_scalar(lo) and _float32_scalar(hi)
 
 
 def _softmax_ce_vjp_y(ans, z, y, w, lo, hi):
