@@ -492,6 +492,28 @@ def test_softmax_crossentropy_with_a_zero_weight_is_numpys(rng, accelerated, ker
     assert kernel_calls.get('softmax_ce_forward', 0) == 1, kernel_calls
 
 
+def test_keras03_softmax_crossentropy_edge_weights_as_numpy(rng, accelerated, kernel_calls):
+    """Every weight 0 (0.3.3 divides by a kept fraction of 0: NaN on both paths), and a
+    float64 floatx for the kept fraction (left to numpy)."""
+    from legacy_bn.theano.fused_keras03 import softmax_crossentropy_weighted
+    z, y, w = _softmax_ce_values(rng, 9, 4)
+    zero = np.zeros_like(w)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        (loss, dz), (loss_n, dz_n) = _loss_and_gradient(
+            lambda z: softmax_crossentropy_weighted(z, y, zero, 1e-7, 1 - 1e-7, F32), z,
+            accelerated)
+    assert kernel_calls.get('softmax_ce_weighted_backward', 0) == 1, kernel_calls
+    assert np.isnan(loss) and np.isnan(loss_n)
+    np.testing.assert_array_equal(dz_n, dz)
+    kernel_calls.clear()
+    (loss, dz), (loss_n, dz_n) = _loss_and_gradient(
+        lambda z: softmax_crossentropy_weighted(z, y, w, 1e-7, 1 - 1e-7, np.float64), z,
+        accelerated)
+    assert not kernel_calls
+    assert loss_n.dtype == loss.dtype and loss_n == loss
+    np.testing.assert_array_equal(dz_n, dz)
+
+
 @pytest.mark.parametrize('bounds', [(0.6, 0.3), (np.nan, 0.9), (1e-7, np.nan),
                                     (np.float64(1e-7), np.float64(1 - 1e-7))])
 def test_softmax_crossentropies_odd_bounds_as_numpy(bounds, rng, accelerated):

@@ -477,11 +477,23 @@ def softmax_ce_backward(g, w, p, y, total, lo, hi, out):
             o[j] = (o[j] - pr[j] * su) * row
 
 
+@njit(**dict(EXACT, inline='always'))
+def _kept_fraction(w):
+    """mean(w != 0) (0.3.3's correction for zero sample weights), the count divided in
+    float64 as numpy's mean does."""
+    kept = 0
+    for i in range(len(w)):
+        if w[i] != ZERO:
+            kept += 1
+    return F32(kept / len(w))
+
+
 @njit(**EXACT)
-def softmax_ce_weighted_forward(z, y, w, lo, hi, kept):
+def softmax_ce_weighted_forward(z, y, w, lo, hi):
     """0.3.3's softmax_crossentropy_weighted: the mean over rows of -sum(y * log(clip(t)))
-    * w / kept, with t = p / sum(p) and p = softmax(z) (kept: the fraction of nonzero
-    weights). The mean in float64, as numpy's."""
+    * w / kept, with t = p / sum(p), p = softmax(z) and kept the fraction of nonzero
+    weights. The mean in float64, as numpy's."""
+    kept = _kept_fraction(w)
     p = np.empty(z.shape[1], z.dtype)
     total = 0.0
     for i in range(z.shape[0]):
@@ -499,9 +511,12 @@ def softmax_ce_weighted_forward(z, y, w, lo, hi, kept):
 
 
 @njit(**EXACT)
-def softmax_ce_weighted_backward(z, y, row, lo, hi, out):
-    """d loss / d z of softmax_ce_weighted_forward, given each row's factor `row`: with
-    t = p / S and mask = lo <= t <= hi, (p * sum(mask * y) / S - mask * y) * row."""
+def softmax_ce_weighted_backward(g, z, y, w, lo, hi, out):
+    """d loss / d z of softmax_ce_weighted_forward for the loss's gradient g: with
+    t = p / S and mask = lo <= t <= hi, (p * sum(mask * y) / S - mask * y) * row, where
+    row = g / rows * w / kept (the mean's, the weighting's and the correction's rules)."""
+    kept = _kept_fraction(w)
+    g_mean = g / F32(z.shape[0])
     for i in range(z.shape[0]):
         pr, yr, o = out[i], y[i], out[i]
         _softmax_row(z[i], pr)
@@ -514,11 +529,12 @@ def softmax_ce_weighted_backward(z, y, row, lo, hi, out):
             t = pr[j] / S
             ym += yr[j] * (ONE if lo <= t <= hi else ZERO)
         r = ym / S
+        row = g_mean * w[i] / kept
         for j in range(len(pr)):
             v = pr[j]
             t = v / S
             my = yr[j] * (ONE if lo <= t <= hi else ZERO)
-            o[j] = (v * r - my) * row[i]
+            o[j] = (v * r - my) * row
 
 
 ACTIVATIONS = {'hard_sigmoid': CLIP01, 'sigmoid': HALF_TANH, 'tanh': TANH}

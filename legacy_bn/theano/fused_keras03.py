@@ -152,34 +152,43 @@ def _kept_fraction(w, dtype):
 
 @primitive
 def softmax_crossentropy_weighted(z, y, w, lo, hi, kept_dtype=None):
-    kernels = accel.kernels_for(z.dtype)
-    kept = _kept_fraction(w, kept_dtype)
-    if kernels and kept.dtype == F32 and _kernel_batch(z, y, w, z.shape[:1], lo, hi):
+    kernels = _kernels_for(z, y, w, lo, hi, kept_dtype)
+    if kernels:
         return np.asarray(kernels.softmax_ce_weighted_forward(
-            z, y, w, np.float32(lo), np.float32(hi), kept), F32)
+            z, y, w, np.float32(lo), np.float32(hi)), F32)
     p, S, t = _renormalized(z)
     q = np.minimum(np.maximum(t, lo), hi)
     acc = np.float64 if q.dtype == F32 else None
     ce = np.negative(np.add.reduce(y * np.log(q), axis=-1, dtype=acc)).astype(q.dtype,
                                                                              copy=False)
     weighted = ce * w
-    weighted /= kept
+    weighted /= _kept_fraction(w, kept_dtype)
     return reduce_mean.fun(weighted, axis=None)
+
+
+def _kernels_for(z, y, w, lo, hi, kept_dtype):
+    """The accelerator's kernels where they take these arguments (all float32), else None."""
+    kernels = accel.kernels_for(z.dtype)
+    if kernels and (kept_dtype or w.dtype) == F32 and _kernel_batch(z, y, w, z.shape[:1], lo, hi):
+        return kernels
+    return None
 
 
 def _softmax_ce_weighted_vjp_z(ans, z, y, w, lo, hi, kept_dtype=None):
     """Per row, with mask = lo <= t <= hi (the clip's rule) and Ym = sum(mask * y):
     d ce / d z = p * Ym / S - mask * y (the chain softmax -> rescale -> clip -> log
     multiplied out: the y / p terms cancel), times the row's weight in the mean."""
+    kernels = _kernels_for(z, y, w, lo, hi, kept_dtype)
+
     def vjp(g):
+        if kernels and getattr(g, 'dtype', None) == F32 and not np.ndim(g):
+            out = np.empty_like(z)
+            kernels.softmax_ce_weighted_backward(np.float32(g), z, y, w, np.float32(lo),
+                                                 np.float32(hi), out)
+            return out
         row = g / w.shape[0] * w              # mean's rule, mul's, then true_div's
         row /= _kept_fraction(w, kept_dtype)
         row = row.astype(z.dtype, copy=False)
-        kernels = accel.kernels_for(z.dtype)
-        if kernels and _kernel_batch(z, y, w, z.shape[:1], lo, hi):
-            out = np.empty_like(z)
-            kernels.softmax_ce_weighted_backward(z, y, row, np.float32(lo), np.float32(hi), out)
-            return out
         p, S, t = _renormalized(z)
         mask = (t >= lo) & (t <= hi)
         my = y * mask
