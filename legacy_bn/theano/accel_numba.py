@@ -488,6 +488,16 @@ def _kept_fraction(w):
     return F32(kept / len(w))
 
 
+@njit(**dict(EXACT, inline='always'))
+def _softmax_row_and_sum(z, p):
+    """p = softmax(z) and returns sum(p) (in float64, as 0.3.3's renormalization sums)."""
+    _softmax_row(z, p)
+    s = 0.0
+    for j in range(len(p)):
+        s += p[j]
+    return F32(s)
+
+
 @njit(**EXACT)
 def softmax_ce_weighted_forward(z, y, w, lo, hi):
     """0.3.3's softmax_crossentropy_weighted: the mean over rows of -sum(y * log(clip(t)))
@@ -498,11 +508,7 @@ def softmax_ce_weighted_forward(z, y, w, lo, hi):
     total = 0.0
     for i in range(z.shape[0]):
         yr = y[i]
-        _softmax_row(z[i], p)
-        s = 0.0
-        for j in range(len(p)):
-            s += p[j]
-        S = F32(s)
+        S = _softmax_row_and_sum(z[i], p)
         ce = 0.0
         for j in range(len(p)):
             ce += yr[j] * np.log(_clip(p[j] / S, lo, hi))
@@ -519,11 +525,7 @@ def softmax_ce_weighted_backward(g, z, y, w, lo, hi, out):
     g_mean = g / F32(z.shape[0])
     for i in range(z.shape[0]):
         pr, yr, o = out[i], y[i], out[i]
-        _softmax_row(z[i], pr)
-        s = 0.0
-        for j in range(len(pr)):
-            s += pr[j]
-        S = F32(s)
+        S = _softmax_row_and_sum(z[i], pr)
         ym = ZERO
         for j in range(len(pr)):
             t = pr[j] / S

@@ -186,13 +186,13 @@ def _softmax_ce_weighted_vjp_z(ans, z, y, w, lo, hi, kept_dtype=None):
             kernels.softmax_ce_weighted_backward(np.float32(g), z, y, w, np.float32(lo),
                                                  np.float32(hi), out)
             return out
-        row = g / w.shape[0] * w              # mean's rule, mul's, then true_div's
-        row /= _kept_fraction(w, kept_dtype)
-        row = row.astype(z.dtype, copy=False)
         p, S, t = _renormalized(z)
         mask = (t >= lo) & (t <= hi)
         my = y * mask
         Ym = np.add.reduce(my, axis=-1, keepdims=True)
+        row = g / w.shape[0] * w              # mean's rule, mul's, then true_div's
+        row /= _kept_fraction(w, kept_dtype)
+        row = row.astype(p.dtype, copy=False)
         out = p * (Ym / S)
         out -= my
         out *= np.reshape(row, row.shape + (1,))
