@@ -9,8 +9,10 @@ alike; the table gives samples/s (medians over repetitions) and legacy/torch, th
 median of the per-repetition ratios (above 1: legacy_bn is faster).
 
 The k03_* cases are the mlp, lenet and lstm models written on the Keras 0.3.3 surface
-(legacy_bn.keras03), against the same PyTorch steps, so the two surfaces compare in one
-run. After the table, the time of model.compile for the MLP and LSTM cases, the first
+(legacy_bn.keras03), against the same PyTorch steps; each also times the 0.1 surface's
+model of the same case in the same repetitions, and a line after the table gives
+0.3.3/0.1 (the two surfaces compared directly: PyTorch's own speed moves by up to a
+fifth between cases of one run, too much to compare the surfaces through it). After the table, the time of model.compile for the MLP and LSTM cases, the first
 compile in a fresh process and a second one.
 
 Before timing, each case checks once, untimed, that one step of its model moves the
@@ -91,6 +93,7 @@ class Case:
     default = True                  # run when no --case is given
     compile_timed = False           # report model.compile's time (fresh process, twice)
     compile_seconds = None          # of the last self.compile
+    reference = None                # a case whose legacy_bn model is timed alongside
 
     def compile(self, model, optimizer, theano_mode=None):
         """model.compile as a 2015 user calls it (categorical cross-entropy), timed."""
@@ -280,6 +283,7 @@ class Keras03:
 @register
 class K03MLP(Keras03, MLP):
     name = 'k03_mlp'
+    reference = 'mlp'
     title = 'mlp on the Keras 0.3.3 surface (Dense(512, input_dim=784), BatchNormalization())'
 
     def keras03_layers(self):
@@ -295,6 +299,7 @@ class K03MLP(Keras03, MLP):
 @register
 class K03LSTM(Keras03, LSTMCase):
     name = 'k03_lstm'
+    reference = 'lstm'
     title = 'lstm on the Keras 0.3.3 surface (LSTM(128, input_shape=(28, 28)))'
 
     def keras03_layers(self):
@@ -306,6 +311,7 @@ class K03LSTM(Keras03, LSTMCase):
 @register
 class K03LeNet(Keras03, LeNetCase):
     name = 'k03_lenet'
+    reference = 'lenet'
     title = ('lenet on the Keras 0.3.3 surface (Convolution2D(6, 5, 5, activation=\'tanh\', '
              'input_shape=(1, 28, 28)), MaxPooling2D(pool_size=(2, 2)), Dense(120, ...))')
 
@@ -421,11 +427,12 @@ def run_steps(step, pool, n):
     return time.perf_counter() - t0
 
 
-def time_pair(legacy, torch_step, pools, batch, reps, steps):
-    """Median samples/s of each side and the median per-repetition ratio legacy/torch
-    (torch_step None: legacy alone)."""
+def time_sides(sides, batch, reps, steps):
+    """sides: [(step, pool), ...], the first being legacy_bn's. Within each repetition every
+    side runs once, in turn (the order reversed every other repetition), so machine noise
+    hits them alike. Returns the median samples/s of each side and, for each side after the
+    first, the median of the per-repetition ratios first/that side."""
     n = steps * max(1, 128 // batch)
-    sides = [(legacy, pools[0])] + ([(torch_step, pools[1])] if torch_step else [])
     for step, pool in sides:
         run_steps(step, pool, max(2, n // 10))          # warm-up
     rates = [[] for _ in sides]
@@ -434,8 +441,8 @@ def time_pair(legacy, torch_step, pools, batch, reps, steps):
         for k in order:
             rates[k].append(n * batch / run_steps(sides[k][0], sides[k][1], n))
     medians = [statistics.median(rs) for rs in rates]
-    ratio = statistics.median(a / b for a, b in zip(*rates)) if torch_step else None
-    return medians[0], (medians[1] if torch_step else None), ratio
+    ratios = [statistics.median(a / b for a, b in zip(rates[0], other)) for other in rates[1:]]
+    return medians, ratios
 
 
 def call_overhead(np, floatX, quick):
@@ -481,6 +488,8 @@ def worker(args):
     for name in args.case:
         case = CASES[name]
         model = seeded_model(np, case)
+        # the 0.1 surface's model of a Keras 0.3.3 case, timed in the same repetitions
+        reference = seeded_model(np, CASES[case.reference]) if case.reference else None
         tstep = None
         if torch is not None:
             torch.manual_seed(SEED)
@@ -488,12 +497,17 @@ def worker(args):
         for batch in BATCHES:
             pool = case.data(np, floatX, batch)
             agree, dtypes_ok = first_step_agreement(np, case, *pool[0])
-            tpool = [case.to_torch(torch, *b) for b in pool] if torch else None
+            sides = [(model.train_on_batch, pool)]
+            if tstep:
+                sides.append((tstep, [case.to_torch(torch, *b) for b in pool]))
+            if reference:
+                sides.append((reference.train_on_batch, pool))
             steps = max(1, int(round(args.steps * case.relative_steps)))
-            rate_l, rate_t, ratio = time_pair(model.train_on_batch, tstep, (pool, tpool), batch,
-                                              args.reps, steps)
-            rows.append(dict(case=name, floatX=floatX, batch=batch, legacy=rate_l, torch=rate_t,
-                             ratio=ratio, agree=agree,
+            rates, ratios = time_sides(sides, batch, args.reps, steps)
+            rows.append(dict(case=name, floatX=floatX, batch=batch, legacy=rates[0],
+                             torch=rates[1] if tstep else None,
+                             ratio=ratios[0] if tstep else None,
+                             vs_reference=ratios[-1] if reference else None, agree=agree,
                              ok=bool(dtypes_ok and agree <= AGREE_TOL[floatX])))
     fn_us, np_us = call_overhead(np, floatX, args.quick)
     result = dict(rows=rows, overhead_us=fn_us, numpy_us=np_us, numpy=np.__version__, accel=accel,
@@ -596,6 +610,17 @@ def report(results, args):
                          '-' if row['ratio'] is None else '%.2f' % row['ratio'],
                          '%s (%.1e)' % ('yes' if row['ok'] else 'NO', row['agree']))
                 print('  '.join(c.rjust(w) for c, w in zip(cells, widths)))
+    compared = [(name, row) for name in args.case for res in results for row in res['rows']
+                if row['case'] == name and row['vs_reference'] is not None]
+    if compared:
+        print()
+        print('Keras 0.3.3 surface against 0.1 on the same model, timed in the same repetitions '
+              '(0.3.3/0.1, median of the per-repetition ratios; 1 or more: 0.3.3 at least as '
+              'fast):')
+        for name, row in compared:
+            print('  %s %s batch %d: %.2f (against %s)' % (name, row['floatX'], row['batch'],
+                                                         row['vs_reference'],
+                                                         CASES[name].reference))
     print()
     for res in results:
         print('tiny graph function([x], x + 1), length-3 %s vector: %.1f us/call '

@@ -53,6 +53,9 @@ COMPILE = re.compile(r'^model\.compile of (\w+), (float32|float64): (\d+\.\d\d) 
                      r'in a process, (\d+\.\d\d) s the second$', re.M)
 
 
+AGAINST = re.compile(r'^  (\w+) float32 batch (128|8): (\d+\.\d\d) \(against (\w+)\)$', re.M)
+
+
 def test_quick_run_prints_a_row_per_case_and_batch_and_the_steps_agree():
     """Every default case, the Keras 0.3.3 ones included, in float32 (float64 reaches the
     workers in the options test below); model.compile's time for the MLPs and LSTMs."""
@@ -73,6 +76,11 @@ def test_quick_run_prints_a_row_per_case_and_batch_and_the_steps_agree():
     assert re.search(r'tiny graph .* float32 vector: \d+\.\d us/call', out)
     timed = COMPILE.findall(out)
     assert [c for c, *_ in timed] == ['mlp', 'lstm', 'k03_mlp', 'k03_lstm']
+    # each 0.3.3 case against its 0.1 model, timed in the same repetitions
+    compared = AGAINST.findall(out)
+    assert [(c, int(b), ref) for c, b, _, ref in compared] == [
+        (c, b, c[len('k03_'):]) for c in default if c.startswith('k03_') for b in (128, 8)]
+    assert all(float(ratio) > 0 for _, _, ratio, _ in compared)
     assert all(fx == 'float32' and float(a) > 0 and float(b) > 0 for _, fx, a, b in timed)
 
 
@@ -159,6 +167,26 @@ def test_first_step_check_floors_an_update_that_is_zero_in_exact_arithmetic(monk
     assert dtypes_ok and agree <= bench.AGREE_TOL[K.floatx()]
     monkeypatch.setattr(bench, 'ZERO_UPDATE', 0.0)
     assert bench.first_step_agreement(np, Small03(), X, y)[0] > bench.AGREE_TOL[K.floatx()]
+
+
+def test_time_sides_gives_each_sides_median_rate_and_the_median_per_repetition_ratio(monkeypatch):
+    """Rates from scripted durations: side 0 against each other side, repetition by
+    repetition (so a repetition slowed for both sides leaves the ratio alone), and the
+    sides run in turn, the order reversed every other repetition."""
+    bench = load_bench()
+    seconds = {'a': [9, 1, 1, 4, 1, 2], 'b': [9, 2, 2, 8, 2, 4], 'c': [9, 1, 4, 2, 1, 3]}
+    calls = []
+
+    def run_steps(step, pool, n):
+        calls.append(step)
+        return seconds[step].pop(0)                 # the first call is the warm-up
+    monkeypatch.setattr(bench, 'run_steps', run_steps)
+    rates, ratios = bench.time_sides([('a', None), ('b', None), ('c', None)], batch=128,
+                                     reps=5, steps=10)
+    assert calls[3:] == ['a', 'b', 'c', 'c', 'b', 'a', 'a', 'b', 'c', 'c', 'b', 'a', 'a', 'b', 'c']
+    n = 10 * 128                                    # samples per timed run
+    assert rates == [n / 1, n / 2, n / 2]           # medians of n / seconds
+    assert ratios == [2.0, 1.0]     # a/b is 2 in every repetition; a/c: 1, 4, 0.5, 1, 1.5
 
 
 def test_a_case_is_a_few_lines():
