@@ -329,3 +329,54 @@ def test_keras_relu_fast_paths_give_the_chains_values_and_gradients(floatX):
     for got, want in zip(fast(a), plain(a)):
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)
+
+
+# -- the matrix product helper (primitives.product) ---------------------------------------
+def _operand(shape, dtype, layout):
+    a = RNG.randn(*shape).astype(dtype)
+    if layout == 'F':
+        return np.asfortranarray(a)
+    if layout == 'strided':                     # every other column of a wider array
+        return np.repeat(a, 2, axis=1)[:, ::2]
+    return a
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('m,k,n', [(128, 784, 512), (256, 8, 128), (8, 784, 512), (1, 5, 3),
+                                   (200, 0, 200), (300, 1, 300)], ids=str)
+@pytest.mark.parametrize('layouts', ['CC', 'FC', 'CF', 'FF', 'strided-C', 'C-strided'])
+def test_product_is_np_dot_bit_for_bit_in_every_layout(dtype, m, k, n, layouts):
+    from legacy_bn.theano.primitives import product
+    la, lb = layouts.split('-') if '-' in layouts else layouts
+    a, b = _operand((m, k), dtype, la), _operand((k, n), dtype, lb)
+    want = np.dot(a, b)
+    got = product(a, b)
+    assert got.dtype == want.dtype and got.shape == want.shape and got.flags.c_contiguous
+    assert np.array_equal(got, want)
+    out = np.full((m, n), np.nan, dtype)
+    assert product(a, b, out=out) is out and np.array_equal(out, want)
+
+
+def test_product_takes_matmul_only_for_large_blas_ready_float_matrices(monkeypatch):
+    """np.matmul skips np.dot's zeroing of the result but costs more per call, and takes
+    BLAS only for C- or F-ordered operands of one float dtype: everything else, and small
+    results, stay with np.dot (the same numbers either way, see above)."""
+    from legacy_bn.theano import primitives
+    calls = []
+    real = np.matmul
+    monkeypatch.setattr(primitives.np, 'matmul',
+                        lambda *a, **k: calls.append(a[0].shape) or real(*a, **k))
+    big = (RNG.randn(128, 64).astype('float32'), RNG.randn(64, 512).astype('float32'))
+    primitives.product(*big)
+    primitives.product(big[0].T.T, big[1], out=np.empty((128, 512), 'float32'))
+    assert calls == [(128, 64), (128, 64)]
+    for a, b, out in [
+            (big[0][:8], big[1], None),                                  # 4096 results
+            (np.repeat(big[0], 2, axis=1)[:, ::2], big[1], None),        # strided
+            (big[0], big[1].astype('float64'), None),                    # mixed dtypes
+            (big[0].astype('int64'), big[1].astype('int64'), None)]:     # not float
+        np.testing.assert_array_equal(primitives.product(a, b), np.dot(a, b))
+    # an F-ordered out: np.dot refuses it, and so does product
+    with pytest.raises(ValueError, match='C-Array'):
+        primitives.product(*big, out=np.empty((512, 128), 'float32').T)
+    assert len(calls) == 2

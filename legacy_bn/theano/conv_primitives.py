@@ -21,6 +21,7 @@ from autograd.extend import defvjp, defvjp_argnums, primitive
 from numpy.lib.stride_tricks import as_strided
 
 from .buffers import BUFFERS
+from .primitives import product
 
 
 # -- sizes ---------------------------------------------------------------------------
@@ -174,11 +175,11 @@ def conv2d(x, w, border_mode, subsample, image_shape=None, filter_shape=None):
 
 
 def _product(a, b):
-    """np.dot(a, b) into a pooled array."""
+    """a . b into a pooled array."""
     dtype = np.result_type(a, b)
     if a.ndim != 2 or b.ndim != 2 or dtype.kind != 'f':
-        return np.dot(a, b)
-    return np.dot(a, b, out=BUFFERS.get((a.shape[0], b.shape[1]), dtype))
+        return product(a, b)
+    return product(a, b, out=BUFFERS.get((a.shape[0], b.shape[1]), dtype))
 
 
 def _batch_last_rows(g):
@@ -204,7 +205,7 @@ def _conv2d_vjp_w(ans, x, w, border_mode, subsample, image_shape=None, filter_sh
         cols = im2col(_batch_last(x), kshape, stride, pad, out_hw)
 
     def vjp(g):
-        return np.dot(_batch_last_rows(g), cols.T).reshape(w.shape).astype(w.dtype, copy=False)
+        return product(_batch_last_rows(g), cols.T).reshape(w.shape).astype(w.dtype, copy=False)
     return vjp
 
 
@@ -256,7 +257,7 @@ def _conv2d_bias_vjp(argnums, ans, args, kwargs):
                 cols = _patches.get(id(ans))
                 if cols is None:
                     cols = im2col(_batch_last(x), kshape, stride, pad, out_hw)
-                grads.append(np.dot(gz, cols.T).reshape(w.shape).astype(w.dtype, copy=False))
+                grads.append(product(gz, cols.T).reshape(w.shape).astype(w.dtype, copy=False))
             elif k == 2:
                 grads.append(np.add.reduce(gz, axis=1).astype(b.dtype, copy=False))
             else:

@@ -39,13 +39,13 @@ from .buffers import BUFFERS
 from .conv_primitives import conv2d_bias
 from .fused_lstm import LSTM_FUSED
 from .fused_lstm_ln import LSTM_LN_FUSED
-from .primitives import F32, reduce_mean, unbroadcast
+from .primitives import F32, product, reduce_mean, unbroadcast
 
 
 # -- dense -----------------------------------------------------------------------------
 @primitive
 def dense(x, W, b):
-    out = np.dot(x, W)
+    out = product(x, W)
     if np.result_type(out, b) == out.dtype:
         out += b                     # the product is ours: add the bias in place
         return out
@@ -57,8 +57,8 @@ def _dense_vjp_x(ans, x, W, b):
         if g.shape[0] <= 32:
             # (W . g^T)^T: BLAS runs a small-batch product with a transposed operand
             # about twice as slowly as this orientation
-            return unbroadcast(np.ascontiguousarray(np.dot(W, g.T).T), x)
-        return unbroadcast(np.dot(g, W.T), x)
+            return unbroadcast(np.ascontiguousarray(product(W, g.T).T), x)
+        return unbroadcast(product(g, W.T), x)
     return vjp
 
 
@@ -69,8 +69,8 @@ def _dense_vjp_W(ans, x, W, b):
     def vjp(g):
         dtype = np.result_type(x, g)
         if x.ndim == 2 and g.ndim == 2 and dtype == W.dtype:
-            return np.dot(x.T, g, out=_BUFFERS.get(W.shape, dtype))
-        return unbroadcast(np.dot(x.T, g), W)
+            return product(x.T, g, out=_BUFFERS.get(W.shape, dtype))
+        return unbroadcast(product(x.T, g), W)
     return vjp
 
 

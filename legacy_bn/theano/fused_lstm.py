@@ -28,7 +28,7 @@ from autograd.builtins import SequenceBox, TupleVSpace
 from autograd.extend import defvjp_argnums, primitive
 
 from . import accel
-from .primitives import unbroadcast
+from .primitives import product, unbroadcast
 
 
 # -- the whole LSTM loop -----------------------------------------------------------------
@@ -465,9 +465,9 @@ def _projection_grads(rows, w, dz, want_dx):
     flat = dz.reshape(4, len(rows), dz.shape[-1])       # (also with no rows)
     dX = None
     if want_dx:
-        dX = np.dot(flat[0], w[0].T)
+        dX = product(flat[0], w[0].T)
         for k in (1, 2, 3):
-            dX += np.dot(flat[k], w[k].T)
+            dX += product(flat[k], w[k].T)
     return dX, np.matmul(rows.T, flat)
 
 

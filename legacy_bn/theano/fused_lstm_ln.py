@@ -41,6 +41,7 @@ from .buffers import BUFFERS
 from .fused_lstm import (LSTM_ACTIVATIONS, _LoopResult, _all_at_once, _broadcast_zero,
                          _gate_affine, _masked_previous, _nonzero_steps, _per_step,
                          _shaped_like)
+from .primitives import product
 
 
 # -- the gates' block layout [o | i | f | c] ----------------------------------------------------
@@ -428,7 +429,7 @@ def _ln_loop_backward(ans, mask, kwargs, g_outs, dz_chunk=None):
     if start > 0:
         dh0[...], dc0[...] = 0, 0
     hm = _masked_previous(hs, masked, n, 0)
-    d_u = np.dot(hm.reshape(n * batch, units).T, g_rec.reshape(n * batch, 4 * units))
+    d_u = product(hm.reshape(n * batch, units).T, g_rec.reshape(n * batch, 4 * units))
     _centre_blocks(d_u, units)
     return (dz if dz_chunk is None else None), dh0, dc0, d_u, d_gh, d_bh, d_g_c, d_b_c
 
@@ -465,7 +466,7 @@ def lstm_ln_scan_projected(X, w_i, w_f, w_o, w_c, gx_i, gx_f, gx_o, gx_c, bx_i, 
     w = _centred_columns((w_i, w_f, w_o, w_c), dtype)
     rows_x = BUFFERS.get((n * batch, n_in), dtype)        # X's rows, kept for dw
     np.copyto(rows_x.reshape(n, batch, n_in), X)           # one copy from any strides
-    pn = np.dot(rows_x, w, out=BUFFERS.get((n * batch, 4 * units), dtype))
+    pn = product(rows_x, w, out=BUFFERS.get((n * batch, 4 * units), dtype))
     gx = _gate_blocks(gx_i, gx_f, gx_o, gx_c, axis=0).reshape(4, units) * scale
     bias = (_gate_blocks(bx_i, bx_f, bx_o, bx_c, axis=0) + _gate_blocks(b_i, b_f, b_o, b_c, axis=0)
             + _gate_blocks(bh_i, bh_f, bh_o, bh_c, axis=0)).reshape(4, units) * scale + offset
@@ -509,8 +510,8 @@ def _lstm_ln_scan_projected_backward(ans, args, kwargs, g_outs, argnums):
     backward = _ln_loop_backward(ans, mask, kwargs, g_outs, projections)
     dp[:done[0]] = 0                                # the steps truncate_gradient cut off
     flat = dp.reshape(n * batch, 4 * units)
-    dX = np.dot(flat, w.T).reshape(np.shape(X)) if 0 in argnums else None
-    dw = _centre_blocks(np.dot(rows_x.T, flat), units)
+    dX = product(flat, w.T).reshape(np.shape(X)) if 0 in argnums else None
+    dw = _centre_blocks(product(rows_x.T, flat), units)
     d_bias = backward[5]
     grads = [dX] + _by_gate(dw, 1) + _by_gate(d_gx, -2) + _by_gate(d_bias, -2) * 2
     return _shaped_like(grads + _state_grads(mask, backward), args)
