@@ -379,4 +379,9 @@ def test_product_takes_matmul_only_for_large_blas_ready_float_matrices(monkeypat
     # an F-ordered out: np.dot refuses it, and so does product
     with pytest.raises(ValueError, match='C-Array'):
         primitives.product(*big, out=np.empty((512, 128), 'float32').T)
+    # operands that do not fit: np.dot's error, word for word
+    with pytest.raises(ValueError, match='not aligned'):
+        primitives.product(big[0], big[1][:32])
+    with pytest.raises(ValueError, match='wrong dimensions'):
+        primitives.product(*big, out=np.empty((128, 256), 'float32'))
     assert len(calls) == 2

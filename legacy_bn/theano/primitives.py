@@ -47,12 +47,15 @@ def product(a, b, out=None):
     calls the same GEMM without it, but costs 1-2 us more per call, so it pays from about
     32768 result elements on. Only for float matrices that BLAS takes as they are (C or F
     order, one dtype): np.matmul runs any other layout through its own unblocked loop,
-    which np.dot avoids by copying first."""
+    which np.dot avoids by copying first. Operands, or an `out`, that do not fit get np.dot's
+    error, as before."""
     if (type(a) is np.ndarray and type(b) is np.ndarray and a.ndim == 2 and b.ndim == 2
-            and a.shape[0] * b.shape[1] >= _MATMUL_FROM and a.dtype == b.dtype
+            and a.shape[0] * b.shape[1] >= _MATMUL_FROM and a.shape[1] == b.shape[0]
+            and a.dtype == b.dtype
             and a.dtype.char in 'fd' and (a.flags.c_contiguous or a.flags.f_contiguous)
             and (b.flags.c_contiguous or b.flags.f_contiguous)
-            and (out is None or out.dtype == a.dtype and out.flags.c_contiguous)):
+            and (out is None or out.dtype == a.dtype and out.flags.c_contiguous
+                 and out.shape == (a.shape[0], b.shape[1]))):
         return np.matmul(a, b, out=out)
     return np.dot(a, b) if out is None else np.dot(a, b, out=out)
 
