@@ -12,8 +12,9 @@ The k03_* cases are the mlp, lenet and lstm models written on the Keras 0.3.3 su
 (legacy_bn.keras03), against the same PyTorch steps; each also times the 0.1 surface's
 model of the same case in the same repetitions, and a line after the table gives
 0.3.3/0.1 (the two surfaces compared directly: PyTorch's own speed moves by up to a
-fifth between cases of one run, too much to compare the surfaces through it). After the table, the time of model.compile for the MLP and LSTM cases, the first
-compile in a fresh process and a second one.
+fifth between cases of one run, too much to compare the surfaces through it). After
+that, the time of model.compile for the MLP and LSTM cases, the first compile in a
+fresh process and a second one.
 
 Before timing, each case checks once, untimed, that one step of its model moves the
 weights as the same model compiled with mode='FAST_COMPILE' (no fusing rewrites) does,
