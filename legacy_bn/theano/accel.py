@@ -41,10 +41,18 @@ def current():
 
 
 def kernels_for(dtype):
-    """The kernel module for a loop of this dtype, or None for numpy's loop."""
-    if current() == 'none' or np.dtype(dtype) != np.float32:
-        return None
-    return _chosen['kernels']
+    """The kernel module for a loop of this dtype, or None for numpy's loop. (Asked a
+    dozen times a training step: the common case decides without a call.)"""
+    kernels = _chosen['kernels']
+    if kernels is None:
+        if _chosen['name'] is not None:
+            return None              # 'none' chosen
+        current()
+        kernels = _chosen['kernels']
+    return kernels if kernels is not None and dtype == _FLOAT32 else None
+
+
+_FLOAT32 = np.dtype(np.float32)
 
 
 def _checked(name, what):
