@@ -264,7 +264,13 @@ def test_projected_gates_of_the_wrong_width_are_refused(floatx):
     assert 'lstm_scan_k03_projected' in _ops(fn)
     values = _projection_values('float64')
     values[1], values[5] = np.zeros((DIM, UNITS + 1)), np.zeros(UNITS + 1)
-    with pytest.raises(ValueError, match=r'LSTM \(lstm_scan_k03_projected\).*3 x \(4 x 4\)'):
+    with pytest.raises(ValueError, match=r"LSTM \(lstm_scan_k03_projected\): expected each "
+                                         r"gate's W 3 x 4, .*W of shapes \(3, 5\), \(3, 4\)"):
+        fn(*values)
+    # widths that still total 4 gates: K.rnn would slice the concatenation across the
+    # gates' arrays, where the graph's reshape to `units` fails
+    values[2], values[6] = np.zeros((DIM, UNITS - 1)), np.zeros(UNITS - 1)
+    with pytest.raises(ValueError, match=r'b of shapes \(5,\), \(3,\), \(4,\), \(4,\)'):
         fn(*values)
 
 

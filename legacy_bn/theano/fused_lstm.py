@@ -406,11 +406,11 @@ def lstm_scan_projected(X, w_i, w_f, w_o, w_c, b_i, b_f, b_o, b_c, mask, h0, c0,
     projections of all steps as one product per gate (X time-major)."""
     units = np.shape(h0)[1]
     dtype = np.result_type(X, h0, u_i)
-    z, rows = _projections(X, _gate_stack(w_i, w_f, w_o, w_c, dtype),
-                           _gate_stack(b_i, b_f, b_o, b_c, dtype), units, inner, activation,
-                           dtype)
+    w = _gate_stack(w_i, w_f, w_o, w_c, dtype)
+    z, rows = _projections(X, w, _gate_stack(b_i, b_f, b_o, b_c, dtype), units, inner,
+                           activation, dtype)
     result = _lstm_loop(z, mask, h0, c0, (u_i, u_f, u_o, u_c), inner, activation)
-    result.rows = rows
+    result.rows, result.w = rows, w        # for the VJP (the same weights: no new stack)
     return result
 
 
@@ -448,7 +448,7 @@ def _lstm_scan_projected_backward(ans, args, kwargs, g_outs, argnums):
     X, mask = args[0], args[9]
     dz, dh, dc, du, _ = _lstm_loop_backward(ans, mask, kwargs, g_outs)
     n_in = np.shape(X)[2]
-    dX, dwb = _projection_grads(ans.rows, _gate_stack(*args[1:5], dz.dtype), dz,
+    dX, dwb = _projection_grads(ans.rows, ans.w.astype(dz.dtype, copy=False), dz,
                                 0 in argnums)
     dX = None if dX is None else dX.reshape(np.shape(X))
     grads = [dX] + _by_gate(dwb[:, :n_in]) + _by_gate(dwb[:, n_in])
@@ -557,7 +557,7 @@ def lstm_scan_k03_projected(X, w_i, w_f, w_c, w_o, b_i, b_f, b_c, b_o, h0, c0, u
                            units, inner, activation, dtype)
     result = _lstm_loop(z, None, h0, c0, (u_i, u_f, u_o, u_c), inner, activation,
                         carry=True)
-    result.rows = rows
+    result.rows, result.w = rows, w
     return result
 
 
@@ -570,23 +570,25 @@ def _k03_rows(X, n_in, steps, samples, backwards):
 
 def _k03_gate_weights(ws, bs, h0, n_in, units, dtype):
     """The loop's (4, inputs, units) w and (4, units) b, gates [o, i, f, c], from the
-    columns of [w_i | w_f | w_c | w_o] and [b_i | ...] (K.rnn's step slices them so)."""
-    w, b = np.concatenate(ws, axis=1), np.concatenate(bs)
-    if w.shape != (n_in, 4 * units) or b.shape != (4 * units,) or np.shape(h0)[1] != units:
-        raise ValueError('LSTM (lstm_scan_k03_projected): expected the gates\' projections '
-                         '%d x (4 x %d) side by side and states %d wide, got W of shape %s, '
-                         'b of shape %s and states of shape %s'
-                         % (n_in, units, units, w.shape, b.shape, np.shape(h0)))
-    cols = [slice(k * units, (k + 1) * units) for k in _K03_COLUMNS]
-    return (np.stack([w[:, c] for c in cols]).astype(dtype, copy=False),
-            np.stack([b[c] for c in cols]).astype(dtype, copy=False))
+    gates' w_i, w_f, w_c, w_o and b_i, ... (K.rnn's step slices their concatenation per
+    gate: each must be a gate wide, as the graph's reshapes to `units` require)."""
+    if not (all(np.shape(v) == (n_in, units) for v in ws) and
+            all(np.shape(v) == (units,) for v in bs) and np.shape(h0)[1:] == (units,)):
+        raise ValueError('LSTM (lstm_scan_k03_projected): expected each gate\'s W %d x %d, '
+                         'its b %d wide and states %d wide, got W of shapes %s, b of shapes '
+                         '%s and states of shape %s'
+                         % (n_in, units, units, units, ', '.join(str(np.shape(v)) for v in ws),
+                            ', '.join(str(np.shape(v)) for v in bs), np.shape(h0)))
+    w, b = np.empty((4, n_in, units), dtype), np.empty((4, units), dtype)
+    for k, gate in enumerate(_K03_COLUMNS):
+        w[k], b[k] = ws[gate], bs[gate]
+    return w, b
 
 
 def _lstm_scan_k03_projected_backward(ans, args, kwargs, g_outs, argnums):
-    X, ws, bs = args[0], args[1:5], args[5:9]
+    X = args[0]
     dz, dh, dc, du, _ = _lstm_loop_backward(ans, None, kwargs, g_outs)
-    w, _ = _k03_gate_weights(ws, bs, args[9], kwargs.get('inputs', 1), dz.shape[3],
-                             dz.dtype)
+    w = ans.w.astype(dz.dtype, copy=False)
     n, batch = dz.shape[1:3]
     n_in = w.shape[1]
     d_rows, dwb = _projection_grads(ans.rows, w, dz, 0 in argnums)
@@ -596,13 +598,11 @@ def _lstm_scan_k03_projected_backward(ans, args, kwargs, g_outs, argnums):
         if kwargs.get('backwards'):
             d_rows = d_rows[::-1]
         dX = np.reshape(d_rows.transpose(1, 0, 2), np.shape(X))
-    # the columns [i | f | c | o] back from the loop's gates [o, i, f, c], split per w
-    d_cat = np.concatenate([dwb[k] for k in np.argsort(_K03_COLUMNS)], axis=1)
-    edges = np.cumsum([np.shape(v)[1] for v in ws])[:-1]
+    # [i, f, c, o] back from the loop's gates [o, i, f, c]
+    order = np.argsort(_K03_COLUMNS)
     i, f, o, c = _by_gate(du)
-    grads = [dX] + np.split(d_cat[:n_in], edges, axis=1) + np.split(d_cat[n_in], edges) \
-        + [dh, dc, i, f, c, o]
-    return _shaped_like(grads, args)
+    return _shaped_like([dX] + [dwb[k, :n_in] for k in order] + [dwb[k, n_in] for k in order]
+                        + [dh, dc, i, f, c, o], args)
 
 
 defvjp_argnums(lstm_scan_k03_projected,
