@@ -642,6 +642,24 @@ def test_a_model_trains_alike(name, rng, accelerated, kernel_calls, monkeypatch)
         _assert_close32(a, b, 'weight %d' % k)
 
 
+def test_sgd_momentum_commit_is_numpys_bit_for_bit(accelerated, kernel_calls):
+    """The commit's kernel (m = mu * m + v, p += m in one pass) rounds as numpy's three
+    passes do: the same bits over several steps."""
+    import test_momentum_commit as commit_tests
+    states = []
+    for name in ('none', 'numba'):
+        accelerated(name)
+        fn, params, velocities = commit_tests._sgd_function('float32')
+        losses = [fn(commit_tests.X.astype(F32)) for _ in range(4)]
+        states.append((losses, commit_tests._state(params, velocities)))
+    assert kernel_calls.get('momentum_commit') == 2 * 4
+    for a, b in zip(states[0][0], states[1][0]):
+        np.testing.assert_array_equal(a, b)
+    for k, (a, b) in enumerate(zip(states[0][1], states[1][1])):
+        assert a.dtype == b.dtype == F32
+        np.testing.assert_array_equal(a, b, err_msg='state %d' % k)
+
+
 # -- the kernels' float32 tanh ----------------------------------------------------------
 def test_tanh_is_within_a_few_float32_spacings_of_the_exact_one():
     """A dense grid over -20..20 (it saturates at 7.9), tiny values, +-0, +-inf and NaN

@@ -351,6 +351,16 @@ def blend(a, x, c, y, out):
 
 
 @njit(**EXACT)
+def momentum_commit(p, m, v, mu):
+    """SGD with momentum's commit (momentum_commit.py) over flat arrays: m = mu * m + v,
+    then p += m, one pass; each product and sum rounded as numpy rounds it (no FMA)."""
+    for j in range(len(m)):
+        velocity = mu * m[j] + v[j]
+        m[j] = velocity
+        p[j] += velocity
+
+
+@njit(**EXACT)
 def relu_backward(g, y, out):
     """fused.py's _relu_grad: g * (y > 0), g / 2 where y == 0 (Keras's relu at 0)."""
     for i in range(g.shape[0]):

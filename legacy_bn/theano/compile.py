@@ -10,7 +10,8 @@ Compilation decides everything that does not change between calls:
   3. a schedule of steps over a flat list of value slots.
 A call then runs the schedule once (one forward evaluation, one reverse pass
 per distinct cost), and only when every step has succeeded assigns all
-updates and random-stream states at once.
+updates and random-stream states at once (an optimizer's p <- p + v as an in-place add,
+SGD's velocity and parameter pairs in one pass: momentum_commit.py).
 """
 import warnings
 from collections import OrderedDict
@@ -21,6 +22,7 @@ from .errors import MissingInputError, UnusedInputError
 from .graph import (SharedVariable, Variable, as_variable, clone_replace, depends_on, filter_value,
                     toposort)
 from .backprop import COMPOSITE, PLAIN, PRIMITIVE, STATEFUL, ReversePlan, is_primitive
+from . import momentum_commit
 from .ops import OPS, raw_impl
 from .rewrite import passes_for
 
@@ -191,6 +193,12 @@ class Function:
         update_values = update_values + [v for _, v in opaque]
         nodes = self._nodes = toposort(outputs + update_values)
         slot = {id(n): i for i, n in enumerate(nodes)}
+        # SGD's velocity and parameter pairs: the velocity is computed at the commit
+        self._momentum_pairs = momentum_commit.find_pairs(
+            self.updates, update_values[:len(self.updates)], self._accumulates, outputs, nodes)
+        for pair in self._momentum_pairs:
+            pair.place(slot)
+        deferred = set(id(pair.node) for pair in self._momentum_pairs)
         self._opaque_updates = [(sv, slot[id(v)]) for sv, v in opaque]
         self._template = [None] * len(nodes)
         self._input_slots = [slot.get(id(v)) for v in self.inputs]
@@ -230,7 +238,8 @@ class Function:
         # leaves need no step: their slots are filled at the start of a call
         self._steps = [unit.build_step(slot) if isinstance(unit, _GradGroup) else _node_step(unit, slot)
                        for unit in order
-                       if isinstance(unit, _GradGroup) or unit.op not in ('input', 'shared', 'constant')]
+                       if isinstance(unit, _GradGroup) or unit.op not in ('input', 'shared', 'constant')
+                       and id(unit) not in deferred]
 
     def toposort(self):
         """The nodes this function evaluates, after the rewrites, each after its inputs
@@ -257,8 +266,13 @@ class Function:
         # before the commit: an in-place update must not change what is handed out
         outputs = [_handed_out(values[s], leaf)
                    for s, leaf in zip(self._output_slots, self._output_is_leaf)]
+        in_place, taken = momentum_commit.prepare(self._momentum_pairs, values, _evaluate_node) \
+            if self._momentum_pairs else ((), ())
         new_values, given = [], set()
-        for (sv, s, copy), accumulate in zip(self._update_slots, self._accumulates):
+        for k, ((sv, s, copy), accumulate) in enumerate(zip(self._update_slots, self._accumulates)):
+            if k in taken:
+                new_values.append(_TAKEN)
+                continue
             v = values[s]
             if accumulate is not None:
                 target = sv._value
@@ -282,8 +296,9 @@ class Function:
         for (sv, s, _), v in zip(self._update_slots, new_values):
             if v is None:
                 np.add(sv._value, values[s], out=sv._value)
-            else:
+            elif v is not _TAKEN:
                 sv._value = v
+        momentum_commit.commit(in_place)
         for sv, s in self._opaque_updates:
             sv._value = values[s]
         for holder, new_state in pending:
@@ -320,6 +335,9 @@ class Function:
         if missing:
             raise TypeError('function call: missing input %s' % '; '.join(missing))
         return merged
+
+
+_TAKEN = object()       # an update the momentum commit makes
 
 
 class _Missing:

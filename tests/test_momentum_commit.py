@@ -1,0 +1,118 @@
+"""SGD with momentum committed in place (legacy_bn/theano/momentum_commit.py): the same
+bits as the velocity node followed by the in-place add, nothing changed before the
+commit point, and every pair that does not fit left to the nodes."""
+import numpy as np
+import pytest
+
+import legacy_bn.theano as theano
+import legacy_bn.theano.tensor as T
+from legacy_bn.theano import momentum_commit
+from legacy_bn.optimizers import SGD
+from legacy_bn import constraints
+
+W0 = np.random.RandomState(3).uniform(-1, 1, (7, 5))
+B0 = np.random.RandomState(4).uniform(-1, 1, 5)
+X = np.random.RandomState(5).uniform(-1, 1, (9, 7))
+
+
+def _sgd_function(dtype, momentum=0.9, outputs_velocity=False, pairs=True):
+    """A tanh layer's squared output, trained by Keras's SGD at floatX = dtype:
+    (function, params, velocities). pairs=False: the velocity as its node (the reference)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(theano.config, 'floatX', dtype)
+        if not pairs:
+            patch.setattr(momentum_commit, 'find_pairs', lambda *a: [])
+        W, b = theano.shared(W0.astype(dtype)), theano.shared(B0.astype(dtype))
+        x = T.matrix(dtype=dtype)
+        loss = T.sum(T.sqr(T.tanh(T.dot(x, W) + b)))
+        opt = SGD(lr=0.05, momentum=momentum)
+        updates = opt.get_updates([W, b], [constraints.identity()] * 2, loss)
+        velocities = [sv for sv, _ in updates if sv is not W and sv is not b and sv.ndim > 0]
+        outputs = [loss] + ([v for sv, v in updates if sv in velocities]
+                            if outputs_velocity else [])
+        return theano.function([x], outputs, updates=updates), [W, b], velocities
+
+
+def _state(params, velocities):
+    return [np.array(sv.get_value()) for sv in params + velocities]
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_steps_are_the_nodes_bit_for_bit(dtype, monkeypatch):
+    fused, params, velocities = _sgd_function(dtype)
+    plain, plain_params, plain_velocities = _sgd_function(dtype, pairs=False)
+    assert len(fused._momentum_pairs) == 2 and plain._momentum_pairs == []
+    assert 'momentum_step' in [n.op for n in fused.toposort()]    # rewritten, then deferred
+    velocity_arrays = [sv.get_value(borrow=True) for sv in velocities]
+    for step in range(4):
+        a, b = fused(X.astype(dtype)), plain(X.astype(dtype))
+        np.testing.assert_array_equal(a, b)
+        for k, (u, v) in enumerate(zip(_state(params, velocities),
+                                       _state(plain_params, plain_velocities))):
+            assert u.dtype == v.dtype == dtype
+            np.testing.assert_array_equal(u, v, err_msg='step %d, state %d' % (step, k))
+    # the velocities were written in place: no new array per step
+    assert all(sv.get_value(borrow=True) is arr for sv, arr in zip(velocities, velocity_arrays))
+    assert np.any(velocity_arrays[0] != 0)
+
+
+def test_a_refused_step_changes_neither_parameters_nor_velocities():
+    fn, params, velocities = _sgd_function('float64')
+    fn(X)
+    before = _state(params, velocities)
+
+    def refuse(outputs):
+        raise FloatingPointError('refused')
+    fn.before_commit = refuse
+    with pytest.raises(FloatingPointError, match='refused'):
+        fn(X)
+    for u, v in zip(_state(params, velocities), before):
+        np.testing.assert_array_equal(u, v)
+
+
+def test_pairs_that_do_not_fit_are_evaluated_as_the_nodes(monkeypatch):
+    """A read-only velocity array, or a parameter and velocity sharing one array: the node
+    and the commit's add, with their results (never an in-place write into either)."""
+    fused, params, velocities = _sgd_function('float64')
+    plain, plain_params, plain_velocities = _sgd_function('float64', pairs=False)
+    readonly = []
+    for fn, vs in ((fused, velocities), (plain, plain_velocities)):
+        fn(X)
+        readonly.append(vs[0].get_value())
+        readonly[-1].flags.writeable = False
+        vs[0].set_value(readonly[-1], borrow=True)
+    kept = np.array(readonly[0])
+    fused(X), plain(X)
+    for u, v in zip(_state(params, velocities), _state(plain_params, plain_velocities)):
+        np.testing.assert_array_equal(u, v)
+    np.testing.assert_array_equal(readonly[0], kept)
+    assert velocities[0].get_value(borrow=True) is not readonly[0]
+
+    for fn, ps, vs in ((fused, params, velocities), (plain, plain_params, plain_velocities)):
+        shared = np.array(ps[1].get_value())
+        ps[1].set_value(shared, borrow=True)
+        vs[1].set_value(shared, borrow=True)          # the same array for b and its velocity
+    fused(X), plain(X)
+    for u, v in zip(_state(params, velocities), _state(plain_params, plain_velocities)):
+        np.testing.assert_array_equal(u, v)
+
+
+def test_momentum_zero_keeps_the_node_that_skips_the_product(monkeypatch):
+    """With momentum 0 the velocity is v itself (0 * m not computed): not committed in place."""
+    fn, params, velocities = _sgd_function('float64', momentum=0.0)
+    calls = []
+    real = momentum_commit.commit
+    monkeypatch.setattr(momentum_commit, 'commit', lambda steps: calls.append(len(steps)) or real(steps))
+    velocities[0].set_value(np.full(W0.shape, np.inf))   # 0 * inf would be NaN
+    fn(X)
+    assert calls == [0]
+    assert np.all(np.isfinite(velocities[0].get_value()))
+
+
+def test_a_velocity_also_handed_out_is_not_deferred(monkeypatch):
+    fn, params, velocities = _sgd_function('float64', outputs_velocity=True)
+    plain, plain_params, plain_velocities = _sgd_function('float64', outputs_velocity=True,
+                                                          pairs=False)
+    assert fn._momentum_pairs == []
+    for a, b in zip(fn(X), plain(X)):
+        np.testing.assert_array_equal(a, b)
