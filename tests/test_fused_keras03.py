@@ -190,3 +190,25 @@ def test_a_0_3_3_rnn_projects_its_input_for_all_gates_as_one_product(rng, monkey
         assert ops.count('dense') == 1      # one per gate before the rule
     else:                                   # the one product, inside the loop op
         assert 'dense' not in ops and 'lstm_scan_k03_projected' in ops
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_kept_fraction_is_the_mean_of_the_cast_mask_bit_for_bit(dtype, rng):
+    """0.3.3's mean(cast(w != 0)) counted rather than averaged: the same value and dtype
+    for any count (NaN weights count as kept, as w != 0 says), and the mean's NaN for none."""
+    from legacy_bn.theano.fused_keras03 import _kept_fraction
+    from legacy_bn.theano.primitives import reduce_mean
+    for n in (1, 3, 7, 128, 1000, 4099):
+        for zeros in (0, 1, n // 3, n):
+            w = rng.uniform(0.5, 2, n)
+            w[rng.permutation(n)[:zeros]] = 0
+            if n > 5:
+                w[2] = np.nan
+            for kept_dtype in (None, dtype):
+                w_d = w.astype(dtype)
+                expected = reduce_mean.fun(np.not_equal(w_d, 0).astype(kept_dtype or dtype), axis=None)
+                got = _kept_fraction(w_d, kept_dtype)
+                assert got.dtype == expected.dtype == dtype and np.shape(got) == ()
+                assert got == expected, (n, zeros)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        assert np.isnan(_kept_fraction(np.zeros(0, dtype), dtype))

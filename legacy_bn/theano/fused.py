@@ -513,9 +513,13 @@ def momentum_step(m, v, momentum):
     """momentum * m + v, where v is already -lr * g (the gradients of a cost scaled by
     -lr, see fusion.scale_sgd_gradients). With momentum 0 it is v itself (no pass over
     the parameter; 0 * m is skipped as in sgd_velocity)."""
-    dtype = np.result_type(m, v, momentum)
     if momentum == 0:
+        if type(v) is np.ndarray and v.dtype == getattr(m, 'dtype', None) and (
+                type(momentum) in (float, int) or getattr(momentum, 'dtype', None) == v.dtype):
+            return v                 # (the dtype below, decided without numpy's promotion)
+        dtype = np.result_type(m, v, momentum)
         return v if v.dtype == dtype else v.astype(dtype)
+    dtype = np.result_type(m, v, momentum)
     out = np.multiply(momentum, m, dtype=dtype)
     out += v
     return out

@@ -146,8 +146,12 @@ def _renormalized(z):
 
 def _kept_fraction(w, dtype):
     """mean(cast(w != 0, dtype)): 0.3.3's correction for zero sample weights (dtype is
-    Keras's floatx, whatever w's)."""
-    return reduce_mean.fun(np.not_equal(w, 0).astype(dtype or w.dtype), axis=None)
+    Keras's floatx, whatever w's). The mean's value is the count over the size rounded
+    once to dtype (reduce_mean sums exactly and divides in float64), so it is computed
+    so, without the cast array."""
+    if np.size(w) == 0:
+        return reduce_mean.fun(np.not_equal(w, 0).astype(dtype or w.dtype), axis=None)
+    return np.asarray(np.count_nonzero(w) / np.size(w), dtype=dtype or w.dtype)
 
 
 @primitive

@@ -17,6 +17,7 @@ the node it is, before the commit, and committed as every other update.
 import numpy as np
 
 from . import accel
+from .fused import momentum_step
 
 
 class MomentumPair:
@@ -66,26 +67,22 @@ def prepare(pairs, values, evaluate):
             taken.add(pair.m_index)
             taken.add(pair.p_index)
         else:
-            values[pair.slot] = evaluate(pair.node, _momentum_step, [m, v, mu])
+            values[pair.slot] = evaluate(pair.node, momentum_step.fun, [m, v, mu])
     return steps, taken
 
 
-def _momentum_step(m, v, mu):
-    from .fused import momentum_step
-    return momentum_step.fun(m, v, mu)
-
-
 def _fits(m, p, v, mu):
-    if not (type(m) is np.ndarray and type(p) is np.ndarray and type(v) is np.ndarray
-            and m.shape == p.shape == v.shape and m.dtype == p.dtype == v.dtype
-            and m.dtype.kind == 'f' and m.flags.writeable and p.flags.writeable):
-        return False
-    if isinstance(mu, np.ndarray):
-        if mu.ndim or mu.dtype != m.dtype:
+    dtype = getattr(m, 'dtype', None)
+    if type(mu) is np.ndarray:
+        if mu.ndim or mu.dtype != dtype:
             return False
-    elif type(mu) not in (float, int) and not (isinstance(mu, np.floating) and mu.dtype == m.dtype):
+    elif type(mu) not in (float, int) and not (isinstance(mu, np.floating) and mu.dtype == dtype):
         return False
     if mu == 0:
+        return False
+    if not (type(m) is np.ndarray and type(p) is np.ndarray and type(v) is np.ndarray
+            and m.shape == p.shape == v.shape and dtype == p.dtype == v.dtype
+            and dtype.kind == 'f' and m.flags.writeable and p.flags.writeable):
         return False
     return not (np.may_share_memory(m, p) or np.may_share_memory(m, v)
                 or np.may_share_memory(p, v))
