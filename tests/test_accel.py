@@ -642,14 +642,15 @@ def test_a_model_trains_alike(name, rng, accelerated, kernel_calls, monkeypatch)
         _assert_close32(a, b, 'weight %d' % k)
 
 
-def test_sgd_momentum_commit_is_numpys_bit_for_bit(accelerated, kernel_calls):
-    """The commit's kernel (m = mu * m + v, p += m in one pass) rounds as numpy's three
-    passes do: the same bits over several steps."""
+@pytest.mark.parametrize('sgd', [{}, dict(clipnorm=0.5)])
+def test_sgd_momentum_commit_is_numpys_bit_for_bit(sgd, accelerated, kernel_calls):
+    """The commit's kernel (m = mu * m + v or mu * m - lr * g, p += m in one pass) rounds
+    as numpy's passes do: the same bits over several steps."""
     import test_momentum_commit as commit_tests
     states = []
     for name in ('none', 'numba'):
         accelerated(name)
-        fn, params, velocities = commit_tests._sgd_function('float32')
+        fn, params, velocities = commit_tests._sgd_function('float32', **sgd)
         losses = [fn(commit_tests.X.astype(F32)) for _ in range(4)]
         states.append((losses, commit_tests._state(params, velocities)))
     assert kernel_calls.get('momentum_commit') == 2 * 4

@@ -15,8 +15,8 @@ B0 = np.random.RandomState(4).uniform(-1, 1, 5)
 X = np.random.RandomState(5).uniform(-1, 1, (9, 7))
 
 
-def _sgd_function(dtype, momentum=0.9, outputs_velocity=False, pairs=True):
-    """A tanh layer's squared output, trained by Keras's SGD at floatX = dtype:
+def _sgd_function(dtype, momentum=0.9, outputs_velocity=False, pairs=True, **sgd):
+    """A tanh layer's squared output, trained by Keras's SGD(**sgd) at floatX = dtype:
     (function, params, velocities). pairs=False: the velocity as its node (the reference)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(theano.config, 'floatX', dtype)
@@ -25,7 +25,7 @@ def _sgd_function(dtype, momentum=0.9, outputs_velocity=False, pairs=True):
         W, b = theano.shared(W0.astype(dtype)), theano.shared(B0.astype(dtype))
         x = T.matrix(dtype=dtype)
         loss = T.sum(T.sqr(T.tanh(T.dot(x, W) + b)))
-        opt = SGD(lr=0.05, momentum=momentum)
+        opt = SGD(lr=0.05, momentum=momentum, **sgd)
         updates = opt.get_updates([W, b], [constraints.identity()] * 2, loss)
         velocities = [sv for sv, _ in updates if sv is not W and sv is not b and sv.ndim > 0]
         outputs = [loss] + ([v for sv, v in updates if sv in velocities]
@@ -37,12 +37,19 @@ def _state(params, velocities):
     return [np.array(sv.get_value()) for sv in params + velocities]
 
 
+# plain SGD gets momentum_step(m, -lr * g, mu); a clipped gradient, or a learning rate
+# that decays, sgd_velocity(m, g, mu, lr)
+VELOCITIES = [('momentum_step', {}), ('sgd_velocity', dict(clipnorm=0.5)),
+              ('sgd_velocity', dict(clipvalue=0.2, decay=0.1))]
+
+
+@pytest.mark.parametrize('op, sgd', VELOCITIES)
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
-def test_steps_are_the_nodes_bit_for_bit(dtype, monkeypatch):
-    fused, params, velocities = _sgd_function(dtype)
-    plain, plain_params, plain_velocities = _sgd_function(dtype, pairs=False)
-    assert len(fused._momentum_pairs) == 2 and plain._momentum_pairs == []
-    assert 'momentum_step' in [n.op for n in fused.toposort()]    # rewritten, then deferred
+def test_steps_are_the_nodes_bit_for_bit(dtype, op, sgd):
+    fused, params, velocities = _sgd_function(dtype, **sgd)
+    plain, plain_params, plain_velocities = _sgd_function(dtype, pairs=False, **sgd)
+    assert [pair.node.op for pair in fused._momentum_pairs] == [op, op]
+    assert plain._momentum_pairs == []
     velocity_arrays = [sv.get_value(borrow=True) for sv in velocities]
     for step in range(4):
         a, b = fused(X.astype(dtype)), plain(X.astype(dtype))

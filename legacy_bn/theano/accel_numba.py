@@ -351,11 +351,12 @@ def blend(a, x, c, y, out):
 
 
 @njit(**EXACT)
-def momentum_commit(p, m, v, mu):
-    """SGD with momentum's commit (momentum_commit.py) over flat arrays: m = mu * m + v,
-    then p += m, one pass; each product and sum rounded as numpy rounds it (no FMA)."""
+def momentum_commit(p, m, v, mu, scale):
+    """SGD with momentum's commit (momentum_commit.py) over flat arrays: m = mu * m +
+    scale * v (scale 1, or -lr for a gradient v), then p += m, one pass; each product and
+    sum rounded as numpy rounds it (no FMA)."""
     for j in range(len(m)):
-        velocity = mu * m[j] + v[j]
+        velocity = mu * m[j] + scale * v[j]
         m[j] = velocity
         p[j] += velocity
 
