@@ -463,6 +463,15 @@ def _float32_scalar(value):
     return type(value) in (float, int, np.float32)
 
 
+def scalar_keeps_dtype(value, dtype):
+    """Whether numpy's arithmetic on arrays of `dtype` with the scalar `value` (a Python
+    number, a numpy scalar or a 0-d array) gives `dtype`: decided without numpy's
+    promotion, for the common case of a hyperparameter of the arrays' own dtype."""
+    if type(value) is np.ndarray:
+        return value.ndim == 0 and value.dtype == dtype
+    return type(value) in (float, int) or isinstance(value, np.floating) and value.dtype == dtype
+
+
 @primitive
 def blend(a, x, c, y):
     kernels = accel.kernels_for(x.dtype) if type(x) is np.ndarray and x.ndim == 1 and \
@@ -514,8 +523,8 @@ def momentum_step(m, v, momentum):
     -lr, see fusion.scale_sgd_gradients). With momentum 0 it is v itself (no pass over
     the parameter; 0 * m is skipped as in sgd_velocity)."""
     if momentum == 0:
-        if type(v) is np.ndarray and v.dtype == getattr(m, 'dtype', None) and (
-                type(momentum) in (float, int) or getattr(momentum, 'dtype', None) == v.dtype):
+        if type(v) is np.ndarray and v.dtype == getattr(m, 'dtype', None) and \
+                scalar_keeps_dtype(momentum, v.dtype):
             return v                 # (the dtype below, decided without numpy's promotion)
         dtype = np.result_type(m, v, momentum)
         return v if v.dtype == dtype else v.astype(dtype)

@@ -19,7 +19,7 @@ is evaluated as the node it is, before the commit, and committed as every other 
 import numpy as np
 
 from . import accel
-from .fused import momentum_step, sgd_velocity
+from .fused import momentum_step, scalar_keeps_dtype, sgd_velocity
 
 VELOCITY_OPS = {'momentum_step': momentum_step.fun, 'sgd_velocity': sgd_velocity.fun}
 
@@ -68,7 +68,8 @@ def prepare(pairs, values, evaluate):
         m, p = pair.m._value, pair.p._value
         args = [values[s] for s in pair.input_slots]          # v, mu / g, mu, lr
         if _fits(m, p, *args):
-            steps.append((p, m) + tuple(args) + ((None,) if len(args) == 2 else ()))
+            lr = args[2] if len(args) == 3 else None
+            steps.append((p, m, args[0], args[1], lr))
             taken.add(pair.m_index)
             taken.add(pair.p_index)
         else:
@@ -78,7 +79,8 @@ def prepare(pairs, values, evaluate):
 
 def _fits(m, p, v, mu, lr=None):
     dtype = getattr(m, 'dtype', None)
-    if not (_scalar_of(mu, dtype) and (lr is None or _scalar_of(lr, dtype))) or mu == 0:
+    if not (scalar_keeps_dtype(mu, dtype) and (lr is None or scalar_keeps_dtype(lr, dtype))) \
+            or mu == 0:
         return False
     if not (type(m) is np.ndarray and type(p) is np.ndarray and type(v) is np.ndarray
             and m.shape == p.shape == v.shape and dtype == p.dtype == v.dtype
@@ -86,13 +88,6 @@ def _fits(m, p, v, mu, lr=None):
         return False
     return not (np.may_share_memory(m, p) or np.may_share_memory(m, v)
                 or np.may_share_memory(p, v))
-
-
-def _scalar_of(x, dtype):
-    """Whether numpy's arithmetic with arrays of `dtype` keeps `dtype` for scalar x."""
-    if type(x) is np.ndarray:
-        return x.ndim == 0 and x.dtype == dtype
-    return type(x) in (float, int) or isinstance(x, np.floating) and x.dtype == dtype
 
 
 def commit(steps):
