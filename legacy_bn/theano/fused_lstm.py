@@ -502,6 +502,8 @@ def lstm_scan_k03_masked(x, mask, out0, h0, c0, u_i, u_f, u_c, u_o, inner='hard_
 
 
 _K03_COLUMNS = (3, 0, 1, 2)         # the loop's gates [o, i, f, c] in K.rnn's [i|f|c|o]
+# the loop's gate that holds each of K.rnn's [i|f|c|o] (the inverse of _K03_COLUMNS)
+_K03_GATES = tuple(int(k) for k in np.argsort(_K03_COLUMNS))
 
 
 def _k03_preactivations(x, units, inner, activation, backwards, dtype):
@@ -523,7 +525,7 @@ def _lstm_scan_k03_backward(ans, args, kwargs, g_outs):
     if masked and kwargs.get('backwards'):
         mask = mask[::-1]
     dz, dh, dc, du, do = _lstm_loop_backward(ans, mask, kwargs, g_outs)
-    dx = np.concatenate([dz[k] for k in np.argsort(_K03_COLUMNS)], axis=-1)
+    dx = np.concatenate([dz[k] for k in _K03_GATES], axis=-1)
     if kwargs.get('backwards'):
         dx = dx[::-1]
     i, f, o, c = _by_gate(du)
@@ -599,10 +601,9 @@ def _lstm_scan_k03_projected_backward(ans, args, kwargs, g_outs, argnums):
             d_rows = d_rows[::-1]
         dX = np.reshape(d_rows.transpose(1, 0, 2), np.shape(X))
     # [i, f, c, o] back from the loop's gates [o, i, f, c]
-    order = np.argsort(_K03_COLUMNS)
     i, f, o, c = _by_gate(du)
-    return _shaped_like([dX] + [dwb[k, :n_in] for k in order] + [dwb[k, n_in] for k in order]
-                        + [dh, dc, i, f, c, o], args)
+    return _shaped_like([dX] + [dwb[k, :n_in] for k in _K03_GATES]
+                        + [dwb[k, n_in] for k in _K03_GATES] + [dh, dc, i, f, c, o], args)
 
 
 defvjp_argnums(lstm_scan_k03_projected,
