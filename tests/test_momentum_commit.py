@@ -123,3 +123,57 @@ def test_a_velocity_also_handed_out_is_not_deferred(monkeypatch):
     assert fn._momentum_pairs == []
     for a, b in zip(fn(X), plain(X)):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_momentum_zero_hands_on_the_gradient_as_the_velocity(dtype, monkeypatch):
+    """SGD without momentum: the velocity's new value is the array the reverse pass made
+    (the node's value, without calling it), the same bits as the node; a momentum set
+    above 0 later is committed in place again."""
+    fn, params, velocities = _sgd_function(dtype, momentum=0.0)
+    plain, plain_params, plain_velocities = _sgd_function(dtype, momentum=0.0, pairs=False)
+    evaluated = []
+    real_prepare = momentum_commit.prepare
+    monkeypatch.setattr(momentum_commit, 'prepare', lambda pairs, values, evaluate: real_prepare(
+        pairs, values, lambda node, f, args: evaluated.append(node.op) or evaluate(node, f, args)))
+    calls = []
+    real_commit = momentum_commit.commit
+    monkeypatch.setattr(momentum_commit, 'commit', lambda steps: calls.append(len(steps)) or real_commit(steps))
+    for step in range(3):
+        if step == 2:
+            for m in _momentum_variables(fn) + _momentum_variables(plain):
+                m.set_value(np.asarray(0.5, dtype))
+        np.testing.assert_array_equal(fn(X.astype(dtype)), plain(X.astype(dtype)))
+        for u, v in zip(_state(params, velocities), _state(plain_params, plain_velocities)):
+            assert u.dtype == v.dtype == dtype
+            np.testing.assert_array_equal(u, v)
+    assert evaluated == []
+    assert calls == [0, 0, 0, 0, 2, 0]          # fn's then plain's commit, each step
+
+
+def _momentum_variables(fn):
+    """The SGD momentum of a function made by _sgd_function (the 0-d input of its velocity
+    nodes)."""
+    nodes = [n for n in fn.toposort() if n.op == 'momentum_step']
+    return list({id(n.inputs[2]): n.inputs[2] for n in nodes}.values())
+
+
+@pytest.mark.parametrize('m, v, momentum, expected', [
+    (np.zeros(3, 'f4'), np.ones(3, 'f4'), np.asarray(0, 'f4'), True),
+    (np.zeros(3, 'f4'), np.ones(3, 'f4'), np.asarray(-0.0, 'f4'), True),
+    (np.zeros(3, 'f4'), np.ones(3, 'f4'), 0.0, True),
+    (np.zeros(3), np.ones(3), 0, True),
+    (np.zeros(3, 'f4'), np.ones(3, 'f4'), np.float32(0), True),
+    (np.zeros(3, 'f4'), np.ones(3, 'f4'), np.asarray(np.nan, 'f4'), False),
+    (np.zeros(3, 'f4'), np.ones(3, 'f4'), np.asarray(0.5, 'f4'), False),
+    (np.zeros(3, 'f4'), np.ones(3, 'f4'), np.asarray(0, 'f8'), False),   # promotes to float64
+    (np.zeros(3, 'f4'), np.ones(3, 'f8'), 0.0, False),
+    (np.zeros(3, 'f4'), np.float32(1), 0.0, False),
+])
+def test_momentum_step_is_v_only_where_the_node_returns_v(m, v, momentum, expected):
+    """The commit hands on v without the node only where the node would return v itself
+    (it also does for a few mixed dtypes, which the node then decides)."""
+    from legacy_bn.theano.fused import momentum_step, momentum_step_is_v
+    assert momentum_step_is_v(m, v, momentum) is expected
+    if expected:
+        assert momentum_step.fun(m, v, momentum) is v

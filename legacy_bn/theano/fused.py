@@ -522,16 +522,23 @@ def momentum_step(m, v, momentum):
     """momentum * m + v, where v is already -lr * g (the gradients of a cost scaled by
     -lr, see fusion.scale_sgd_gradients). With momentum 0 it is v itself (no pass over
     the parameter; 0 * m is skipped as in sgd_velocity)."""
+    if momentum_step_is_v(m, v, momentum):
+        return v
     if momentum == 0:
-        if type(v) is np.ndarray and v.dtype == getattr(m, 'dtype', None) and \
-                scalar_keeps_dtype(momentum, v.dtype):
-            return v                 # (the dtype below, decided without numpy's promotion)
         dtype = np.result_type(m, v, momentum)
         return v if v.dtype == dtype else v.astype(dtype)
     dtype = np.result_type(m, v, momentum)
     out = np.multiply(momentum, m, dtype=dtype)
     out += v
     return out
+
+
+def momentum_step_is_v(m, v, momentum):
+    """Whether momentum_step(m, v, momentum) is v itself: momentum 0 (0 * m is skipped) and
+    v an array of m's dtype that the momentum keeps (numpy's promotion decided without
+    numpy: this runs for every parameter of every step of SGD without momentum)."""
+    return type(v) is np.ndarray and v.dtype == getattr(m, 'dtype', None) and \
+        scalar_keeps_dtype(momentum, v.dtype) and not momentum   # a scalar, so == 0
 
 
 defvjp(momentum_step,

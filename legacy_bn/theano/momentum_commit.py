@@ -19,7 +19,7 @@ is evaluated as the node it is, before the commit, and committed as every other 
 import numpy as np
 
 from . import accel
-from .fused import momentum_step, scalar_keeps_dtype, sgd_velocity
+from .fused import momentum_step, momentum_step_is_v, scalar_keeps_dtype, sgd_velocity
 
 VELOCITY_OPS = {'momentum_step': momentum_step.fun, 'sgd_velocity': sgd_velocity.fun}
 
@@ -31,6 +31,8 @@ class MomentumPair:
         self.node, self.m_index, self.p_index = node, m_index, p_index
         self.m, self.p = node.inputs[0], p
         self.velocity = VELOCITY_OPS[node.op]
+        # SGD without momentum: the node's value is its input v (no call, no checks of _fits)
+        self.may_be_v = node.op == 'momentum_step'
 
     def place(self, slot):
         """The value slots of the node and its inputs (m's is m's own), once the schedule is
@@ -67,7 +69,9 @@ def prepare(pairs, values, evaluate):
     for pair in pairs:
         m, p = pair.m._value, pair.p._value
         args = [values[s] for s in pair.input_slots]          # v, mu / g, mu, lr
-        if _fits(m, p, *args):
+        if pair.may_be_v and momentum_step_is_v(m, *args):
+            values[pair.slot] = args[0]
+        elif _fits(m, p, *args):
             lr = args[2] if len(args) == 3 else None
             steps.append((p, m, args[0], args[1], lr))
             taken.add(pair.m_index)
@@ -80,7 +84,7 @@ def prepare(pairs, values, evaluate):
 def _fits(m, p, v, mu, lr=None):
     dtype = getattr(m, 'dtype', None)
     if not (scalar_keeps_dtype(mu, dtype) and (lr is None or scalar_keeps_dtype(lr, dtype))) \
-            or mu == 0:
+            or not mu:                                       # a scalar (above), so == 0
         return False
     if not (type(m) is np.ndarray and type(p) is np.ndarray and type(v) is np.ndarray
             and m.shape == p.shape == v.shape and dtype == p.dtype == v.dtype
