@@ -13,6 +13,7 @@ import numpy as np
 
 from . import callbacks as cbks
 from . import validation
+from .theano import config
 from .utils.generic_utils import sample_progress
 from .utils.io_utils import atomic_file
 
@@ -94,7 +95,9 @@ def standardize_weights(y, sample_weight=None, class_weight=None):
         validation.check_class_weight(class_weight, y_classes)
         class_weights = np.asarray([class_weight[cls] for cls in y_classes])
         return np.reshape(class_weights, yshape[:-1] + (1,))
-    return np.ones(y.shape[:-1] + (1,))
+    # ones in floatX, the dtype of the functions' weights input (2015's float64 ones were
+    # cast there on every call)
+    return np.ones(y.shape[:-1] + (1,), dtype=config.floatX)
 
 
 def get_function_name(o):

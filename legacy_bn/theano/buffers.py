@@ -20,8 +20,16 @@ class Buffers:
 
     def get(self, shape, dtype):
         """An uninitialised C-ordered array of this shape and dtype that nothing else holds."""
-        dtype = np.dtype(dtype)
-        pool = self.free.setdefault((tuple(shape), dtype.str), [])
+        key = (shape, dtype)     # as the caller gave them (a shape tuple, a dtype): no conversions
+        try:
+            pool = self.free.get(key)
+        except TypeError:                 # a shape given as a list
+            pool = key = None
+        if pool is None:                  # the first call with this spelling: the one pool
+            dtype = np.dtype(dtype)
+            pool = self.free.setdefault((tuple(shape), dtype.str), [])
+            if key is not None:
+                self.free[key] = pool
         for buf in pool:
             if sys.getrefcount(buf) == 3:        # the pool's list, `buf`, the argument
                 return buf

@@ -46,7 +46,7 @@ from .primitives import F32, product, reduce_mean, unbroadcast
 @primitive
 def dense(x, W, b):
     out = product(x, W)
-    if np.result_type(out, b) == out.dtype:
+    if getattr(b, 'dtype', None) == out.dtype or np.result_type(out, b) == out.dtype:
         out += b                     # the product is ours: add the bias in place
         return out
     return out + b
@@ -100,7 +100,7 @@ _ONES = {}
 
 def _ones(n, dtype):
     """A read-only vector of n ones (the left operand of a row-summing product)."""
-    key = (n, dtype.str)
+    key = (n, dtype)
     ones = _ONES.get(key)
     if ones is None:
         ones = _ONES[key] = np.ones(n, dtype)
@@ -113,9 +113,9 @@ def _relu(y):
     the scalar 0: numpy runs the array-array loop vectorized, the array-scalar one about
     three times slower."""
     if y.ndim and y.dtype.kind == 'f':
-        zeros = _ZEROS.get((y.shape[-1], y.dtype.str))
+        zeros = _ZEROS.get((y.shape[-1], y.dtype))
         if zeros is None:
-            zeros = _ZEROS[(y.shape[-1], y.dtype.str)] = np.zeros(y.shape[-1], y.dtype)
+            zeros = _ZEROS[(y.shape[-1], y.dtype)] = np.zeros(y.shape[-1], y.dtype)
             zeros.flags.writeable = False
         return np.maximum(y, zeros)
     return np.maximum(y, 0)

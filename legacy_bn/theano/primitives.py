@@ -27,6 +27,9 @@ INT_TO_FLOAT = {'int8': 'float32', 'int16': 'float32', 'uint8': 'float32', 'uint
 def unbroadcast(g, target):
     """Sum `g` over the axes along which `target` was broadcast, in target's dtype
     (the one broadcasting helper)."""
+    if type(g) is np.ndarray and type(target) is np.ndarray and g.shape == target.shape \
+            and g.dtype == target.dtype:
+        return g                     # the common case, decided without numpy's helpers
     shape = np.shape(target)
     if np.shape(g) != shape:
         while np.ndim(g) > len(shape):
