@@ -97,7 +97,9 @@ def standardize_weights(y, sample_weight=None, class_weight=None):
         return np.reshape(class_weights, yshape[:-1] + (1,))
     # ones in floatX, the dtype of the functions' weights input (2015's float64 ones were
     # cast there on every call)
-    return np.ones(y.shape[:-1] + (1,), dtype=config.floatX)
+    ones = np.empty(y.shape[:-1] + (1,), dtype=config.floatX)
+    ones.fill(1)                     # (np.ones costs twice as much at a batch's size)
+    return ones
 
 
 def get_function_name(o):

@@ -178,7 +178,9 @@ def _check_block(where, name, array, weights, chunk, first_row):
             value = float(array[_local(index, first_row)])
             raise ValueError('%s: %s holds %r at index %s, beyond float32 (floatX) range: the '
                              'model would see inf' % (where, name, value, index))
-        if not np.isfinite(flat[start:start + chunk]).all():
+        part = flat[start:start + chunk] if start or chunk < flat.size else flat
+        # all finite: count_nonzero is one C call where .all() goes through Python
+        if np.count_nonzero(np.isfinite(part)) != part.size:
             bad = ~np.isfinite(array)
             if weights is not None:
                 w = np.asarray(weights) != 0        # per sample (and time step)

@@ -129,3 +129,16 @@ def test_the_nan_check_of_an_on_disk_array_counts_rows_across_blocks():
     values[7, 3] = np.inf
     with pytest.raises(ValueError, match=r'^fit: X contains inf at index \(7, 3\)'):
         validation.check_finite('fit', [('X', OnDisk(values), None)], chunk=8)  # 2 rows a block
+
+
+@pytest.mark.parametrize('position', [(0, 0), (1, 3), (4, 1), (9, 3)])
+def test_the_nan_check_of_an_in_memory_array_finds_a_bad_value_in_any_block(position):
+    """Blocks of 8 values over 40: the first, a middle one, the last; a finite array passes."""
+    from legacy_bn import validation
+    values = np.arange(40, dtype='float32').reshape(10, 4)
+    validation.check_finite('fit', [('X', values, None)], chunk=8)
+    values[position] = np.nan
+    with pytest.raises(ValueError, match=r'^fit: X contains nan at index \(%d, %d\)' % position):
+        validation.check_finite('fit', [('X', values, None)], chunk=8)
+    with pytest.raises(ValueError, match=r'^fit: X contains nan at index \(%d, %d\)' % position):
+        validation.check_finite('fit', [('X', values, None)])
