@@ -524,10 +524,9 @@ def momentum_step(m, v, momentum):
     the parameter; 0 * m is skipped as in sgd_velocity)."""
     if momentum_step_is_v(m, v, momentum):
         return v
-    if momentum == 0:
-        dtype = np.result_type(m, v, momentum)
-        return v if v.dtype == dtype else v.astype(dtype)
     dtype = np.result_type(m, v, momentum)
+    if momentum == 0:
+        return v if v.dtype == dtype else v.astype(dtype)
     out = np.multiply(momentum, m, dtype=dtype)
     out += v
     return out
