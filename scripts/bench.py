@@ -409,16 +409,23 @@ def first_step_agreement(np, case, X, y):
     dtypes_ok, deltas = True, []
     for w0, wf, wp in zip(before, fast.get_weights(), plain.get_weights()):
         dtypes_ok &= wf.dtype == wp.dtype == w0.dtype
-        df, dp = wf.astype(np.float64) - w0, wp.astype(np.float64) - w0
-        # the two new weights may round to neighbouring floats: one spacing is no error
-        excess = np.maximum(np.abs(df - dp) - np.spacing(np.abs(wp)), 0)
-        deltas.append((np.max(excess, initial=0.0), np.max(np.abs(dp), initial=0.0)))
+        deltas.append(update_difference(np, w0, wf, wp))
     floor = max(max([d for _, d in deltas] + [0.0]) * ZERO_UPDATE, 1e-300)
     worst = max([float(e / max(d, floor)) for e, d in deltas] + [0.0])
     # Keras 0.1 returns the loss, 0.3.3 a list [loss]
     loss_fast, loss_plain = (float(np.ravel(v)[0]) for v in (loss_fast, loss_plain))
     loss_rel = abs(loss_fast - loss_plain) / max(abs(loss_plain), 1e-300)
     return max(worst, loss_rel), bool(dtypes_ok)
+
+
+def update_difference(np, w0, w_a, w_b, spacing_dtype=None):
+    """(max |dw_a - dw_b| beyond one float spacing of w_b, max |dw_b|) for two new values of
+    the weight w0: the two may round to neighbouring floats, and one spacing (of
+    spacing_dtype, by default w_b's) is no error."""
+    spacing = np.spacing(np.abs(w_b).astype(spacing_dtype or w_b.dtype))
+    excess = np.maximum(np.abs(w_a.astype(np.float64) - w_b) - spacing, 0)
+    return (np.max(excess, initial=0.0),
+            np.max(np.abs(w_b.astype(np.float64) - w0), initial=0.0))
 
 
 def run_steps(step, pool, n):
@@ -433,6 +440,15 @@ def time_sides(sides, batch, reps, steps):
     side runs once, in turn (the order reversed every other repetition), so machine noise
     hits them alike. Returns the median samples/s of each side and, for each side after the
     first, the median of the per-repetition ratios first/that side."""
+    rates = alternating_rates(sides, batch, reps, steps)
+    medians = [statistics.median(rs) for rs in rates]
+    ratios = [statistics.median(a / b for a, b in zip(rates[0], other)) for other in rates[1:]]
+    return medians, ratios
+
+
+def alternating_rates(sides, batch, reps, steps):
+    """Samples/s of each side in each repetition: after a warm-up, every side runs
+    steps * 128 / batch steps in turn, the order reversed every other repetition."""
     n = steps * max(1, 128 // batch)
     for step, pool in sides:
         run_steps(step, pool, max(2, n // 10))          # warm-up
@@ -441,9 +457,7 @@ def time_sides(sides, batch, reps, steps):
         order = range(len(sides)) if r % 2 == 0 else reversed(range(len(sides)))
         for k in order:
             rates[k].append(n * batch / run_steps(sides[k][0], sides[k][1], n))
-    medians = [statistics.median(rs) for rs in rates]
-    ratios = [statistics.median(a / b for a, b in zip(rates[0], other)) for other in rates[1:]]
-    return medians, ratios
+    return rates
 
 
 def call_overhead(np, floatX, quick):

@@ -120,10 +120,8 @@ def agreement(np, model, floor, X, y):
     floor.step(X, y)
     worst = 0.0
     for w0, w_legacy, w_floor in zip(before, model.get_weights(), floor.weights()):
-        spacing = np.spacing(np.abs(w_legacy).astype(np.float32))
-        excess = np.maximum(np.abs(w_floor.astype(np.float64) - w_legacy) - spacing, 0)
-        step = np.max(np.abs(w_legacy.astype(np.float64) - w0))
-        worst = max(worst, float(np.max(excess)) / max(step, 1e-30))
+        excess, step = bench.update_difference(np, w0, w_floor, w_legacy, np.float32)
+        worst = max(worst, float(excess) / max(step, 1e-30))
     return worst
 
 
@@ -165,21 +163,16 @@ def main(argv=None):
         torch.manual_seed(bench.SEED)
         sides['torch'] = (case.torch_step(torch, torch.float32),
                           [case.to_torch(torch, *b) for b in pool])
-    n = args.steps * max(1, 128 // args.batch)
-    for step, data in sides.values():
-        bench.run_steps(step, data, max(2, n // 10))     # warm-up
-    seconds = {name: [] for name in sides}
-    for r in range(args.reps):
-        for name in (list(sides) if r % 2 == 0 else list(sides)[::-1]):
-            seconds[name].append(bench.run_steps(*sides[name], n) / n)
+    rates = dict(zip(sides, bench.alternating_rates(list(sides.values()), args.batch,
+                                                    args.reps, args.steps)))
     print('mlp, float32, batch %d, accelerator %s, %d reps x %d steps, medians:'
-          % (args.batch, args.accel, args.reps, n))
-    for name, s in seconds.items():
-        print('  %-12s %7.3f ms a step' % (name, statistics.median(s) * 1e3))
+          % (args.batch, args.accel, args.reps, args.steps * max(1, 128 // args.batch)))
+    for name, r in rates.items():
+        print('  %-12s %7.3f ms a step' % (name, args.batch / statistics.median(r) * 1e3))
     pairs = [('numpy floor', 'torch'), ('legacy_bn', 'torch'), ('legacy_bn', 'numpy floor')]
     for a, b in pairs:
-        if a in seconds and b in seconds:
-            ratio = statistics.median(tb / ta for ta, tb in zip(seconds[a], seconds[b]))
+        if a in rates and b in rates:
+            ratio = statistics.median(ra / rb for ra, rb in zip(rates[a], rates[b]))
             print('  %s / %s: %.3f (above 1: %s faster)' % (a, b, ratio, a))
     return 0
 
