@@ -8,9 +8,9 @@ softmax with categorical cross-entropy, SGD at lr 0.01 without momentum) written
 hand as one function, every array allocated once, every pass the step needs and nothing
 else: no graph, no checks of the data or the loss, no velocity arrays.
 
-Three sides run in turn in each repetition, the order reversed every other one (as
-bench.py does with two): this floor, legacy_bn's `model.train_on_batch` and the PyTorch
-step of bench.py's `mlp` case. It prints the median time of each and the medians of the
+Three sides run in turn in each repetition, the order reversed every other one
+(bench.py's alternating_rates): this floor, legacy_bn's `model.train_on_batch` and the
+PyTorch step of bench.py's `mlp` case. It prints the median time of each and the medians of the
 per-repetition ratios. Before timing, one step of the floor and one of legacy_bn from the
 same weights and batch are compared (exit status 1 if they disagree), so the floor does
 the same arithmetic.
